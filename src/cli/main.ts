@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommanderError } from 'commander';
+import { describeError, exitCodeOf, TurnoverError } from '../errors.js';
+import { createLogger, type LogFormat } from '../log/logger.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { ROOT_COMMAND } from './commands.js';
+import { buildProgram } from './program.js';
+import type { CommandContext } from './command-spec.js';
+
+/**
+ * The only place that turns errors into messages and exit statuses.
+ * Everything below it throws TurnoverErrors and never calls process.exit.
+ */
+async function main(argv: string[]): Promise<number> {
+  const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const shutdown = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      process.stderr.write(`turnover: second ${name}, exiting now\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`turnover: ${name} received, stopping gracefully (send again to force)\n`);
+    shutdown.abort(new TurnoverError('INTERNAL', `interrupted by ${name}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let status = 0;
+  const program = buildProgram(ROOT_COMMAND, version, async (_spec, handler, input) => {
+    const logger = createLogger({
+      level: String(input.options.logLevel ?? 'info'),
+      format: (input.options.logFormat ?? 'text') as LogFormat,
+    });
+    const context: CommandContext = { logger, signal: shutdown.signal, stdout: process.stdout, env: process.env };
+    status = (await handler(input, context)) ?? 0;
+  });
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its message (or the help text)
+      // help and --version exit 0; any other commander complaint is a usage error
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`turnover: ${describeError(error)}\n`);
+    if (process.env.TURNOVER_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+const code = await main(process.argv);
+// Drain stdout before exiting: `stack env` and `validate --json` are piped.
+process.stdout.write('', () => process.exit(code));

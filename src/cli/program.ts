@@ -1,0 +1,43 @@
+import { Command, Option } from 'commander';
+import type { CommandSpec, CommandInput, Handler } from './command-spec.js';
+
+/** Runs a loaded handler with the parsed input; provided by the entry point. */
+export type Dispatch = (spec: CommandSpec, handler: Handler, input: CommandInput) => Promise<void>;
+
+/**
+ * Turns command specs into a commander program. Help, env fallbacks and value
+ * parsing all come from the same OptionSpec, so they cannot disagree.
+ */
+export function buildProgram(root: CommandSpec, version: string, dispatch: Dispatch): Command {
+  const program = toCommand(root, dispatch);
+  program.version(version, '-V, --version', 'print the version and exit');
+  program.showHelpAfterError('(run with --help for usage)');
+  program.enablePositionalOptions(false);
+  return program;
+}
+
+function toCommand(spec: CommandSpec, dispatch: Dispatch): Command {
+  const command = new Command(spec.name).description(spec.description ?? spec.summary).summary(spec.summary);
+  command.helpOption('-h, --help', 'show help for this command');
+  for (const argument of spec.arguments ?? []) command.argument(argument.name, argument.description);
+  for (const option of spec.options ?? []) {
+    const built = new Option(option.flags, option.description);
+    if (option.env) built.env(option.env);
+    if (option.choices) built.choices(option.choices);
+    if (option.parse) built.argParser(option.parse);
+    if (option.defaultValue !== undefined) built.default(option.defaultValue);
+    command.addOption(built);
+  }
+  for (const sub of spec.subcommands ?? []) command.addCommand(toCommand(sub, dispatch));
+  if (spec.examples?.length) {
+    command.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  }
+  const load = spec.load;
+  if (load) {
+    command.action(async function (this: Command) {
+      const handler = await load();
+      await dispatch(spec, handler, { args: this.processedArgs.flat() as string[], options: this.optsWithGlobals() });
+    });
+  }
+  return command;
+}

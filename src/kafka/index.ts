@@ -1,0 +1,18 @@
+import type { Logger } from '../log/logger.js';
+import type { KafkaAdmin, KafkaProducer } from './client.js';
+import type { KafkaConfig } from './kafka-config.js';
+import { KafkaJsAdmin } from './kafkajs/kafkajs-admin.js';
+import { KafkaJsProducer } from './kafkajs/kafkajs-producer.js';
+import type { ConnectionTuning } from './kafkajs/kafkajs-connection.js';
+
+export type * from './client.js';
+export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
+
+/** The one place that picks the client library behind our Kafka interfaces. */
+export function createAdmin(config: KafkaConfig, logger: Logger, tuning?: ConnectionTuning): KafkaAdmin {
+  return new KafkaJsAdmin(config, logger, tuning);
+}
+
+export function createProducer(config: KafkaConfig, logger: Logger): KafkaProducer {
+  return new KafkaJsProducer(config, logger);
+}

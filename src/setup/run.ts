@@ -1,0 +1,38 @@
+import type { Handler } from '../cli/command-spec.js';
+import { UsageError } from '../errors.js';
+import { defaultCacheDir } from '../paths.js';
+import { ensureKafkaJars } from '../stack/kafka-jars.js';
+import { postgresOsUser, preparePostgresBinaries } from '../stack/postgres-binaries.js';
+import { checkJava } from '../stack/prerequisites.js';
+import { ensureChromium } from './chromium.js';
+import { ensureVenv, venvNames } from './python-venv.js';
+
+export const setup: Handler = async (input, context) => {
+  const { logger, env, stdout } = context;
+  const cacheDir = defaultCacheDir(env);
+  const wanted = input.args.length > 0 ? input.args : ['kafka', 'postgres'];
+  const steps: [string, () => Promise<string>][] = [];
+  for (const component of wanted) {
+    if (component === 'kafka') {
+      steps.push(['kafka', async () => { await checkJava(env); return ensureKafkaJars(cacheDir, logger, env); }]);
+    } else if (component === 'postgres') {
+      steps.push(['postgres', async () => preparePostgresBinaries(env, postgresOsUser(env) ? '/var/tmp/turnover-root' : cacheDir).binDir]);
+    } else if (component === 'chromium') {
+      steps.push(['chromium', () => ensureChromium(logger, env)]);
+    } else if (component === 'python') {
+      for (const name of venvNames()) steps.push([`python:${name}`, () => ensureVenv(name, cacheDir, logger, env)]);
+    } else if (component.startsWith('python:')) {
+      const name = component.slice('python:'.length);
+      if (!venvNames().includes(name)) throw new UsageError(`unknown Python environment "${name}"; known: ${venvNames().join(', ')}`);
+      steps.push([component, () => ensureVenv(name, cacheDir, logger, env)]);
+    } else {
+      throw new UsageError(`unknown component "${component}": use kafka, postgres, chromium, python or python:<name>`);
+    }
+  }
+  for (const [name, step] of steps) {
+    if (context.signal.aborted) return 130;
+    const started = Date.now();
+    const where = await step();
+    stdout.write(`${name.padEnd(18)} ready  ${where}  (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
+  }
+};

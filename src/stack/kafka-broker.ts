@@ -1,0 +1,190 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StackError } from '../errors.js';
+import { createAdmin } from '../kafka/index.js';
+import type { Logger } from '../log/logger.js';
+import { silentLogger } from '../log/logger.js';
+import { javaBinary } from './prerequisites.js';
+import { commandLineOf, isAlive, run, tailFile, waitForExit } from './processes.js';
+
+export interface KafkaBrokerOptions {
+  readonly dir: string;
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly heap: string;
+  readonly jarsDir: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** A single-node KRaft broker (broker + controller in one JVM) run from the cached jars. */
+export class KafkaBroker {
+  readonly #o: KafkaBrokerOptions;
+
+  constructor(options: KafkaBrokerOptions) {
+    this.#o = options;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.#o.port}`;
+  }
+
+  get logFile(): string {
+    return join(this.#o.dir, 'kafka.log');
+  }
+
+  get #pidFile(): string {
+    return join(this.#o.dir, 'kafka.pid');
+  }
+
+  /** The broker's pid when it is our running broker, else undefined. */
+  pid(): number | undefined {
+    if (!existsSync(this.#pidFile)) return undefined;
+    const pid = Number(readFileSync(this.#pidFile, 'utf8').trim());
+    const cmdline = commandLineOf(pid);
+    const ours = cmdline === undefined ? isAlive(pid) : cmdline.includes('kafka.Kafka') && cmdline.includes(this.#o.dir);
+    return ours && isAlive(pid) ? pid : undefined;
+  }
+
+  /** True when the broker answers a metadata request (TCP accept alone is not enough). */
+  async healthy(timeoutMs = 3_000): Promise<boolean> {
+    const admin = createAdmin(
+      { brokers: [this.address], clientId: 'turnover-stack', securityProtocol: 'PLAINTEXT' },
+      silentLogger(),
+      { connectionTimeoutMs: Math.min(timeoutMs, 3_000), requestTimeoutMs: timeoutMs, retries: 0 },
+    );
+    try {
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length > 0;
+    } catch {
+      return false;
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+  }
+
+  async start(logger: Logger, timeoutMs = 90_000): Promise<void> {
+    mkdirSync(this.#o.dir, { recursive: true });
+    const properties = join(this.#o.dir, 'server.properties');
+    writeFileSync(properties, this.#serverProperties());
+    writeFileSync(join(this.#o.dir, 'log4j2.xml'), LOG4J2_XML);
+    await this.#formatOnce(properties);
+
+    const log = openSync(this.logFile, 'a');
+    const child = spawn(
+      javaBinary(this.#o.env),
+      [
+        `-Xmx${this.#o.heap}`,
+        `-Xms${this.#o.heap}`,
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${join(this.#o.dir, 'log4j2.xml')}`,
+        `-Dkafka.logs.dir=${this.#o.dir}`,
+        '-cp',
+        `${this.#o.jarsDir}/*`,
+        'kafka.Kafka',
+        properties,
+      ],
+      { detached: true, stdio: ['ignore', log, log], env: this.#o.env, cwd: this.#o.dir },
+    );
+    closeSync(log);
+    if (child.pid === undefined) throw new StackError(`could not start java for Kafka; log: ${this.logFile}`);
+    writeFileSync(this.#pidFile, `${child.pid}\n`);
+    child.unref();
+    logger.info({ pid: child.pid, address: this.address }, 'Kafka broker starting');
+
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!isAlive(child.pid)) {
+        throw new StackError(`Kafka broker exited during start-up; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+      }
+      if (await this.healthy()) return;
+      await sleep(300);
+    }
+    throw new StackError(`Kafka broker not healthy after ${timeoutMs / 1000}s; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+  }
+
+  /** SIGTERM lets the broker flush and close its logs (a few seconds); SIGKILL only as a last resort. */
+  async stop(logger: Logger, timeoutMs = 60_000): Promise<boolean> {
+    const pid = this.pid();
+    if (pid === undefined) {
+      rmSync(this.#pidFile, { force: true });
+      return false;
+    }
+    process.kill(pid, 'SIGTERM');
+    if (!(await waitForExit(pid, timeoutMs))) {
+      logger.warn({ pid }, 'Kafka broker did not stop in time; killing it');
+      process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, 10_000);
+    }
+    rmSync(this.#pidFile, { force: true });
+    return true;
+  }
+
+  /** Storage is formatted once per state dir; the cluster id is kept beside it. */
+  async #formatOnce(properties: string): Promise<void> {
+    const dataDir = join(this.#o.dir, 'data');
+    if (existsSync(join(dataDir, 'meta.properties'))) return;
+    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    const result = await run(
+      javaBinary(this.#o.env),
+      ['-cp', `${this.#o.jarsDir}/*`, `-Dlog4j2.configurationFile=${join(this.#o.dir, 'log4j2.xml')}`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', properties],
+      { env: this.#o.env },
+    );
+    if (result.code !== 0) {
+      throw new StackError(`formatting Kafka storage failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
+    }
+    writeFileSync(join(this.#o.dir, 'cluster-id'), `${clusterId}\n`);
+  }
+
+  #serverProperties(): string {
+    const { port, controllerPort, dir } = this.#o;
+    return [
+      '# generated by turnover stack up; edits are overwritten on every start',
+      'process.roles=broker,controller',
+      'node.id=1',
+      `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=PLAINTEXT',
+      `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
+      `log.dirs=${join(dir, 'data')}`,
+      'num.partitions=3',
+      'auto.create.topics.enable=true',
+      // single node: every internal topic must fit on one replica or it is never created
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=10',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'share.coordinator.state.topic.replication.factor=1',
+      'share.coordinator.state.topic.min.isr=1',
+      'min.insync.replicas=1',
+      'default.replication.factor=1',
+      // no 3 s wait on every consumer-group join
+      'group.initial.rebalance.delay.ms=0',
+      'log.retention.hours=168',
+      'log.segment.bytes=268435456',
+      'message.max.bytes=4194304',
+      '',
+    ].join('\n');
+  }
+}
+
+const LOG4J2_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<Configuration status="WARN">
+  <Appenders>
+    <Console name="stdout" target="SYSTEM_OUT">
+      <PatternLayout pattern="[%d] %p %m (%c)%n"/>
+    </Console>
+  </Appenders>
+  <Loggers>
+    <Logger name="kafka.request.logger" level="WARN"/>
+    <Logger name="org.apache.kafka.controller" level="INFO"/>
+    <Logger name="state.change.logger" level="WARN"/>
+    <Root level="INFO"><AppenderRef ref="stdout"/></Root>
+  </Loggers>
+</Configuration>
+`;

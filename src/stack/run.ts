@@ -1,0 +1,60 @@
+import type { CommandContext, CommandInput, Handler } from '../cli/command-spec.js';
+import { StackError } from '../errors.js';
+import { LocalStack, stackEnv, type StackStatus } from './stack.js';
+import { resolveStackSettings, stackInitialised } from './stack-settings.js';
+
+async function stackFor(input: CommandInput, context: CommandContext): Promise<LocalStack> {
+  const settings = await resolveStackSettings(input.options, context.env);
+  return new LocalStack(settings, context.env);
+}
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+function printStatus(status: StackStatus, out: NodeJS.WritableStream): void {
+  for (const c of status.components) {
+    const state = c.healthy ? 'healthy' : c.pid ? 'running, not answering' : 'stopped';
+    out.write(`${c.name.padEnd(9)} ${state.padEnd(23)} ${c.address.padEnd(16)} ${c.pid ? `pid ${c.pid}` : ''}\n`);
+  }
+}
+
+const up: Handler = async (input, context) => {
+  const stack = await stackFor(input, context);
+  const started = await stack.up(context.logger);
+  const out = context.stdout;
+  out.write(started.length === 0 ? 'stack already running\n' : `started: ${started.join(', ')}\n`);
+  printStatus(await stack.status(), out);
+  out.write(`\nstate: ${stack.settings.stateDir}\nconnect with:\n  eval "$(npx turnover stack env${input.options.stateDir ? ` --state-dir ${shellQuote(stack.settings.stateDir)}` : ''})"\n`);
+  for (const [key, value] of Object.entries(stackEnv(stack.settings))) out.write(`  ${key}=${value}\n`);
+};
+
+const down: Handler = async (input, context) => {
+  const stack = await stackFor(input, context);
+  const stopped = await stack.down(context.logger);
+  context.stdout.write(stopped.length === 0 ? 'stack is not running\n' : `stopped: ${stopped.join(', ')}\n`);
+};
+
+const status: Handler = async (input, context) => {
+  const stack = await stackFor(input, context);
+  const result = await stack.status();
+  if (input.options.json) {
+    context.stdout.write(`${JSON.stringify({ ...result, stateDir: stack.settings.stateDir })}\n`);
+  } else {
+    if (!stackInitialised(stack.settings.stateDir)) context.stdout.write(`no stack in ${stack.settings.stateDir} yet: run \`turnover stack up\`\n`);
+    printStatus(result, context.stdout);
+  }
+  return result.healthy ? 0 : 1;
+};
+
+const env: Handler = async (input, context) => {
+  const stack = await stackFor(input, context);
+  const result = await stack.status();
+  if (!result.healthy) {
+    const down = result.components.filter((c) => !c.healthy).map((c) => c.name).join(' and ');
+    throw new StackError(`the local stack is not running (${down} down): run \`turnover stack up\` first`);
+  }
+  for (const [key, value] of Object.entries(stackEnv(stack.settings))) context.stdout.write(`export ${key}=${shellQuote(value)}\n`);
+};
+
+export const handlers = { up, down, status, env } as const;
