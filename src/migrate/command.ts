@@ -1,10 +1,16 @@
 import type { CommandSpec } from '../cli/command-spec.js';
-import { notImplemented } from '../cli/not-implemented.js';
 import { STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
 
 export const MIGRATE_COMMAND: CommandSpec = {
   name: 'migrate',
-  summary: 'create or upgrade the landing-zone and warehouse schemas (idempotent)',
-  options: [STAGING_URL_OPTION, WAREHOUSE_URL_OPTION],
-  load: notImplemented('migrate'),
+  summary: 'create or upgrade the landing-zone and warehouse schemas (idempotent, safe to run concurrently)',
+  description:
+    'Applies the versioned migrations under sql/landing/migrations to TURNOVER_STAGING_URL and the STG and CDM ' +
+    'migrations of the warehouse dialect to TURNOVER_WAREHOUSE_URL. Each migration runs once; a second run changes nothing.',
+  options: [
+    STAGING_URL_OPTION,
+    WAREHOUSE_URL_OPTION,
+    { flags: '--only <target>', description: 'migrate only one side', choices: ['landing', 'warehouse'] },
+  ],
+  load: async () => (await import('./run.js')).migrate,
 };

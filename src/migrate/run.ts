@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { Handler } from '../cli/command-spec.js';
+import { migratePostgres } from '../db/postgres-migrator.js';
+import { postgresUrl } from '../db/postgres-url.js';
+import { SQL_DIR } from '../paths.js';
+import { openWarehouse } from '../warehouse/index.js';
+
+export const migrate: Handler = async (input, context) => {
+  const only = input.options.only as 'landing' | 'warehouse' | undefined;
+  const applied: string[] = [];
+  if (only !== 'warehouse') {
+    const url = postgresUrl(input.options.stagingUrl, 'TURNOVER_STAGING_URL');
+    applied.push(...(await migratePostgres(url, 'landing', join(SQL_DIR, 'landing', 'migrations'), context.logger)));
+  }
+  if (only !== 'landing') {
+    const warehouse = await openWarehouse(input.options.warehouseUrl, context.logger);
+    try {
+      applied.push(...(await warehouse.migrate()));
+    } finally {
+      await warehouse.close();
+    }
+  }
+  context.stdout.write(applied.length === 0 ? 'schemas are up to date\n' : `applied ${applied.length} migrations: ${applied.join(', ')}\n`);
+};
