@@ -1,16 +1,31 @@
 import type { CommandSpec } from '../cli/command-spec.js';
-import { notImplemented } from '../cli/not-implemented.js';
+import { nonNegativeInt, positiveInt } from '../cli/parsers.js';
 import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, METRICS_PORT_OPTION, STAGING_URL_OPTION } from '../cli/shared-options.js';
+import { INGEST_DEFAULTS } from './options.js';
 
 export const INGEST_COMMAND: CommandSpec = {
   name: 'ingest',
   summary: 'stream ingester: Kafka -> PostgreSQL raw landing, exactly once',
+  description:
+    'A consumer-group member that lands every record of the topic byte-exact in raw.kafka_messages, with the ' +
+    'group\'s next offsets in raw.consumer_offsets written in the same transaction (PostgreSQL is the source of ' +
+    'truth for where to start). Run several in one group to share partitions. Runs until SIGINT/SIGTERM, which ' +
+    'lands the batches in flight and exits 0. Needs `turnover migrate --only landing` first. See docs/ingest.md.',
   options: [
     { flags: '--engine <engine>', description: 'ingestion engine', choices: ['node', 'spark'], defaultValue: 'node', env: 'TURNOVER_INGEST_ENGINE' },
     ...KAFKA_OPTIONS,
     KAFKA_GROUP_OPTION,
     STAGING_URL_OPTION,
     METRICS_PORT_OPTION,
+    { flags: '--batch-rows <n>', description: 'rows per landing transaction', env: 'TURNOVER_INGEST_BATCH_ROWS', defaultValue: INGEST_DEFAULTS.batchRows, parse: positiveInt('--batch-rows') },
+    { flags: '--buffer-mb <n>', description: 'encoded rows waiting for PostgreSQL before fetching pauses (bounds memory)', env: 'TURNOVER_INGEST_BUFFER_MB', defaultValue: INGEST_DEFAULTS.bufferMb, parse: positiveInt('--buffer-mb') },
+    { flags: '--fetch-kb-per-partition <n>', description: 'data of one partition per fetch', env: 'TURNOVER_INGEST_FETCH_KB', defaultValue: INGEST_DEFAULTS.fetchKbPerPartition, parse: positiveInt('--fetch-kb-per-partition') },
+    { flags: '--session-timeout-ms <ms>', description: 'the group reassigns a silent member\'s partitions after this long', env: 'TURNOVER_KAFKA_SESSION_TIMEOUT_MS', defaultValue: INGEST_DEFAULTS.sessionTimeoutMs, parse: positiveInt('--session-timeout-ms') },
+    { flags: '--progress-interval <s>', description: 'seconds between progress lines on stderr (0 = none)', env: 'TURNOVER_INGEST_PROGRESS_INTERVAL', defaultValue: INGEST_DEFAULTS.progressIntervalS, parse: nonNegativeInt('--progress-interval') },
   ],
-  load: notImplemented('ingest'),
+  load: async () => (await import('./run.js')).ingest,
+  examples: [
+    'eval "$(npx turnover stack env)" && npx turnover migrate --only landing && npx turnover ingest',
+    'TURNOVER_KAFKA_SASL_MECHANISM=scram-sha-512 TURNOVER_KAFKA_SASL_USERNAME=svc TURNOVER_KAFKA_SASL_PASSWORD=… TURNOVER_KAFKA_SSL_CA=ca.pem npx turnover ingest --metrics-port 9464',
+  ],
 };

@@ -1,12 +1,14 @@
 import type { Logger } from '../log/logger.js';
-import type { KafkaAdmin, KafkaProducer } from './client.js';
+import type { ConsumerOptions, KafkaAdmin, KafkaConsumer, KafkaProducer } from './client.js';
 import type { KafkaConfig } from './kafka-config.js';
 import { KafkaJsAdmin } from './kafkajs/kafkajs-admin.js';
+import { KafkaJsConsumer } from './kafkajs/kafkajs-consumer.js';
 import { KafkaJsProducer } from './kafkajs/kafkajs-producer.js';
 import type { ConnectionTuning } from './kafkajs/kafkajs-connection.js';
 
 export type * from './client.js';
 export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
+export { configurationProblem } from './kafka-errors.js';
 
 /** The one place that picks the client library behind our Kafka interfaces. */
 export function createAdmin(config: KafkaConfig, logger: Logger, tuning?: ConnectionTuning): KafkaAdmin {
@@ -15,4 +17,9 @@ export function createAdmin(config: KafkaConfig, logger: Logger, tuning?: Connec
 
 export function createProducer(config: KafkaConfig, logger: Logger): KafkaProducer {
   return new KafkaJsProducer(config, logger);
+}
+
+/** A group member whose positions the caller owns (see KafkaConsumer); why kafkajs: docs/ingest.md. */
+export function createConsumer(config: KafkaConfig, options: ConsumerOptions, logger: Logger): KafkaConsumer {
+  return new KafkaJsConsumer(config, options, logger);
 }

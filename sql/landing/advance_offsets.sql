@@ -1,0 +1,44 @@
+-- Fenced advance of a group's next offsets, run in the transaction that lands
+-- the rows. A partition advances only from the offset the writer expected
+-- (null = "no row yet": the row is created). Returns the partitions that
+-- advanced: any partition missing from the result means another process
+-- moved it first, and the caller rolls the whole transaction back.
+-- $1 group_id, $2 topic, $3 partitions, $4 expected next offsets (null = no row), $5 new next offsets
+with wanted as (
+    select
+        w.partition,
+        w.expected_offset,
+        w.next_offset
+    from unnest($3::int[], $4::bigint[], $5::bigint[]) as w (partition, expected_offset, next_offset)
+),
+
+advanced as (
+    update raw.consumer_offsets as o
+    set
+        next_offset = w.next_offset,
+        updated_at = now()
+    from wanted as w
+    where o.group_id = $1
+      and o.topic = $2
+      and o.partition = w.partition
+      and o.next_offset = w.expected_offset
+    returning o.partition
+),
+
+started as (
+    insert into raw.consumer_offsets (group_id, topic, partition, next_offset, updated_at)
+    select
+        $1,
+        $2,
+        w.partition,
+        w.next_offset,
+        now()
+    from wanted as w
+    where w.expected_offset is null
+    on conflict (group_id, topic, partition) do nothing
+    returning partition
+)
+
+select partition from advanced
+union all
+select partition from started

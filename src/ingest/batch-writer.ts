@@ -1,0 +1,208 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UnavailableError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { LandingStore, PartitionAdvance } from './landing-store.js';
+import type { EncodedChunk, WriterLimits } from './types.js';
+
+export interface WriterEvents {
+  /** A transaction committed: PostgreSQL now holds `next` for these partitions. */
+  committed(advances: readonly PartitionAdvance[], rows: number, bytes: number): void;
+  /** Another process moved an offset first: everything queued was dropped. */
+  conflict(): void;
+  /** PostgreSQL was unreachable; the transaction is retried after `retryInMs`. */
+  unavailable(error: Error, retryInMs: number): void;
+}
+
+const BACKOFF_MS = Object.freeze({ first: 250, max: 10_000 });
+
+/**
+ * Lands queued chunks in transactions of up to `maxRows` rows, one at a time
+ * on one connection, while the consumer keeps fetching: the queue is bounded
+ * in bytes, and `enqueue` waits when it is full (back-pressure into the
+ * fetch loop). A transaction that fails because PostgreSQL is away is retried
+ * unchanged with back-off; the fence in LandingStore.land makes a retry of a
+ * transaction that did commit harmless.
+ */
+export class BatchWriter {
+  readonly #store: LandingStore;
+  readonly #limits: WriterLimits;
+  readonly #events: WriterEvents;
+  readonly #logger: Logger;
+  readonly #queue: EncodedChunk[] = [];
+  #queuedBytes = 0;
+  #generation = 0;
+  #busy = false;
+  #fatal: Error | undefined;
+  #wake: (() => void) | undefined;
+  readonly #spaceWaiters: (() => void)[] = [];
+  readonly #idleWaiters: (() => void)[] = [];
+  #stopping = false;
+  /** Set when stop() timed out: the transaction being retried is given up (rolled back). */
+  #abandoned = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(store: LandingStore, limits: WriterLimits, events: WriterEvents, logger: Logger) {
+    this.#store = store;
+    this.#limits = limits;
+    this.#events = events;
+    this.#logger = logger;
+  }
+
+  /** Chunks built before the last conflict carry an older generation and are dropped. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  start(onFatal: (error: Error) => void): void {
+    this.#loop = this.#run().catch((error: unknown) => {
+      this.#fatal = error as Error;
+      this.#releaseAll();
+      onFatal(error as Error);
+    });
+  }
+
+  /** Resolves once the chunk is queued; waits while the queue is full. */
+  async enqueue(chunk: EncodedChunk, heartbeat: () => Promise<void>): Promise<void> {
+    while (this.#queuedBytes > 0 && this.#queuedBytes + chunk.bytes.length > this.#limits.maxQueuedBytes) {
+      if (this.#fatal || this.#stopping) return;
+      // keep the group membership while PostgreSQL is slow or away
+      await Promise.race([new Promise<void>((resolve) => this.#spaceWaiters.push(resolve)), sleep(1_000)]);
+      await heartbeat();
+    }
+    if (chunk.generation !== this.#generation || this.#fatal) return;
+    this.#queue.push(chunk);
+    this.#queuedBytes += chunk.bytes.length;
+    this.#wake?.();
+  }
+
+  /** Resolves when everything queued so far has been committed or dropped. */
+  drain(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Lands what is queued, then ends the loop; gives up (rolls back) after `timeoutMs`. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    const timer = sleep(timeoutMs).then(() => 'timeout' as const);
+    const result = await Promise.race([this.#loop?.then(() => 'done' as const), timer]);
+    if (result === 'timeout') {
+      this.#logger.warn({ queuedBytes: this.#queuedBytes }, 'PostgreSQL did not take the last batches in time; they are rolled back and will be fetched again');
+      this.#abandoned = true;
+      this.#dropQueue();
+    }
+  }
+
+  #isIdle(): boolean {
+    return this.#queue.length === 0 && !this.#busy;
+  }
+
+  async #run(): Promise<void> {
+    for (;;) {
+      if (this.#queue.length === 0) {
+        this.#releaseIdle();
+        if (this.#stopping) return;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        this.#wake = undefined;
+        continue;
+      }
+      this.#busy = true;
+      try {
+        await this.#landNext();
+      } finally {
+        this.#busy = false;
+      }
+    }
+  }
+
+  async #landNext(): Promise<void> {
+    const taken = this.#take();
+    const advances = chainAdvances(taken);
+    const chunks = taken.map((c) => c.bytes);
+    const rows = taken.reduce((n, c) => n + c.rows, 0);
+    const bytes = taken.reduce((n, c) => n + c.valueBytes, 0);
+    let backoff: number = BACKOFF_MS.first;
+    for (;;) {
+      const generation = this.#generation;
+      try {
+        const outcome = advances ? await this.#store.land({ advances, chunks }) : 'conflict';
+        if (outcome === 'committed') {
+          this.#events.committed(advances!, rows, bytes);
+        } else if (generation === this.#generation) {
+          this.#generation += 1;
+          this.#dropQueue();
+          this.#events.conflict();
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof UnavailableError)) throw error;
+        if (this.#abandoned) return;
+        this.#events.unavailable(error, backoff);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, BACKOFF_MS.max);
+      }
+    }
+  }
+
+  /** Takes whole chunks, oldest first, up to the row limit (at least one chunk). */
+  #take(): EncodedChunk[] {
+    const taken: EncodedChunk[] = [];
+    let rows = 0;
+    let size = 0;
+    while (this.#queue.length > 0) {
+      const next = this.#queue[0]!;
+      if (taken.length > 0 && (rows + next.rows > this.#limits.maxRows || size + next.bytes.length > this.#limits.maxTransactionBytes)) break;
+      this.#queue.shift();
+      taken.push(next);
+      rows += next.rows;
+      size += next.bytes.length;
+      this.#queuedBytes -= next.bytes.length;
+    }
+    this.#releaseSpace();
+    return taken;
+  }
+
+  #dropQueue(): void {
+    this.#queue.length = 0;
+    this.#queuedBytes = 0;
+    this.#releaseSpace();
+  }
+
+  #releaseSpace(): void {
+    for (const resolve of this.#spaceWaiters.splice(0)) resolve();
+  }
+
+  #releaseIdle(): void {
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+
+  #releaseAll(): void {
+    this.#releaseSpace();
+    this.#releaseIdle();
+  }
+}
+
+/**
+ * One advance per partition: from the first chunk's expected offset to the
+ * last chunk's next. Chunks of a partition are queued in offset order, each
+ * expecting where the previous one ends; a break in that chain (impossible
+ * unless a bug) is treated like a conflict (undefined), never landed.
+ */
+export function chainAdvances(chunks: readonly EncodedChunk[]): PartitionAdvance[] | undefined {
+  const byPartition = new Map<number, { expected: number | null; next: number }>();
+  for (const c of chunks) {
+    const seen = byPartition.get(c.partition);
+    if (!seen) {
+      byPartition.set(c.partition, { expected: c.expected, next: c.next });
+    } else {
+      if (c.expected !== seen.next) return undefined;
+      seen.next = c.next;
+    }
+  }
+  return [...byPartition].map(([partition, a]) => ({ partition, expected: a.expected, next: a.next }));
+}

@@ -1,0 +1,179 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CommandContext } from '../cli/command-spec.js';
+import { ConfigError, TurnoverError, UnavailableError } from '../errors.js';
+import { createAdmin, createConsumer } from '../kafka/index.js';
+import type { KafkaConfig } from '../kafka/kafka-config.js';
+import type { Logger } from '../log/logger.js';
+import { BatchWriter } from './batch-writer.js';
+import { LandingStore } from './landing-store.js';
+import { IngestMetrics } from './metrics.js';
+import { PartitionTracker } from './partition-tracker.js';
+import type { IngestConfig } from './types.js';
+
+const KAFKA_COMMIT_INTERVAL_MS = 5_000;
+
+/**
+ * `turnover ingest --engine node`: wires the consumer (fetch loop), the
+ * partition tracker (which records become rows), the batch writer (landing
+ * transactions) and the metrics, and runs until the signal aborts or a
+ * configuration error makes running pointless.
+ */
+export async function runIngester(config: IngestConfig, context: Pick<CommandContext, 'logger' | 'signal'>): Promise<void> {
+  const { logger, signal } = context;
+  await checkBrokerHosts(config.kafka);
+  const metrics = new IngestMetrics({ topic: config.topic, group: config.group });
+  const server = config.metricsPort === undefined ? undefined : await metrics.serve(config.metricsPort);
+  const store = new LandingStore(config.stagingUrl, config.group, config.topic);
+  const admin = createAdmin(config.kafka, logger, { retries: 2 });
+  let fail: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+
+  try {
+    await connectPatiently(store, signal, logger, metrics);
+    if (signal.aborted) return;
+
+    const lowWatermarks = async (): Promise<Map<number, number>> => {
+      try {
+        return new Map((await admin.topicOffsets(config.topic)).map((o) => [o.partition, Number(o.low)]));
+      } catch (error) {
+        throw new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error);
+      }
+    };
+    const consumer = createConsumer(
+      config.kafka,
+      { topic: config.topic, group: config.group, sessionTimeoutMs: config.sessionTimeoutMs, maxBytesPerPartition: config.fetchBytesPerPartition },
+      logger,
+    );
+    let tracker: PartitionTracker;
+    const writer = new BatchWriter(
+      store,
+      config.writer,
+      {
+        committed: (advances, rows, bytes) => {
+          for (const a of advances) tracker.committed.set(a.partition, a.next);
+          metrics.landedBatch(rows, bytes);
+        },
+        conflict: () => {
+          tracker.invalidate();
+          metrics.conflict();
+          logger.warn('another ingester landed these partitions first; re-reading PostgreSQL offsets');
+        },
+        unavailable: (error, retryInMs) => {
+          metrics.error('postgres_unavailable');
+          logger.warn({ retryInMs }, `${error.message}; retrying the batch`);
+        },
+      },
+      logger,
+    );
+    tracker = new PartitionTracker({ topic: config.topic, store, writer, seek: (p, o) => consumer.seek(p, o), lowWatermarks, metrics, logger });
+    writer.start(fail);
+
+    const commitToKafka = async (): Promise<void> => {
+      const owned = new Map([...tracker.committed].filter(([p]) => tracker.assigned.includes(p)));
+      await consumer.commit(owned).catch((error: unknown) => logger.debug({ err: (error as Error).message }, 'Kafka offset commit skipped'));
+    };
+    await consumer.start({
+      onAssignment: (_topic, partitions) => tracker.assign(partitions),
+      onBatch: async (batch, heartbeat) => {
+        try {
+          await tracker.onBatch(batch, heartbeat);
+        } catch (error) {
+          // our own errors end the run; anything else (a rebalance from heartbeat) belongs to the client
+          if (error instanceof TurnoverError) fail(error);
+          else throw error;
+        }
+      },
+      onFatal: fail,
+    });
+    logger.info({ topic: config.topic, group: config.group }, 'ingesting');
+
+    const committer = setInterval(() => void commitToKafka(), KAFKA_COMMIT_INTERVAL_MS);
+    const stopProgress = config.progressIntervalS > 0 ? reportProgress(config, tracker, metrics, writer, logger) : () => undefined;
+    try {
+      await Promise.race([aborted(signal), failed]);
+    } finally {
+      clearInterval(committer);
+      stopProgress();
+      // Graceful stop: no new batches, land what is queued (or roll it back), then tell Kafka.
+      tracker.close();
+      consumer.pause();
+      await writer.stop(config.stopTimeoutMs);
+      await withTimeout(commitToKafka(), 5_000);
+      await withTimeout(consumer.close().catch(() => undefined), 15_000);
+      logger.info({ landed: metrics.landed }, `stopped; landed ${metrics.landed} records in this run`);
+    }
+  } finally {
+    await withTimeout(admin.close().catch(() => undefined), 5_000);
+    await store.close();
+    server?.close();
+  }
+}
+
+/** One line on stderr every interval: landed, rate, lag (Kafka end - PostgreSQL next offset); returns the stop function. */
+function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics: IngestMetrics, writer: BatchWriter, logger: Logger): () => void {
+  let last = { at: Date.now(), landed: metrics.landed };
+  const admin = createAdmin(config.kafka, logger, { retries: 0 });
+  const timer = setInterval(() => {
+    void (async () => {
+      const ends = await admin
+        .topicOffsets(config.topic)
+        .then((offsets) => new Map(offsets.map((o) => [o.partition, Number(o.high)])))
+        .catch(() => undefined);
+      const lag = metrics.updateLag(tracker.assigned, tracker.committed, ends);
+      const now = Date.now();
+      const rate = Math.round(((metrics.landed - last.landed) * 1000) / Math.max(1, now - last.at));
+      last = { at: now, landed: metrics.landed };
+      const mb = Math.round(process.memoryUsage().rss / 1048576);
+      logger.info(
+        { landed: metrics.landed, rate, lag, partitions: tracker.assigned, rssMb: mb, bufferedMb: Math.round(writer.queuedBytes / 1048576) },
+        `landed ${metrics.landed.toLocaleString('en-US')} records (${rate.toLocaleString('en-US')}/s), lag ${lag.toLocaleString('en-US')}, partitions [${tracker.assigned.join(', ')}]`,
+      );
+    })();
+  }, config.progressIntervalS * 1000);
+  return () => {
+    clearInterval(timer);
+    void admin.close().catch(() => undefined);
+  };
+}
+
+/** The first connection retries while PostgreSQL is away; bad configuration fails at once. */
+async function connectPatiently(store: LandingStore, signal: AbortSignal, logger: Logger, metrics: IngestMetrics): Promise<void> {
+  let backoff = 500;
+  while (!signal.aborted) {
+    try {
+      await store.connect();
+      return;
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw error;
+      metrics.error('postgres_unavailable');
+      logger.warn({ retryInMs: backoff }, `${error.message}; retrying`);
+      await sleep(backoff, undefined, { signal }).catch(() => undefined);
+      backoff = Math.min(backoff * 2, 10_000);
+    }
+  }
+}
+
+/** An unknown broker host is a configuration error: say so instead of retrying forever. */
+async function checkBrokerHosts(kafka: KafkaConfig): Promise<void> {
+  for (const broker of kafka.brokers) {
+    const host = broker.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    if (isIP(host)) continue;
+    try {
+      await lookup(host);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND') throw new ConfigError(`unknown Kafka broker host "${host}" (TURNOVER_KAFKA_BROKERS)`, error);
+    }
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
+  await Promise.race([work, sleep(ms)]);
+}
