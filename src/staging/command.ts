@@ -1,10 +1,30 @@
 import type { CommandSpec } from '../cli/command-spec.js';
-import { notImplemented } from '../cli/not-implemented.js';
+import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../cli/parsers.js';
 import { STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
 
 export const LOAD_STG_COMMAND: CommandSpec = {
   name: 'load-stg',
   summary: 'raw landing -> warehouse STG: incremental, chunked, exactly once',
-  options: [STAGING_URL_OPTION, WAREHOUSE_URL_OPTION],
-  load: notImplemented('load-stg'),
+  description:
+    'Loads landed Kafka records from TURNOVER_STAGING_URL into the STG tables of TURNOVER_WAREHOUSE_URL, chunk by chunk per ' +
+    '(topic, partition): parses each record with the feed contract, quarantines rejects, deduplicates, logs conflicts, ' +
+    'enqueues the touched days for the marts and advances the partition\'s watermark in the same warehouse transaction. ' +
+    'Every chunk is reconciled (landed = inserted + updated + duplicates + rejected) before it commits. ' +
+    'Without --until-caught-up it keeps polling until SIGINT/SIGTERM, then finishes the chunk in flight and stops.',
+  options: [
+    STAGING_URL_OPTION,
+    WAREHOUSE_URL_OPTION,
+    { flags: '--chunk-size <n>', description: 'landed records per chunk (one warehouse transaction each)', env: 'TURNOVER_STG_CHUNK_SIZE', defaultValue: 20_000, parse: positiveInt('--chunk-size') },
+    { flags: '--until-caught-up', description: 'load everything landed so far, then exit (for Airflow)' },
+    { flags: '--poll-interval <seconds>', description: 'continuous mode: wait between polls when caught up', env: 'TURNOVER_STG_POLL_INTERVAL', defaultValue: 1, parse: positiveNumber('--poll-interval') },
+    { flags: '--topic <name>', description: 'load only this topic (repeatable; default: every landed topic)', parse: collect },
+    {
+      flags: '--purge-landed-older-than <days>',
+      description: 'after loading, delete landed records that STG has loaded and that landed more than <days> days ago (0 = all loaded ones)',
+      env: 'TURNOVER_LANDING_RETENTION_DAYS',
+      parse: nonNegativeInt('--purge-landed-older-than'),
+    },
+  ],
+  load: async () => (await import('./run.js')).loadStg,
+  examples: ['turnover load-stg --until-caught-up', 'turnover load-stg --chunk-size 50000', 'turnover load-stg --until-caught-up --purge-landed-older-than 7'],
 };

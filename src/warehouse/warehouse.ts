@@ -18,6 +18,37 @@ export interface WarehouseCapabilities {
   readonly copyFromStdin: boolean;
   /** The bulk load reports the rows it rejected instead of failing the statement. */
   readonly copyCapturesRejects: boolean;
+  /** Session-level advisory locks exist (PostgreSQL); without them migrations serialise on a lock table. */
+  readonly advisoryLocks: boolean;
+  /** Primary keys are enforced on every table (Vertica enforces them only where declared `enabled`). */
+  readonly enforcedPrimaryKeys: boolean;
+}
+
+/**
+ * Column types a bulk load may declare so a dialect can use its fastest wire
+ * format (PostgreSQL: COPY BINARY). Values: uuid/text/date/timestamp as the
+ * canonical strings of the contract, integers as numbers (or bigint), numeric
+ * as a number or a decimal string, bytea as a Buffer.
+ */
+export type ColumnType = 'uuid' | 'text' | 'int4' | 'int8' | 'numeric' | 'date' | 'timestamp' | 'timestamptz' | 'bytea';
+
+export interface CopyColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+/** Whole-day replacement of a mart table (SPEC §3 CDM): delete the days, insert the rebuilt rows. */
+export interface ReplaceDays {
+  /** Schema-qualified table, e.g. `cdm.global_metrics` (an identifier, never a value). */
+  readonly table: string;
+  /** Its day column, e.g. `date_update`. */
+  readonly dayColumn: string;
+  /** First and last day replaced, inclusive, `YYYY-MM-DD`. */
+  readonly from: string;
+  readonly to: string;
+  /** The `insert into <table> … select …` that rebuilds those days; bound parameters in `params`. */
+  readonly insertSql: string;
+  readonly params?: readonly unknown[];
 }
 
 export interface StatementResult<R> {
@@ -36,8 +67,25 @@ export interface CopyResult {
 export interface WarehouseSession {
   /** Runs SQL text with bound parameters (`$1` in PostgreSQL files, `?` in Vertica files). */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<StatementResult<R>>;
-  /** Bulk-loads rows into a table, columns in the given order. */
-  copyInto(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<CopyResult>;
+  /**
+   * Bulk-loads rows into a table, columns in the given order, inside this
+   * transaction (never committing it). Typed columns let a dialect pick a
+   * faster format; plain names work everywhere.
+   */
+  copyInto(table: string, columns: readonly (string | CopyColumn)[], rows: Iterable<readonly unknown[]>): Promise<CopyResult>;
+  /** Deletes the days `from`…`to` of a table and runs the insert that rebuilds them, in this transaction. */
+  replaceDays(spec: ReplaceDays): Promise<{ readonly deleted: number; readonly inserted: number }>;
+}
+
+/**
+ * One dedicated connection: session state (temporary tables) survives from
+ * one transaction to the next, which the loader needs on Vertica where
+ * creating a table commits.
+ */
+export interface WarehouseConnection {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<StatementResult<R>>;
+  transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
 }
 
 export interface Warehouse {
@@ -51,5 +99,7 @@ export interface Warehouse {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<StatementResult<R>>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T>;
+  /** A dedicated connection (for session state such as temporary tables); close it when done. */
+  connect(): Promise<WarehouseConnection>;
   close(): Promise<void>;
 }

@@ -1,15 +1,12 @@
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { migratePostgres } from '../../db/postgres-migrator.js';
 import { UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
-import type { CopyResult, StatementResult, Warehouse, WarehouseCapabilities, WarehouseSession } from '../warehouse.js';
-import { copyTextLine } from './copy-text.js';
+import type { StatementResult, Warehouse, WarehouseCapabilities, WarehouseConnection, WarehouseSession } from '../warehouse.js';
+import { PostgresSession } from './postgres-session.js';
 
 const CAPABILITIES: WarehouseCapabilities = Object.freeze({
   transactionalDdl: true,
@@ -17,38 +14,35 @@ const CAPABILITIES: WarehouseCapabilities = Object.freeze({
   merge: true,
   copyFromStdin: true,
   copyCapturesRejects: false,
+  advisoryLocks: true,
+  enforcedPrimaryKeys: true,
 });
 
 /** Warehouse layers, migrated in this order. */
 const SCOPES = ['stg', 'cdm'] as const;
 
-const quoteIdent = (name: string): string =>
-  name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
 
-class PostgresSession implements WarehouseSession {
-  constructor(private readonly client: pg.PoolClient) {}
-
-  async query<R>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<R>> {
-    const result = await this.client.query(sql, params as unknown[]);
-    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+async function connectErrors<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '')) {
+      throw new UnavailableError('the warehouse (PostgreSQL) is not reachable', error);
+    }
+    throw error;
   }
+}
 
-  async copyInto(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<CopyResult> {
-    const sql = `copy ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) from stdin`;
-    let loaded = 0;
-    const lines = Readable.from(
-      (function* () {
-        for (const row of rows) {
-          loaded += 1;
-          yield copyTextLine(row);
-        }
-      })(),
-    );
-    await pipeline(lines, this.client.query(copyStreams.from(sql)));
-    return { loaded, rejected: [] };
+async function inTransaction<T>(client: pg.ClientBase, work: (session: WarehouseSession) => Promise<T>): Promise<T> {
+  await client.query('begin');
+  try {
+    const result = await work(new PostgresSession(client));
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
   }
 }
 
@@ -75,44 +69,37 @@ export class PostgresWarehouse implements Warehouse {
   async migrate(): Promise<string[]> {
     const applied: string[] = [];
     for (const scope of SCOPES) {
-      applied.push(...(await migratePostgres(this.#url, scope, join(SQL_DIR, 'postgres', 'migrations', scope), this.#logger)));
+      applied.push(...(await connectErrors(() => migratePostgres(this.#url, scope, join(SQL_DIR, 'postgres', 'migrations', scope), this.#logger))));
     }
     return applied;
   }
 
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<R>> {
-    const result = await this.#connectErrors(() => this.#pool.query(sql, params as unknown[]));
+    const result = await connectErrors(() => this.#pool.query(sql, params as unknown[]));
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   }
 
   async transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T> {
-    const client = await this.#connectErrors(() => this.#pool.connect());
+    const client = await connectErrors(() => this.#pool.connect());
     try {
-      await client.query('begin');
-      const result = await work(new PostgresSession(client));
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
+      return await inTransaction(client, work);
     } finally {
       client.release();
     }
   }
 
-  async close(): Promise<void> {
-    await this.#pool.end();
+  async connect(): Promise<WarehouseConnection> {
+    const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: 10_000 });
+    client.on('error', (error) => this.#logger.warn({ err: error.message }, 'warehouse connection lost'));
+    await connectErrors(() => client.connect());
+    return {
+      query: async <R>(sql: string, params: readonly unknown[] = []) => new PostgresSession(client).query<R>(sql, params),
+      transaction: (work) => inTransaction(client, work),
+      close: () => client.end(),
+    };
   }
 
-  async #connectErrors<T>(action: () => Promise<T>): Promise<T> {
-    try {
-      return await action();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '57P03' || code === 'ETIMEDOUT') {
-        throw new UnavailableError('the warehouse (PostgreSQL) is not reachable', error);
-      }
-      throw error;
-    }
+  async close(): Promise<void> {
+    await this.#pool.end();
   }
 }

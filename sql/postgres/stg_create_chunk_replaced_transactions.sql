@@ -1,0 +1,5 @@
+-- Session-scoped work table: keys whose stored transaction a newer version replaces.
+create temporary table if not exists chunk_replaced_transactions (
+    operation_id uuid not null,
+    status text not null
+) on commit delete rows

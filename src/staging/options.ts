@@ -1,0 +1,43 @@
+import { postgresUrl } from '../db/postgres-url.js';
+import { ConfigError } from '../errors.js';
+
+/** The loader's configuration, validated once at the edge and frozen. */
+export interface LoadStgConfig {
+  readonly stagingUrl: string;
+  readonly warehouseUrl: string;
+  readonly chunkSize: number;
+  readonly untilCaughtUp: boolean;
+  readonly pollIntervalMs: number;
+  /** Only these topics (default: every topic in the landing zone). */
+  readonly topics: readonly string[] | undefined;
+  /** Delete landed records already loaded and older than this many days; undefined = keep. */
+  readonly purgeOlderThanDays: number | undefined;
+  readonly progressIntervalMs: number;
+  /** Test-only faults, set through TURNOVER_FAULT_INJECT (never a flag). */
+  readonly faults: { readonly loseParsedRecord: boolean };
+}
+
+const FAULTS = ['reconciliation-mismatch'] as const;
+
+export function loadStgConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): LoadStgConfig {
+  const stagingUrl = postgresUrl(options.stagingUrl, 'TURNOVER_STAGING_URL');
+  if (typeof options.warehouseUrl !== 'string' || options.warehouseUrl === '') {
+    throw new ConfigError('TURNOVER_WAREHOUSE_URL is not set: expected postgres://… or vertica://… (for the local stack: eval "$(npx turnover stack env)")');
+  }
+  const fault = env.TURNOVER_FAULT_INJECT;
+  if (fault !== undefined && fault !== '' && !(FAULTS as readonly string[]).includes(fault)) {
+    throw new ConfigError(`TURNOVER_FAULT_INJECT=${fault} is not a known fault (${FAULTS.join(', ')})`);
+  }
+  const topics = options.topic === undefined ? undefined : (options.topic as string[]);
+  return Object.freeze({
+    stagingUrl,
+    warehouseUrl: options.warehouseUrl,
+    chunkSize: options.chunkSize as number,
+    untilCaughtUp: options.untilCaughtUp === true,
+    pollIntervalMs: Math.round((options.pollInterval as number) * 1000),
+    topics: topics && topics.length > 0 ? Object.freeze([...topics]) : undefined,
+    purgeOlderThanDays: options.purgeLandedOlderThan as number | undefined,
+    progressIntervalMs: 5_000,
+    faults: Object.freeze({ loseParsedRecord: fault === 'reconciliation-mismatch' }),
+  });
+}

@@ -1,0 +1,45 @@
+import { ReconciliationError } from '../errors.js';
+import type { ChunkCounts } from './types.js';
+import type { ChunkPlan, ParsedChunk } from './chunk-planner.js';
+
+/** What the databases themselves reported while a chunk was written. */
+export interface ObservedWrites {
+  /** The landing zone's count of records in the chunk's offset range. */
+  readonly landed: number;
+  readonly transactionsCopied: number;
+  readonly currenciesCopied: number;
+  readonly rejectsCopied: number;
+  readonly transactionsDeleted: number;
+  readonly currenciesDeleted: number;
+  /** Rows a bulk load refused (Vertica's rejected-row capture); always a mismatch. */
+  readonly copyRejected: readonly string[];
+}
+
+/**
+ * Proves a chunk before its transaction commits: every landed record of the
+ * range is accounted for exactly once (landed = inserted + updated +
+ * duplicates + rejected), and the row counts the warehouse reported match
+ * the plan. Any difference throws, so the transaction rolls back and the
+ * watermark does not move.
+ */
+export function reconcile(chunk: ParsedChunk, plan: ChunkPlan, observed: ObservedWrites): void {
+  const c: ChunkCounts = plan.counts;
+  const outcomes = c.inserted + c.updated + c.duplicates + c.rejected;
+  const problems: string[] = [];
+  if (observed.landed !== outcomes) {
+    problems.push(`landing holds ${observed.landed} records in offsets ${chunk.firstOffset}..${chunk.lastOffset} but ${outcomes} were accounted for (inserted ${c.inserted} + updated ${c.updated} + duplicates ${c.duplicates} + rejected ${c.rejected})`);
+  }
+  if (c.read !== observed.landed) problems.push(`read ${c.read} records, landing holds ${observed.landed}`);
+  const expect = (what: string, planned: number, actual: number): void => {
+    if (planned !== actual) problems.push(`${what}: planned ${planned}, the warehouse reported ${actual}`);
+  };
+  expect('transactions written', plan.transactionWrites.length, observed.transactionsCopied);
+  expect('transactions replaced', plan.replacedTransactions.length, observed.transactionsDeleted);
+  expect('currencies written', plan.currencyWrites.length, observed.currenciesCopied);
+  expect('currencies replaced', plan.replacedCurrencies.length, observed.currenciesDeleted);
+  expect('rejects written', plan.rejects.length, observed.rejectsCopied);
+  if (observed.copyRejected.length > 0) problems.push(`the warehouse refused ${observed.copyRejected.length} rows: ${observed.copyRejected.slice(0, 3).join('; ')}`);
+  if (problems.length > 0) {
+    throw new ReconciliationError(`chunk ${chunk.topic}/${chunk.partition} offsets ${chunk.firstOffset}..${chunk.lastOffset} does not reconcile, rolled back: ${problems.join('; ')}`);
+  }
+}

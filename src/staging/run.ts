@@ -1,0 +1,34 @@
+import type { Handler } from '../cli/command-spec.js';
+import { openWarehouse } from '../warehouse/index.js';
+import { ChunkWriter } from './chunk-writer.js';
+import { LandingReader } from './landing-reader.js';
+import { StgLoader } from './loader.js';
+import { loadStgConfig } from './options.js';
+
+export const loadStg: Handler = async (input, context) => {
+  const config = loadStgConfig(input.options, context.env);
+  const started = Date.now();
+  const reader = new LandingReader(config.stagingUrl, context.logger);
+  const warehouse = await openWarehouse(config.warehouseUrl, context.logger);
+  try {
+    const writer = await ChunkWriter.open(warehouse);
+    try {
+      const loader = new StgLoader(config, reader, writer, context.logger, context.signal);
+      const t = await loader.run();
+      const seconds = (Date.now() - started) / 1000;
+      const rate = seconds > 0 ? Math.round(t.read / seconds) : 0;
+      context.stdout.write(
+        `load-stg: ${t.read} landed records in ${t.chunks} chunks (${seconds.toFixed(1)} s, ${rate} records/s): ` +
+          `inserted ${t.inserted}, updated ${t.updated}, duplicates ${t.duplicates}, rejected ${t.rejected}, conflicts ${t.conflicts}` +
+          (config.purgeOlderThanDays !== undefined ? `; purged ${t.purged} loaded records from the landing zone` : '') +
+          (context.signal.aborted ? ' (stopped by signal)' : '') +
+          '\n',
+      );
+    } finally {
+      await writer.close();
+    }
+  } finally {
+    await warehouse.close();
+    await reader.close();
+  }
+};

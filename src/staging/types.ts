@@ -1,0 +1,104 @@
+import type { TransactionRecord } from '../contracts/index.js';
+
+/** One landed Kafka record as the loader reads it from `raw.kafka_messages`. */
+export interface LandedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly kafkaTimestamp: Date;
+  readonly ingestedAt: Date;
+}
+
+/** Where a stored version came from: the Kafka coordinates of the landed record. */
+export interface Coordinates {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** A row of `stg.transactions`, values in the contract's canonical text forms. */
+export interface TransactionRow extends Coordinates {
+  readonly operationId: string;
+  readonly status: string;
+  readonly objectId: string;
+  readonly accountNumberFrom: number;
+  readonly accountNumberTo: number;
+  readonly currencyCode: number;
+  readonly country: string;
+  readonly transactionType: string;
+  readonly amount: number;
+  readonly transactionDt: string;
+  readonly transactionDate: string;
+  readonly sentDttm: string;
+}
+
+/** A row of `stg.currencies`. */
+export interface CurrencyRow extends Coordinates {
+  readonly dateUpdate: string;
+  readonly currencyCode: number;
+  readonly currencyCodeWith: number;
+  /** Rounded to the column's 6 decimals, as stored. */
+  readonly currencyWithDiv: number;
+  readonly sentDttm: string;
+}
+
+/** A row of `stg.transaction_conflicts`. */
+export interface ConflictRow {
+  readonly operationId: string;
+  readonly status: string;
+  readonly transactionDate: string;
+  readonly keptPartition: number;
+  readonly keptOffset: number;
+  readonly otherPartition: number;
+  readonly otherOffset: number;
+}
+
+/** A row of `stg.rejects`. */
+export interface RejectRow extends Coordinates {
+  readonly reason: string;
+  readonly field: string | null;
+  readonly detail: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly kafkaTimestamp: Date;
+  readonly eventDate: string;
+}
+
+export type TouchedKind = 'transactions' | 'currencies';
+
+/** The outcome counts of one chunk; `read` must equal the sum of the four outcomes. */
+export interface ChunkCounts {
+  read: number;
+  inserted: number;
+  updated: number;
+  duplicates: number;
+  rejected: number;
+  /** Versions logged in stg.transaction_conflicts (a subset of updated + duplicates). */
+  conflicts: number;
+}
+
+export const transactionKey = (r: { operationId: string; status: string }): string => `${r.operationId}|${r.status}`;
+export const currencyKey = (r: { dateUpdate: string; currencyCode: number; currencyCodeWith: number }): string =>
+  `${r.dateUpdate}|${r.currencyCode}|${r.currencyCodeWith}`;
+
+export function transactionRow(record: TransactionRecord, at: Coordinates): TransactionRow {
+  return {
+    operationId: record.operationId,
+    status: record.status,
+    objectId: record.objectId,
+    accountNumberFrom: record.accountNumberFrom,
+    accountNumberTo: record.accountNumberTo,
+    currencyCode: record.currencyCode,
+    country: record.country,
+    transactionType: record.transactionType,
+    amount: record.amount,
+    transactionDt: record.transactionDt,
+    transactionDate: record.transactionDate,
+    sentDttm: record.sentDttm,
+    topic: at.topic,
+    partition: at.partition,
+    offset: at.offset,
+  };
+}
