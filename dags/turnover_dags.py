@@ -34,6 +34,7 @@ from airflow.exceptions import AirflowException, AirflowFailException, AirflowNo
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Connection, Param, TriggerRule, Variable
 from airflow.timetables.interval import CronDataIntervalTimetable
+from airflow.timetables.trigger import CronTriggerTimetable
 
 CLI_VARIABLE = "turnover_cli"
 ENV_VARIABLE = "turnover_env"
@@ -274,7 +275,8 @@ Loads everything landed so far into STG and exits (`turnover load-stg --until-ca
 never depends on its data interval, so missed runs are not caught up: the next run loads what they
 would have loaded. One run at a time; a run still going when the next is due makes it wait.
 """,
-    schedule=settings.stg_schedule,
+    # a run loads whatever has landed: it stands for a moment, not an interval
+    schedule=CronTriggerTimetable(settings.stg_schedule, timezone="UTC"),
     start_date=settings.start_date,
     catchup=False,
     max_active_runs=1,
