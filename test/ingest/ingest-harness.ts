@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { CLI, runCli } from '../support/cli.js';
+import { valuesHash } from './feed.js';
+
+/**
+ * `turnover ingest` as a real child process (as an operator or a DAG runs
+ * it), with its JSON log lines collected for assertions.
+ */
+export class IngesterProcess {
+  readonly child: ChildProcess;
+  readonly logs: Record<string, unknown>[] = [];
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(env: Readonly<Record<string, string>>, args: readonly string[] = []) {
+    this.child = spawn(process.execPath, [CLI, 'ingest', '--progress-interval', '1', ...args], {
+      env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'info', TURNOVER_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let pending = '';
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      this.stderr += text;
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        try {
+          this.logs.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          // not a log line (the entry point's one-line error)
+        }
+      }
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** The partitions of this member's latest assignment (undefined before the first). */
+  latestAssignment(): number[] | undefined {
+    const lines = this.logs.filter((l) => Array.isArray(l.partitions) && typeof l.msg === 'string' && l.msg.startsWith('assigned partitions'));
+    return lines.length ? (lines[lines.length - 1]!.partitions as number[]) : undefined;
+  }
+
+  async kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/** Applies the landing migrations through the real CLI. */
+export async function migrateLanding(stagingUrl: string): Promise<void> {
+  const result = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_STAGING_URL: stagingUrl } });
+  if (result.code !== 0) throw new Error(`migrate failed: ${result.stderr}`);
+}
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Rows landed for the topic (any group); 0 while PostgreSQL is away. */
+export async function landedCount(url: string, topic: string): Promise<number> {
+  try {
+    return await withClient(url, async (c) => Number((await c.query('select count(*) as n from raw.kafka_messages where topic = $1', [topic])).rows[0].n));
+  } catch {
+    return 0;
+  }
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface PartitionSummary {
+  readonly partition: number;
+  readonly rows: number;
+  readonly distinctOffsets: number;
+  readonly minOffset: number;
+  readonly maxOffset: number;
+  readonly hash: string;
+}
+
+/** What landed, per partition: counts, offset range and the sha256 of the values in offset order. */
+export async function landedSummary(url: string, topic: string): Promise<PartitionSummary[]> {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query(
+      `select partition, count(*) as rows, count(distinct "offset") as distinct_offsets, min("offset") as min_offset, max("offset") as max_offset,
+              encode(sha256(string_agg(value, ''::bytea order by "offset")), 'hex') as hash
+       from raw.kafka_messages where topic = $1 group by partition order by partition`,
+      [topic],
+    );
+    return rows.map((r) => ({
+      partition: Number(r.partition),
+      rows: Number(r.rows),
+      distinctOffsets: Number(r.distinct_offsets),
+      minOffset: Number(r.min_offset),
+      maxOffset: Number(r.max_offset),
+      hash: String(r.hash),
+    }));
+  });
+}
+
+/** The summary the produced values must land as: offsets 0..n-1 of a fresh topic, same bytes. */
+export function expectedSummary(produced: ReadonlyMap<number, Buffer[]>): PartitionSummary[] {
+  return [...produced]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, values]) => ({
+      partition,
+      rows: values.length,
+      distinctOffsets: values.length,
+      minOffset: 0,
+      maxOffset: values.length - 1,
+      hash: valuesHash(values),
+    }));
+}
+
+export async function groupOffsets(url: string, group: string, topic: string): Promise<Map<number, number>> {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query('select partition, next_offset from raw.consumer_offsets where group_id = $1 and topic = $2', [group, topic]);
+    return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
+  });
+}
+
+export function total(produced: ReadonlyMap<number, Buffer[]>): number {
+  let n = 0;
+  for (const values of produced.values()) n += values.length;
+  return n;
+}
