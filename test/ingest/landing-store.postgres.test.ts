@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ConsumedRecord } from '../../src/kafka/client.js';
+import { chainAdvances } from '../../src/ingest/batch-writer.js';
+import { encodeRows } from '../../src/ingest/copy-binary.js';
+import { LandingStore } from '../../src/ingest/landing-store.js';
+import { runCli } from '../support/cli.js';
+import { useStack, type TestStack } from '../support/stack.js';
+import { liveFeedTemplates } from './feed.js';
+import { migrateLanding, withClient } from './ingest-harness.js';
+
+const TOPIC = 'transaction-service-input';
+const topicBytes = Buffer.from(TOPIC);
+const templates = liveFeedTemplates();
+
+function records(from: number, count: number): ConsumedRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    offset: from + i,
+    key: null,
+    value: Buffer.from(templates[(from + i) % templates.length]!, 'utf8'),
+    timestamp: 1_664_582_400_000 + from + i,
+    headers: null,
+  }));
+}
+
+/** The exactly-once step against a real PostgreSQL: the fence and the unique key. */
+describe('LandingStore fenced landing (real PostgreSQL)', () => {
+  let t: TestStack;
+  let url: string;
+  before(async () => {
+    t = await useStack();
+    url = (await t.freshDatabases('landing_store')).stagingUrl;
+    await migrateLanding(url);
+  });
+  after(async () => {
+    await t?.release();
+  });
+
+  it('the landing migration is idempotent', async () => {
+    const again = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_STAGING_URL: url } });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /up to date/);
+  });
+
+  it('advances only from the expected offset; a stale writer gets a conflict and lands nothing', async () => {
+    const a = new LandingStore(url, 'g1', TOPIC);
+    const b = new LandingStore(url, 'g1', TOPIC);
+    try {
+      assert.deepEqual(await a.readOffsets([0]), new Map([[0, null]]));
+      assert.equal(await a.land({ advances: [{ partition: 0, expected: null, next: 3 }], chunks: [encodeRows(topicBytes, 0, records(0, 3))] }), 'committed');
+      // b still believes there is no row
+      assert.equal(await b.land({ advances: [{ partition: 0, expected: null, next: 3 }], chunks: [encodeRows(topicBytes, 0, records(0, 3))] }), 'conflict');
+      assert.deepEqual(await b.readOffsets([0]), new Map([[0, 3]]));
+      assert.equal(await b.land({ advances: [{ partition: 0, expected: 3, next: 5 }], chunks: [encodeRows(topicBytes, 0, records(3, 2))] }), 'committed');
+      // a is now stale
+      assert.equal(await a.land({ advances: [{ partition: 0, expected: 3, next: 6 }], chunks: [encodeRows(topicBytes, 0, records(3, 3))] }), 'conflict');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    const rows = await withClient(url, async (c) => (await c.query(`select "offset", value from raw.kafka_messages where partition = 0 order by "offset"`)).rows);
+    assert.deepEqual(rows.map((r) => Number(r.offset)), [0, 1, 2, 3, 4]);
+    assert.deepEqual(rows.map((r) => r.value), records(0, 5).map((r) => r.value));
+  });
+
+  it('the primary key is the last guard: a duplicate row rolls back the whole transaction', async () => {
+    // another group's offsets say nothing landed, but the rows of partition 0 are there
+    const store = new LandingStore(url, 'g2', TOPIC);
+    try {
+      const outcome = await store.land({
+        advances: [{ partition: 0, expected: null, next: 2 }, { partition: 1, expected: null, next: 2 }],
+        chunks: [encodeRows(topicBytes, 1, records(0, 2)), encodeRows(topicBytes, 0, records(0, 2))],
+      });
+      assert.equal(outcome, 'conflict');
+      assert.deepEqual(await store.readOffsets([0, 1]), new Map([[0, null], [1, null]]));
+    } finally {
+      await store.close();
+    }
+    const partition1 = await withClient(url, async (c) => Number((await c.query('select count(*) as n from raw.kafka_messages where partition = 1')).rows[0].n));
+    assert.equal(partition1, 0);
+  });
+
+  it('two writers racing on one partition: exactly one commits', async () => {
+    const stores = [new LandingStore(url, 'g3', 'race-topic'), new LandingStore(url, 'g3', 'race-topic')];
+    const race = Buffer.from('race-topic');
+    try {
+      for (let round = 0; round < 10; round++) {
+        const expected = round === 0 ? null : round * 10;
+        const outcomes = await Promise.all(
+          stores.map((s) => s.land({ advances: [{ partition: 0, expected, next: (round + 1) * 10 }], chunks: [encodeRows(race, 0, records(round * 10, 10))] })),
+        );
+        assert.deepEqual([...outcomes].sort(), ['committed', 'conflict'], `round ${round}`);
+      }
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+    const counts = await withClient(url, async (c) => (await c.query(`select count(*) as n, count(distinct "offset") as d, max("offset") as m from raw.kafka_messages where topic = 'race-topic'`)).rows[0]);
+    assert.deepEqual([Number(counts.n), Number(counts.d), Number(counts.m)], [100, 100, 99]);
+  });
+
+  it('chains queued chunks into one advance per partition and refuses a broken chain', () => {
+    const chunk = (partition: number, expected: number | null, next: number) => ({ partition, expected, next, generation: 0, rows: 1, valueBytes: 0, bytes: Buffer.alloc(0) });
+    assert.deepEqual(chainAdvances([chunk(0, null, 5), chunk(1, 7, 9), chunk(0, 5, 8)]), [
+      { partition: 0, expected: null, next: 8 },
+      { partition: 1, expected: 7, next: 9 },
+    ]);
+    assert.equal(chainAdvances([chunk(0, 0, 5), chunk(0, 6, 8)]), undefined);
+  });
+});
