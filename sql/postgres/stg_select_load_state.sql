@@ -1,7 +1,7 @@
 -- Every watermark: the next raw offset to load per (topic, partition).
 select
     topic,
-    partition,
+    partition as partition_id,
     next_offset
 from stg.load_state
 order by topic, partition

@@ -100,8 +100,8 @@ export class ChunkWriter {
 
   /** Committed watermarks: next offset to load per `topic|partition`. */
   async watermarks(): Promise<Map<string, number>> {
-    const { rows } = await this.connection.query<{ topic: string; partition: number; next_offset: string | number }>(this.warehouse.sql('stg_select_load_state'));
-    return new Map(rows.map((r) => [`${r.topic}|${Number(r.partition)}`, Number(r.next_offset)]));
+    const { rows } = await this.connection.query<{ topic: string; partition_id: number; next_offset: string | number }>(this.warehouse.sql('stg_select_load_state'));
+    return new Map(rows.map((r) => [`${r.topic}|${Number(r.partition_id)}`, Number(r.next_offset)]));
   }
 
   /**

@@ -1,8 +1,113 @@
-import { NotImplementedError } from '../../errors.js';
+import { join } from 'node:path';
+import { UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import type { Warehouse } from '../warehouse.js';
+import { SQL_DIR } from '../../paths.js';
+import { readSql } from '../sql-files.js';
+import type { StatementResult, Warehouse, WarehouseCapabilities, WarehouseConnection, WarehouseSession } from '../warehouse.js';
+import { verticaNodejsFactory, type VerticaClient, type VerticaClientFactory } from './vertica-client.js';
+import { migrateVertica } from './vertica-migrator.js';
+import { VerticaSession } from './vertica-session.js';
 
-/** Placeholder until the Vertica dialect lands (issue 5). */
-export async function openVerticaWarehouse(_url: string, _logger: Logger): Promise<Warehouse> {
-  throw new NotImplementedError('the Vertica warehouse dialect');
+const CAPABILITIES: WarehouseCapabilities = Object.freeze({
+  transactionalDdl: false,
+  upsert: false,
+  merge: true,
+  copyFromStdin: true,
+  copyCapturesRejects: true,
+  advisoryLocks: false,
+  enforcedPrimaryKeys: false,
+});
+
+const SCOPES = ['stg', 'cdm'] as const;
+
+async function inTransaction<T>(client: VerticaClient, work: (session: WarehouseSession) => Promise<T>): Promise<T> {
+  const session = new VerticaSession(client);
+  await session.query('begin');
+  try {
+    const result = await work(session);
+    await session.query('commit');
+    return result;
+  } catch (error) {
+    await session.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Vertica: the seed's production warehouse, through the official
+ * vertica-nodejs client. No server runs here: the SQL it sends is checked by
+ * golden files and SQLFluff, and against a real Vertica only when
+ * TURNOVER_TEST_VERTICA_URL is set (docs/warehouse.md).
+ */
+export class VerticaWarehouse implements Warehouse {
+  readonly dialect = 'vertica' as const;
+  readonly capabilities = CAPABILITIES;
+
+  constructor(
+    private readonly newClient: VerticaClientFactory,
+    private readonly logger: Logger,
+  ) {}
+
+  sql(name: string): string {
+    return readSql('vertica', name);
+  }
+
+  async migrate(): Promise<string[]> {
+    return this.#withClient((client) =>
+      migrateVertica(client, SCOPES.map((scope) => ({ scope, dir: join(SQL_DIR, 'vertica', 'migrations', scope) })), this.logger),
+    );
+  }
+
+  async query<R>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<R>> {
+    return this.#withClient(async (client) => {
+      const result = await new VerticaSession(client).query<R>(sql, params);
+      await client.query({ text: 'commit' });
+      return result;
+    });
+  }
+
+  async transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T> {
+    return this.#withClient((client) => inTransaction(client, work));
+  }
+
+  async connect(): Promise<WarehouseConnection> {
+    const client = await this.#open();
+    return {
+      query: async <R>(sql: string, params: readonly unknown[] = []) => {
+        const result = await new VerticaSession(client).query<R>(sql, params);
+        await client.query({ text: 'commit' });
+        return result;
+      },
+      transaction: (work) => inTransaction(client, work),
+      close: () => client.end(),
+    };
+  }
+
+  async close(): Promise<void> {
+    // connections are per call or owned by a WarehouseConnection: nothing pooled to close
+  }
+
+  async #open(): Promise<VerticaClient> {
+    const client = this.newClient();
+    client.on('error', (error) => this.logger.warn({ err: error.message }, 'Vertica connection lost'));
+    try {
+      await client.connect();
+    } catch (error) {
+      throw new UnavailableError('the warehouse (Vertica) is not reachable', error);
+    }
+    return client;
+  }
+
+  async #withClient<T>(work: (client: VerticaClient) => Promise<T>): Promise<T> {
+    const client = await this.#open();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+export async function openVerticaWarehouse(url: string, logger: Logger): Promise<Warehouse> {
+  return new VerticaWarehouse(await verticaNodejsFactory(url), logger);
 }

@@ -1,0 +1,6 @@
+-- Applied migrations of scope ?.
+select
+    version,
+    checksum
+from public.turnover_migrations
+where scope = ?

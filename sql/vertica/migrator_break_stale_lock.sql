@@ -1,0 +1,5 @@
+-- A lock older than $1 minutes belongs to a migrate that died: break it.
+delete from public.turnover_migration_lock
+where
+    lock_name = 'migrate'
+    and acquired_at < now() - (? * interval '1 minute')

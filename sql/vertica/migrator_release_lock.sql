@@ -1,0 +1,5 @@
+-- Releases the migration lock held by owner ?.
+delete from public.turnover_migration_lock
+where
+    lock_name = 'migrate'
+    and owner = ?

@@ -1,0 +1,13 @@
+-- Enqueues a business day for the marts (day, kind); a day already queued
+-- gets a fresh touched_at.
+merge into stg.touched_days as t
+using (
+    select
+        ?::date as day,
+        ? as kind
+) as s
+on t.day = s.day and t.kind = s.kind
+when matched then update set
+    touched_at = now()
+when not matched then insert (day, kind, touched_at)
+values (s.day, s.kind, now())
