@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createAirflowHome, DAGS_DIR, tail, type AirflowHome } from '../support/airflow.js';
+import { createAirflowHome, DAGS_DIR, tail, TURNOVER_CLI_COMMAND, type AirflowHome } from '../support/airflow.js';
 import { PACKAGE_ROOT } from '../support/paths.js';
 
 /**
@@ -212,6 +212,17 @@ describe('DAG files in the installed Airflow', () => {
     for (const refused of [secret, notOurs, notObject, notJson]) assert.equal(refused && 'error' in refused && refused.error, 'AirflowFailException');
     assert.match((secret as { message: string }).message, /TURNOVER_KAFKA_SASL_PASSWORD is a secret/);
     assert.match((notOurs as { message: string }).message, /'PATH' is not a TURNOVER_\* variable name/);
+  });
+
+  it('a configuration error fails the task at once: the CLI says why, Airflow does not retry', async () => {
+    // the real CLI with no TURNOVER_STAGING_URL anywhere: exit status 3 (CONFIG)
+    const run = await airflow.airflow(['dags', 'test', 'turnover_load_stg'], { TURNOVER_CLI: TURNOVER_CLI_COMMAND });
+    const log = run.stdout + run.stderr;
+    assert.equal(run.code, 1, tail(run));
+    assert.match(log, /TURNOVER_STAGING_URL is not set/);
+    assert.match(log, /turnover exited with status 3: configuration error; not retrying/);
+    assert.match(log, /new_state=failed/);
+    assert.doesNotMatch(log, /up_for_retry/);
   });
 
   it('the DAG files hold no credentials or addresses', () => {
