@@ -4,8 +4,7 @@ select
     "offset",
     key,
     value,
-    kafka_timestamp,
-    ingested_at
+    (extract(epoch from kafka_timestamp) * 1000)::bigint as kafka_timestamp_ms
 from raw.kafka_messages
 where
     topic = $1

@@ -29,15 +29,16 @@ export class LandingReader {
 
   /** Up to `limit` landed records of a partition from `fromOffset` on, in offset order. */
   async readChunk(at: LandedPartition, fromOffset: number, limit: number): Promise<LandedRecord[]> {
-    const { rows } = await this.#query<[string, Buffer | null, Buffer | null, Date, Date]>({
+    const { rows } = await this.#query<[string, Buffer | null, Buffer | null, string]>({
       text: readSql('landing', 'stg_read_chunk'),
       values: [at.topic, at.partition, fromOffset, limit],
       rowMode: 'array',
     });
     const records = new Array<LandedRecord>(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      const [offset, key, value, kafkaTimestamp, ingestedAt] = rows[i]!;
-      records[i] = { topic: at.topic, partition: at.partition, offset: Number(offset), key, value, kafkaTimestamp, ingestedAt };
+      // the timestamp as epoch milliseconds: a Date per row without parsing timestamp text
+      const [offset, key, value, kafkaTimestampMs] = rows[i]!;
+      records[i] = { topic: at.topic, partition: at.partition, offset: Number(offset), key, value, kafkaTimestamp: new Date(Number(kafkaTimestampMs)) };
     }
     return records;
   }

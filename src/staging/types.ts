@@ -8,7 +8,6 @@ export interface LandedRecord {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly kafkaTimestamp: Date;
-  readonly ingestedAt: Date;
 }
 
 /** Where a stored version came from: the Kafka coordinates of the landed record. */

@@ -50,7 +50,6 @@ function landed(firstOffset: number): LandedRecord[] {
     key: i % 2 === 0 ? null : Buffer.from(`key-${i}`),
     value,
     kafkaTimestamp: new Date(Date.UTC(2022, 9, 1, 0, i)),
-    ingestedAt: new Date(Date.UTC(2022, 9, 1, 1, 0)),
   }));
 }
 
