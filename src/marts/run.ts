@@ -1,0 +1,41 @@
+import type { Handler } from '../cli/command-spec.js';
+import { openWarehouse } from '../warehouse/index.js';
+import { buildMarts, describeDays } from './build.js';
+import { resolveBuildMartsConfig } from './options.js';
+import type { BuildSummary } from './types.js';
+
+export const buildMartsCommand: Handler = async (input, context) => {
+  const config = resolveBuildMartsConfig(input.options);
+  const warehouse = await openWarehouse(config.warehouseUrl, context.logger);
+  try {
+    const summary = await buildMarts(
+      warehouse,
+      {
+        ...(config.interval ? { interval: config.interval } : {}),
+        daysPerTransaction: config.daysPerTransaction,
+        dryRun: config.dryRun,
+        signal: context.signal,
+      },
+      context.logger,
+    );
+    context.stdout.write(`${summaryLine(summary, config.dryRun)}\n`);
+    return summary.interrupted ? 130 : 0;
+  } finally {
+    await warehouse.close();
+  }
+};
+
+export function summaryLine(summary: BuildSummary, dryRun: boolean): string {
+  const { plan } = summary;
+  const source = plan.mode === 'queue' ? 'days touched since the last build' : 'interval';
+  if (plan.days.length === 0) {
+    const consumed = summary.consumed > 0 ? ` (consumed ${summary.consumed} queue entries for days not built yet)` : '';
+    return plan.mode === 'queue' ? `nothing to build: no days touched since the last build${consumed}` : 'nothing to build';
+  }
+  const drivers = plan.driversOnly.length > 0 ? ` + drivers of ${describeDays(plan.driversOnly)}` : '';
+  const days = `${plan.days.length} day${plan.days.length === 1 ? '' : 's'} (${describeDays(plan.days)})${drivers}`;
+  if (dryRun) return `would build ${days} [${source}, ${plan.steps.length} transactions]`;
+  const seconds = (summary.durationMs / 1000).toFixed(1);
+  if (summary.interrupted) return `interrupted after ${summary.stepsDone}/${plan.steps.length} transactions of ${days}; every committed day is whole, rerun to finish`;
+  return `built ${days} in ${seconds} s [${source}]; consumed ${summary.consumed} queue entries`;
+}
