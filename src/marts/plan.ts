@@ -21,12 +21,12 @@ export interface PlanInput {
 /**
  * The days a queue row asks for. Transactions (and any other STG table) of
  * day D change day D. A rate of day D changes the days D..D+7 that use it,
- * but only those that have data: built before, or queued for their own
- * transactions (a day with rates and no transactions is not built for them).
+ * but only those that have data: already built, or being built now (a day
+ * with rates and no transactions is not built for them).
  */
-export function daysOfEntry(entry: QueueEntry, built: ReadonlySet<Day>, transactionDays: ReadonlySet<Day>): Day[] {
+export function daysOfEntry(entry: QueueEntry, built: ReadonlySet<Day>, building: ReadonlySet<Day>): Day[] {
   if (entry.kind !== 'currencies') return [entry.day];
-  return dayRange(entry.day, addDays(entry.day, RATE_REACH_DAYS)).filter((day) => built.has(day) || transactionDays.has(day));
+  return dayRange(entry.day, addDays(entry.day, RATE_REACH_DAYS)).filter((day) => built.has(day) || building.has(day));
 }
 
 /**
@@ -38,8 +38,7 @@ export function daysOfEntry(entry: QueueEntry, built: ReadonlySet<Day>, transact
  */
 export function planQueue(input: PlanInput): BuildPlan {
   const transactionDays = new Set(input.queue.filter((e) => e.kind !== 'currencies').map((e) => e.day));
-  const needs = input.queue.map((entry) => ({ entry, days: daysOfEntry(entry, input.built, transactionDays) }));
-  const days = new Set(needs.flatMap((n) => n.days));
+  const days = new Set(input.queue.flatMap((entry) => daysOfEntry(entry, input.built, transactionDays)));
   for (const day of [...days].sort()) {
     const gap: Day[] = [];
     let previous = addDays(day, -1);
@@ -49,7 +48,7 @@ export function planQueue(input: PlanInput): BuildPlan {
     }
     if (input.built.has(previous) || days.has(previous)) for (const g of gap) days.add(g);
   }
-  return assemble('queue', [...days].sort(), needs, input);
+  return assemble('queue', [...days].sort(), input);
 }
 
 /**
@@ -58,21 +57,16 @@ export function planQueue(input: PlanInput): BuildPlan {
  * leave a queue that grows forever); the others stay for a queue run.
  */
 export function planInterval(from: Day, to: Day, input: PlanInput): BuildPlan {
-  const days = dayRange(from, to);
-  const transactionDays = new Set(input.queue.filter((e) => e.kind !== 'currencies').map((e) => e.day));
-  const needs = input.queue
-    .map((entry) => ({ entry, days: daysOfEntry(entry, input.built, transactionDays) }))
-    .filter((n) => (n.days.length === 0 ? n.entry.day >= from && n.entry.day <= to : n.days.every((d) => d >= from && d <= to)));
-  return assemble('interval', days, needs, input);
+  return assemble('interval', dayRange(from, to), input);
 }
 
-function assemble(
-  mode: BuildPlan['mode'],
-  days: readonly Day[],
-  needs: readonly { entry: QueueEntry; days: readonly Day[] }[],
-  input: PlanInput,
-): BuildPlan {
+function assemble(mode: BuildPlan['mode'], days: readonly Day[], input: PlanInput): BuildPlan {
   const rebuilt = new Set(days);
+  const needs = input.queue
+    .map((entry) => ({ entry, days: daysOfEntry(entry, input.built, rebuilt) }))
+    // a row is consumed only by the build of all its days; a rate for days
+    // without data by a queue run, or by an interval that holds its day
+    .filter((need) => (need.days.length === 0 ? mode === 'queue' || rebuilt.has(need.entry.day) : need.days.every((d) => rebuilt.has(d))));
   const chunks: [Day, Day][] = [];
   for (const [from, to] of contiguousRuns(days)) {
     const run = dayRange(from, to);

@@ -1,0 +1,195 @@
+import { parseMessage, type CurrencyRecord, type TransactionRecord } from '../../src/contracts/index.js';
+
+/**
+ * An independent implementation of SPEC §3–§4 in plain TypeScript over the
+ * message values, for tests to compare the marts with. It shares nothing
+ * with the mart SQL: STG's keep-the-latest rule, counted transactions, the
+ * rate rule and the rounding are written again here, with exact integer
+ * arithmetic (BigInt) for money.
+ */
+
+const USD = 420;
+const RATE_REACH_DAYS = 7;
+
+export interface ReferenceStg {
+  readonly transactions: readonly TransactionRecord[];
+  readonly currencies: readonly CurrencyRecord[];
+}
+
+/** STG from message values in landing order: per natural key the latest by (sent_dttm, landing order). */
+export function referenceStg(values: readonly Buffer[]): ReferenceStg {
+  const transactions = new Map<string, { record: TransactionRecord; order: number }>();
+  const currencies = new Map<string, { record: CurrencyRecord; order: number }>();
+  const later = (a: { record: { sentDttm: string }; order: number }, b: { record: { sentDttm: string }; order: number }) =>
+    a.record.sentDttm > b.record.sentDttm || (a.record.sentDttm === b.record.sentDttm && a.order > b.order);
+  values.forEach((value, order) => {
+    const parsed = parseMessage(value);
+    if (!parsed.ok) return;
+    if (parsed.kind === 'TRANSACTION') {
+      const key = `${parsed.operationId}/${parsed.status}`;
+      const candidate = { record: parsed, order };
+      const current = transactions.get(key);
+      if (!current || later(candidate, current)) transactions.set(key, candidate);
+    } else {
+      const key = `${parsed.dateUpdate}/${parsed.currencyCode}/${parsed.currencyCodeWith}`;
+      const candidate = { record: parsed, order };
+      const current = currencies.get(key);
+      if (!current || later(candidate, current)) currencies.set(key, candidate);
+    }
+  });
+  return {
+    transactions: [...transactions.values()].map((v) => v.record),
+    currencies: [...currencies.values()].map((v) => v.record),
+  };
+}
+
+function shiftDay(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Rate in millionths (numeric(20,6) as STG stores it). */
+const micro = (rate: number): bigint => BigInt(Math.round(rate * 1e6));
+
+export interface ReferenceRate {
+  readonly micro: bigint;
+  readonly rateDate: string;
+  readonly status: 'usd' | 'same_day' | 'stale';
+}
+
+export function referenceRate(stg: ReferenceStg, currency: number, day: string): ReferenceRate | undefined {
+  if (currency === USD) return { micro: 1_000_000n, rateDate: day, status: 'usd' };
+  for (let age = 0; age <= RATE_REACH_DAYS; age++) {
+    const date = shiftDay(day, -age);
+    const quote = stg.currencies.find((c) => c.dateUpdate === date && c.currencyCode === currency && c.currencyCodeWith === USD);
+    if (quote) return { micro: micro(quote.currencyWithDiv), rateDate: date, status: age === 0 ? 'same_day' : 'stale' };
+  }
+  return undefined;
+}
+
+/** One (day, currency) of counted transactions with exact money. */
+export interface ReferenceCurrencyDay {
+  readonly day: string;
+  readonly currency: number;
+  readonly transactions: bigint;
+  readonly accounts: bigint;
+  /** Σ |amount| in minor units. */
+  readonly amountMinor: bigint;
+  readonly rate: ReferenceRate | undefined;
+  /** round(amountMinor × rate) in USD cents, half away from zero; undefined when no rate. */
+  readonly usdCents: bigint | undefined;
+}
+
+export function referenceCurrencyDays(stg: ReferenceStg): ReferenceCurrencyDay[] {
+  const groups = new Map<string, { day: string; currency: number; n: bigint; accounts: Set<number>; amount: bigint }>();
+  for (const t of stg.transactions) {
+    if (t.status !== 'done' || t.accountNumberFrom < 0 || t.accountNumberTo < 0) continue;
+    const key = `${t.transactionDate}/${t.currencyCode}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { day: t.transactionDate, currency: t.currencyCode, n: 0n, accounts: new Set(), amount: 0n }));
+    group.n += 1n;
+    group.accounts.add(t.accountNumberTo);
+    group.amount += BigInt(Math.abs(t.amount));
+  }
+  return [...groups.values()]
+    .map((g) => {
+      const rate = referenceRate(stg, g.currency, g.day);
+      // amount (cents) × rate (millionths) is USD cents in millionths: round half up to cents
+      const usdCents = rate === undefined ? undefined : (g.amount * rate.micro + 500_000n) / 1_000_000n;
+      return { day: g.day, currency: g.currency, transactions: g.n, accounts: BigInt(g.accounts.size), amountMinor: g.amount, rate, usdCents };
+    })
+    .sort((a, b) => (a.day === b.day ? a.currency - b.currency : a.day < b.day ? -1 : 1));
+}
+
+/** Fixed-point text of an integer count of 10^-scale units (what PostgreSQL prints for numeric(p, scale)). */
+export function decimalText(units: bigint, scale: number): string {
+  const sign = units < 0n ? '-' : '';
+  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
+  return `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+/** cdm.global_metrics as text, exactly as the mart must hold it. */
+export interface GlobalMetricsText {
+  readonly date_update: string;
+  readonly currency_from: string;
+  readonly amount_total: string | null;
+  readonly cnt_transactions: string;
+  readonly avg_transactions_per_account: string;
+  readonly cnt_accounts_make_transactions: string;
+}
+
+export function referenceGlobalMetrics(stg: ReferenceStg): GlobalMetricsText[] {
+  return referenceCurrencyDays(stg).map((d) => ({
+    date_update: d.day,
+    currency_from: String(d.currency),
+    amount_total: d.usdCents === undefined ? null : decimalText(d.usdCents, 2),
+    cnt_transactions: String(d.transactions),
+    // transactions / accounts to 4 decimals, half up
+    avg_transactions_per_account: decimalText((d.transactions * 20_000n + d.accounts) / (2n * d.accounts), 4),
+    cnt_accounts_make_transactions: String(d.accounts),
+  }));
+}
+
+/** Unrounded additive-LMDI effects (USD) of one currency between two days, in double precision. */
+export interface ReferenceEffects {
+  readonly accounts: number;
+  readonly frequency: number;
+  readonly ticket: number;
+  readonly fx: number;
+}
+
+export function referenceLmdi(previous: ReferenceCurrencyDay, current: ReferenceCurrencyDay): ReferenceEffects {
+  const value = (d: ReferenceCurrencyDay) => (Number(d.amountMinor) / 100) * (Number(d.rate!.micro) / 1e6);
+  const v0 = value(previous);
+  const v1 = value(current);
+  if (v0 === 0 || v1 === 0) return { accounts: 0, frequency: 0, ticket: v1 - v0, fx: 0 };
+  const weight = v1 === v0 ? v1 : (v1 - v0) / (Math.log(v1) - Math.log(v0));
+  const a = (d: ReferenceCurrencyDay) => Number(d.accounts);
+  const f = (d: ReferenceCurrencyDay) => Number(d.transactions) / Number(d.accounts);
+  const t = (d: ReferenceCurrencyDay) => Number(d.amountMinor) / Number(d.transactions);
+  const r = (d: ReferenceCurrencyDay) => Number(d.rate!.micro);
+  return {
+    accounts: weight * Math.log(a(current) / a(previous)),
+    frequency: weight * Math.log(f(current) / f(previous)),
+    ticket: weight * Math.log(t(current) / t(previous)),
+    fx: weight * Math.log(r(current) / r(previous)),
+  };
+}
+
+const KNOWN_TYPES = new Set([
+  'authorization', 'sbp_incoming', 'sbp_outgoing', 'transfer_incoming', 'transfer_outgoing', 'c2a_incoming', 'c2b_partner_incoming', 'c2b_partner_outgoing',
+]);
+
+/**
+ * The data-quality rows that follow from STG's transactions and rates alone
+ * (rejects, conflicts and late arrivals depend on the load, not the data),
+ * as `day|metric|dimension|value` text.
+ */
+export function referenceDataQuality(stg: ReferenceStg): string[] {
+  const counts = new Map<string, bigint>();
+  const add = (day: string, metric: string, dimension: string | number, value: bigint) => {
+    const key = `${day}|${metric}|${dimension}`;
+    counts.set(key, (counts.get(key) ?? 0n) + value);
+  };
+  const chargebackMinor = new Map<string, bigint>();
+  for (const t of stg.transactions) {
+    const test = t.accountNumberFrom < 0 || t.accountNumberTo < 0;
+    if (!KNOWN_TYPES.has(t.transactionType)) add(t.transactionDate, 'unknown_transaction_types', t.transactionType, 100n);
+    if (t.status === 'done' && test) add(t.transactionDate, 'test_account_transactions', t.currencyCode, 100n);
+    if (t.status === 'chargeback' && !test) {
+      add(t.transactionDate, 'chargebacks', t.currencyCode, 100n);
+      const key = `${t.transactionDate}|${t.currencyCode}`;
+      chargebackMinor.set(key, (chargebackMinor.get(key) ?? 0n) + BigInt(Math.abs(t.amount)));
+    }
+  }
+  for (const [key, minor] of chargebackMinor) {
+    const [day, currency] = key.split('|') as [string, string];
+    const rate = referenceRate(stg, Number(currency), day);
+    if (rate) add(day, 'chargebacks_usd', currency, (minor * rate.micro + 500_000n) / 1_000_000n);
+  }
+  for (const d of referenceCurrencyDays(stg)) {
+    if (d.rate === undefined) add(d.day, 'missing_rate_transactions', d.currency, d.transactions * 100n);
+    else if (d.rate.status === 'stale') add(d.day, 'stale_rate_transactions', d.currency, d.transactions * 100n);
+  }
+  // values in hundredths, as numeric(20,2) prints them
+  return [...counts].filter(([, v]) => v !== 0n).map(([k, v]) => `${k}|${decimalText(v, 2)}`).sort();
+}
