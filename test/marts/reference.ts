@@ -137,22 +137,34 @@ export interface ReferenceEffects {
   readonly fx: number;
 }
 
-export function referenceLmdi(previous: ReferenceCurrencyDay, current: ReferenceCurrencyDay): ReferenceEffects {
-  const value = (d: ReferenceCurrencyDay) => (Number(d.amountMinor) / 100) * (Number(d.rate!.micro) / 1e6);
-  const v0 = value(previous);
-  const v1 = value(current);
+/** One currency-day's factors of V = A × F × T × R, as plain numbers. */
+export interface Factors {
+  readonly accounts: number;
+  readonly transactions: number;
+  /** Gross local amount (any unit: it cancels out of the log ratios). */
+  readonly amount: number;
+  readonly rate: number;
+}
+
+/** Textbook additive LMDI between two days; a side with V = 0 gives its whole change to the zero factor (the ticket). */
+export function lmdi(previous: Factors, current: Factors): ReferenceEffects {
+  const v0 = previous.amount * previous.rate;
+  const v1 = current.amount * current.rate;
   if (v0 === 0 || v1 === 0) return { accounts: 0, frequency: 0, ticket: v1 - v0, fx: 0 };
   const weight = v1 === v0 ? v1 : (v1 - v0) / (Math.log(v1) - Math.log(v0));
-  const a = (d: ReferenceCurrencyDay) => Number(d.accounts);
-  const f = (d: ReferenceCurrencyDay) => Number(d.transactions) / Number(d.accounts);
-  const t = (d: ReferenceCurrencyDay) => Number(d.amountMinor) / Number(d.transactions);
-  const r = (d: ReferenceCurrencyDay) => Number(d.rate!.micro);
+  const f = (d: Factors) => d.transactions / d.accounts;
+  const t = (d: Factors) => d.amount / d.transactions;
   return {
-    accounts: weight * Math.log(a(current) / a(previous)),
+    accounts: weight * Math.log(current.accounts / previous.accounts),
     frequency: weight * Math.log(f(current) / f(previous)),
     ticket: weight * Math.log(t(current) / t(previous)),
-    fx: weight * Math.log(r(current) / r(previous)),
+    fx: weight * Math.log(current.rate / previous.rate),
   };
+}
+
+/** The factors of a reference currency-day (which must have a rate), amounts in major units. */
+export function factorsOf(d: ReferenceCurrencyDay): Factors {
+  return { accounts: Number(d.accounts), transactions: Number(d.transactions), amount: Number(d.amountMinor) / 100, rate: Number(d.rate!.micro) / 1e6 };
 }
 
 const KNOWN_TYPES = new Set([
