@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 check_prerequisites
 install_node_dependencies
 say "preparing Kafka, PostgreSQL, Python environments and Chromium (cached after the first run)"
-turnover setup kafka postgres python chromium
+turnover setup kafka postgres python spark chromium
 
 STATE_DIR="$(mktemp -d "${TMPDIR:-/tmp}/turnover-tests-XXXXXX")"
 chmod 755 "$STATE_DIR"   # the postgres OS user must reach it when we run as root

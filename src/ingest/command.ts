@@ -2,6 +2,7 @@ import type { CommandSpec } from '../cli/command-spec.js';
 import { nonNegativeInt, positiveInt } from '../cli/parsers.js';
 import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, METRICS_PORT_OPTION, STAGING_URL_OPTION } from '../cli/shared-options.js';
 import { INGEST_DEFAULTS } from './options.js';
+import { collectConf, SPARK_DEFAULTS } from '../spark/spark-options.js';
 
 export const INGEST_COMMAND: CommandSpec = {
   name: 'ingest',
@@ -13,6 +14,8 @@ export const INGEST_COMMAND: CommandSpec = {
     'lands the batches in flight and exits 0. Needs `turnover migrate --only landing` first. See docs/ingest.md.',
   options: [
     { flags: '--engine <engine>', description: 'ingestion engine', choices: ['node', 'spark'], defaultValue: 'node', env: 'TURNOVER_INGEST_ENGINE' },
+    { flags: '--master <url>', description: 'with --engine spark: Spark master URL (local[*], spark://…, yarn, k8s://…); see docs/spark.md', env: 'TURNOVER_SPARK_MASTER', defaultValue: SPARK_DEFAULTS.master },
+    { flags: '--conf <key=value>', description: 'with --engine spark: a Spark setting, repeatable (e.g. spark.driver.memory=2g, spark.turnover.maxRecordsPerBatch=100000)', parse: collectConf },
     ...KAFKA_OPTIONS,
     KAFKA_GROUP_OPTION,
     STAGING_URL_OPTION,
@@ -26,6 +29,7 @@ export const INGEST_COMMAND: CommandSpec = {
   load: async () => (await import('./run.js')).ingest,
   examples: [
     'eval "$(npx turnover stack env)" && npx turnover migrate --only landing && npx turnover ingest',
+    'npx turnover ingest --engine spark --master "local[2]" --conf spark.driver.memory=2g',
     'TURNOVER_KAFKA_SASL_MECHANISM=scram-sha-512 TURNOVER_KAFKA_SASL_USERNAME=svc TURNOVER_KAFKA_SASL_PASSWORD=… TURNOVER_KAFKA_SSL_CA=ca.pem npx turnover ingest --metrics-port 9464',
   ],
 };

@@ -4,6 +4,7 @@ import { defaultCacheDir } from '../paths.js';
 import { ensureKafkaJars } from '../stack/kafka-jars.js';
 import { postgresOsUser, preparePostgresBinaries } from '../stack/postgres-binaries.js';
 import { checkJava } from '../stack/prerequisites.js';
+import { prepareSpark } from '../spark/spark-setup.js';
 import { ensureChromium } from './chromium.js';
 import { ensureVenv, venvNames } from './python-venv.js';
 
@@ -19,6 +20,8 @@ export const setup: Handler = async (input, context) => {
       steps.push(['postgres', async () => preparePostgresBinaries(env, postgresOsUser(env) ? '/var/tmp/turnover-root' : cacheDir).binDir]);
     } else if (component === 'chromium') {
       steps.push(['chromium', () => ensureChromium(logger, env)]);
+    } else if (component === 'spark') {
+      steps.push(['spark', async () => (await prepareSpark(cacheDir, logger, env)).venvDir]);
     } else if (component === 'python') {
       for (const name of venvNames()) steps.push([`python:${name}`, () => ensureVenv(name, cacheDir, logger, env)]);
     } else if (component.startsWith('python:')) {
@@ -26,7 +29,7 @@ export const setup: Handler = async (input, context) => {
       if (!venvNames().includes(name)) throw new UsageError(`unknown Python environment "${name}"; known: ${venvNames().join(', ')}`);
       steps.push([component, () => ensureVenv(name, cacheDir, logger, env)]);
     } else {
-      throw new UsageError(`unknown component "${component}": use kafka, postgres, chromium, python or python:<name>`);
+      throw new UsageError(`unknown component "${component}": use kafka, postgres, spark, chromium, python or python:<name>`);
     }
   }
   for (const [name, step] of steps) {

@@ -1,0 +1,176 @@
+"""One run of the job: start offsets from PostgreSQL, the streaming query, and
+the hand-over of each micro-batch to the landing writer (docs/spark.md)."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Optional
+
+import pyarrow.compute as pc
+
+from .config import JobConfig
+from .events import emit
+from .kafka_admin import partition_low_offsets
+from .landing import Batch, Landed, LandingStore, Unavailable
+from .offset_log import batch_end_offsets
+
+BACKOFF_S = (0.25, 10.0)
+
+
+class Stopped(Exception):
+    """The run was asked to stop (SIGTERM / SIGINT / launcher gone)."""
+
+
+class IngestRun:
+    def __init__(self, config: JobConfig, store: LandingStore, checkpoint_dir: str, encode_sql: str, stop: threading.Event):
+        self._config = config
+        self._store = store
+        self._checkpoint_dir = checkpoint_dir
+        self._encode_sql = encode_sql
+        self._stop = stop
+        # First offset of the next batch per partition; None = unknown (Spark reads it from the earliest offset).
+        self._next_start: dict[int, Optional[int]] = {}
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing")
+        self._pending: Optional[Future] = None
+        self._lock = threading.Lock()
+        self.landed = 0
+        self.batches = 0
+        # PostgreSQL's next offsets as far as this run knows them (for lag).
+        self.committed: dict[int, int] = {}
+
+    def starting_offsets(self, spark) -> dict[int, int]:
+        """Where the query starts: PostgreSQL's next offsets, earliest (-2) for partitions without a row."""
+        lows = partition_low_offsets(spark, self._config.kafka, self._config.topic)
+        landed = self._store.read_offsets(sorted(lows))
+        starting: dict[int, int] = {}
+        shown: dict[str, object] = {}
+        for p in sorted(lows):
+            n, low = landed.get(p), lows[p]
+            if n is None:
+                starting[p] = -2
+                self._next_start[p] = None
+                shown[str(p)] = f"earliest ({low})"
+                continue
+            if n < low:
+                emit("warning", message=f"offsets {n}..{low - 1} of partition {p} were deleted from Kafka before they were landed")
+            starting[p] = max(n, low)
+            # The fence plans from PostgreSQL's n: a retention jump (n < low) is accepted here, once, knowingly.
+            self._next_start[p] = n
+            self.committed[p] = n
+            shown[str(p)] = n
+        emit("starting", partitions=shown)
+        return starting
+
+    def on_batch(self, df, batch_id: int) -> None:
+        """foreachBatch: pull the batch to the driver, then hand it to the writer thread."""
+        if self._stop.is_set():
+            raise Stopped()
+        started = time.monotonic()
+        ends = batch_end_offsets(self._checkpoint_dir, batch_id, self._config.topic)
+        emit("batch-start", batch=batch_id)
+        df.createOrReplaceTempView("kafka_batch")
+        rows = df.sparkSession.sql(self._encode_sql).toArrow()
+        counts = _rows_per_partition(rows)
+        ranges = {}
+        for p, end in ends.items():
+            start = self._next_start.get(p)
+            if start is None and counts.get(p, 0) == 0:
+                continue  # a partition never read yet, with nothing in it: nothing to record
+            ranges[p] = (start, end)
+        batch = Batch(batch_id, ranges, rows)
+        emit("batch-collected", batch=batch_id, rows=rows.num_rows, seconds=round(time.monotonic() - started, 3))
+        self._wait_pending()
+        if self._stop.is_set():
+            raise Stopped()  # abandoned: PostgreSQL does not have it, the next run reads it again
+        self._pending = self._writer.submit(self._write, batch)
+        for p in ranges:
+            self._next_start[p] = ranges[p][1]
+
+    def _wait_pending(self) -> None:
+        """At most one batch is being written while the next is pulled: memory holds two batches."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def _write(self, batch: Batch) -> None:
+        started = time.monotonic()
+        backoff = BACKOFF_S[0]
+        while True:
+            try:
+                landed: Landed = self._store.land(batch)
+                break
+            except Unavailable as error:
+                if self._stop.is_set():
+                    raise Stopped() from error
+                emit("warning", message=f"{error}; retrying batch {batch.batch_id} in {backoff:.2f}s")
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, BACKOFF_S[1])
+        with self._lock:
+            self.landed += landed.rows
+            self.batches += 1
+            for plan in landed.plans:
+                self.committed[plan.partition] = plan.next
+        emit(
+            "batch-committed",
+            batch=batch.batch_id,
+            rows=landed.rows,
+            skipped=batch.rows.num_rows - landed.rows,
+            seconds=round(time.monotonic() - started, 3),
+            offsets={str(p.partition): p.next for p in landed.plans},
+        )
+
+    def finish(self, timeout_s: float) -> bool:
+        """Waits for the batch being written (graceful stop); False when it was given up."""
+        pending = self._pending
+        self._writer.shutdown(wait=False)
+        if pending is None:
+            return True
+        try:
+            pending.result(timeout=timeout_s)
+            return True
+        except Exception:
+            return False
+
+    def progress(self, query, last: dict) -> None:
+        now = time.monotonic()
+        with self._lock:
+            landed, committed = self.landed, dict(self.committed)
+        rate = (landed - last.get("landed", 0)) / max(1e-3, now - last.get("at", now - 1))
+        last.update(landed=landed, at=now)
+        lag = _lag(query, self._config.topic, committed)
+        emit("progress", landed=landed, rate=round(rate), lag=lag, partitions=sorted(committed), rssMb=_rss_mb())
+
+
+def _rows_per_partition(rows) -> dict[int, int]:
+    if rows.num_rows == 0:
+        return {}
+    counts = pc.value_counts(rows.column("partition"))
+    return {int(item["values"]): int(item["counts"]) for item in counts.to_pylist()}
+
+
+def _lag(query, topic: str, committed: dict[int, int]) -> Optional[int]:
+    try:
+        progress = query.lastProgress
+        if progress is None:
+            return None
+        data = json.loads(progress.json) if hasattr(progress, "json") else progress
+        latest = data["sources"][0].get("latestOffset")
+        latest = json.loads(latest) if isinstance(latest, str) else latest
+        ends = latest.get(topic, {}) if latest else {}
+        return sum(max(0, int(end) - committed.get(int(p), 0)) for p, end in ends.items())
+    except Exception:
+        return None
+
+
+def _rss_mb() -> int:
+    try:
+        with open(f"/proc/{os.getpid()}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0

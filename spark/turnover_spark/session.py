@@ -1,0 +1,46 @@
+"""The Spark session and the streaming query of the job."""
+from __future__ import annotations
+
+import json
+from typing import Mapping, Optional
+
+from pyspark.sql import DataFrame, SparkSession
+
+from .config import JobConfig, source_options
+
+# Session settings the encoding SQL relies on (spark/sql/copy_rows.sql).
+REQUIRED_SQL_CONF = {
+    "spark.sql.ansi.enabled": "false",
+    "spark.sql.chunkBase64String.enabled": "false",
+}
+
+# Settings of ours, read from the Spark conf (`--conf spark.turnover.<name>=...`).
+DEFAULT_MAX_RECORDS_PER_BATCH = 200_000
+
+
+def build_session() -> SparkSession:
+    spark = SparkSession.builder.appName("turnover-ingest").getOrCreate()
+    for key, value in REQUIRED_SQL_CONF.items():
+        spark.conf.set(key, value)
+    return spark
+
+
+def setting(spark: SparkSession, name: str, default: Optional[str]) -> Optional[str]:
+    value = spark.sparkContext.getConf().get(f"spark.turnover.{name}", default)
+    return value if value != "" else default
+
+
+def kafka_stream(spark: SparkSession, config: JobConfig, starting: Mapping[int, int], max_records: int) -> DataFrame:
+    """The topic as a stream, starting where PostgreSQL says (-2 = earliest)."""
+    reader = spark.readStream.format("kafka").options(**source_options(config.kafka))
+    reader = (
+        reader.option("subscribe", config.topic)
+        .option("includeHeaders", "true")
+        # Spark's consumers never commit; a prefix of the group name keeps ACLs that allow "<group>*" working.
+        .option("groupIdPrefix", f"{config.group}-spark")
+        .option("failOnDataLoss", "true")
+        .option("startingOffsets", json.dumps({config.topic: {str(p): o for p, o in starting.items()}}) if starting else "earliest")
+    )
+    if max_records > 0:
+        reader = reader.option("maxOffsetsPerTrigger", str(max_records))
+    return reader.load()
