@@ -8,10 +8,10 @@ const MB = 1024 * 1024;
 /** Defaults measured in bench/ingest (docs/ingest.md explains them). */
 export const INGEST_DEFAULTS = Object.freeze({
   batchRows: 20_000,
-  bufferMb: 48,
+  bufferMb: 16,
   sessionTimeoutMs: 30_000,
   progressIntervalS: 10,
-  fetchKbPerPartition: 2048,
+  fetchKbPerPartition: 1024,
   stopTimeoutMs: 30_000,
 });
 

@@ -4,10 +4,20 @@ import type { KafkaConfig } from './kafka-config.js';
 import { KafkaJsAdmin } from './kafkajs/kafkajs-admin.js';
 import { KafkaJsConsumer } from './kafkajs/kafkajs-consumer.js';
 import { KafkaJsProducer } from './kafkajs/kafkajs-producer.js';
+import { PlatformaticProducer } from './platformatic/platformatic-producer.js';
 import type { ConnectionTuning } from './kafkajs/kafkajs-connection.js';
 
 export type * from './client.js';
 export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
+export { partitionForKey } from './partitioner.js';
+
+/**
+ * Library behind a producer. kafkajs is the default; @platformatic/kafka
+ * spends about a third of kafkajs' CPU per message (bench/generator), so
+ * bulk producers (generate, replay) use it.
+ */
+export type ProducerLibrary = 'kafkajs' | 'platformatic';
+export const PRODUCER_LIBRARIES: readonly ProducerLibrary[] = ['kafkajs', 'platformatic'];
 export { configurationProblem } from './kafka-errors.js';
 
 /** The one place that picks the client library behind our Kafka interfaces. */
@@ -15,8 +25,8 @@ export function createAdmin(config: KafkaConfig, logger: Logger, tuning?: Connec
   return new KafkaJsAdmin(config, logger, tuning);
 }
 
-export function createProducer(config: KafkaConfig, logger: Logger): KafkaProducer {
-  return new KafkaJsProducer(config, logger);
+export function createProducer(config: KafkaConfig, logger: Logger, library: ProducerLibrary = 'kafkajs'): KafkaProducer {
+  return library === 'platformatic' ? new PlatformaticProducer(config, logger) : new KafkaJsProducer(config, logger);
 }
 
 /** A group member whose positions the caller owns (see KafkaConsumer); why kafkajs: docs/ingest.md. */

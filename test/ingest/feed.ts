@@ -52,6 +52,8 @@ export async function produceFeed(
   const templates = liveFeedTemplates();
   const values = options.into ?? new Map<number, Buffer[]>();
   const batch = options.batch ?? 2_000;
+  // Recent timestamps: Kafka's time-based retention judges segments by them (2022 ones would be deleted at once).
+  const baseTimestamp = Date.now() - options.count;
   const producer = createProducer(kafka, silentLogger());
   try {
     const perPartition = new Map<number, ProducedMessage[][]>();
@@ -61,7 +63,7 @@ export async function produceFeed(
       const value = feedValue(templates, i, options.targetBytes);
       const batches = perPartition.get(partition)!;
       if (batches.length === 0 || batches[batches.length - 1]!.length >= batch) batches.push([]);
-      batches[batches.length - 1]!.push({ partition, key: null, value, timestamp: 1_664_582_400_000 + i });
+      batches[batches.length - 1]!.push({ partition, key: null, value, timestamp: baseTimestamp + i });
       if (!values.has(partition)) values.set(partition, []);
       values.get(partition)!.push(value);
     }

@@ -44,7 +44,7 @@ export class KafkaJsConsumer implements KafkaConsumer {
       heartbeatInterval: Math.max(500, Math.floor(this.#options.sessionTimeoutMs / 10)),
       rebalanceTimeout: Math.max(60_000, this.#options.sessionTimeoutMs * 2),
       maxBytesPerPartition: this.#options.maxBytesPerPartition,
-      maxBytes: this.#options.maxBytesPerPartition * 8,
+      maxBytes: this.#options.maxBytesPerPartition * 4,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: {
