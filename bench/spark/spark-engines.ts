@@ -1,0 +1,233 @@
+/**
+ * Spark engine benchmark (issue 11, SPEC §6): one topic, one run, side by side
+ *   - turnover ingest (node engine, exactly-once)
+ *   - turnover ingest --engine spark (exactly-once)
+ *   - plain Structured Streaming, foreachBatch + JDBC append (at-least-once; bench/spark/plain_job.py)
+ * each into a fresh landing database, then each once more with a SIGKILL of
+ * its whole process group at ~40% and a restart, counting duplicates.
+ *
+ *   node dist/bench/spark/spark-engines.js [messages]     (default 1,000,000)
+ *
+ * Env: TURNOVER_BENCH_SIZE (pad values to N bytes; default: the live feed's
+ * own ~400 B), TURNOVER_BENCH_SPARK_CONF (extra `key=value,…` for the
+ * exactly-once job, e.g. spark.turnover.maxRecordsPerBatch=100000),
+ * TURNOVER_BENCH_RUNS (default throughput,kill), TURNOVER_BENCH_ENGINES (default
+ * node,spark,plain,staging; staging = bench/spark/staging_job.py, the
+ * staging-table design measured for docs/spark.md), TURNOVER_TEST_STATE_DIR to
+ * reuse a running stack.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { ingestConfigFrom } from '../../src/ingest/options.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { defaultCacheDir, PACKAGE_ROOT } from '../../src/paths.js';
+import { jobEnvironment, prepareSpark, sparkLaunchConfigFrom, submitArguments } from '../../src/spark/index.js';
+import { CLI } from '../../test/support/cli.js';
+import { useStack, type TestStack } from '../../test/support/stack.js';
+import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
+import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
+import { machineLine } from '../contracts/machine.js';
+import { sampleGroup } from './process-group.js';
+
+const PARTITIONS = 3;
+const MASTER = 'local[2]';
+const PLAIN_JOB = join(PACKAGE_ROOT, 'bench', 'spark', 'plain_job.py');
+const STAGING_JOB = join(PACKAGE_ROOT, 'bench', 'spark', 'staging_job.py');
+/** node / spark: `turnover ingest --engine …`; plain: the reference; staging: the design not taken (staging table + move). */
+type Engine = 'node' | 'spark' | 'plain' | 'staging';
+
+interface Launch {
+  readonly child: ChildProcess;
+  /** Resolves when the engine says it is consuming (start-up over). */
+  readonly ready: Promise<number>;
+}
+
+interface Result {
+  readonly engine: Engine;
+  readonly startupS: number;
+  readonly allLandedS: number;
+  readonly steadyRate: number;
+  readonly peakRssMb: number;
+  readonly cpuPerM: number;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function launch(engine: Engine, t: TestStack, stagingUrl: string, topic: string, group: string, extra: { checkpoint?: string; table?: string }): Launch {
+  const env = { ...process.env, ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
+  let child: ChildProcess;
+  if (engine === 'plain' || engine === 'staging') {
+    const config = sparkLaunchConfigFrom(ingestConfigFrom({ brokers: t.env.TURNOVER_KAFKA_BROKERS, topic, group, stagingUrl }, env), { master: MASTER });
+    const args = submitArguments(config, spark!.jars, engine === 'plain' ? PLAIN_JOB : STAGING_JOB);
+    child = spawn(spark!.sparkSubmit, args, {
+      env: {
+        ...jobEnvironment(config, spark!.venvDir, env, process.pid),
+        PLAIN_TABLE: extra.table ?? 'raw.kafka_messages',
+        PLAIN_CHECKPOINT: extra.checkpoint!,
+        PLAIN_MAX_OFFSETS: engine === 'plain' ? '0' : '200000',
+      },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true,
+    });
+  } else {
+    const args = ['ingest', '--engine', engine, '--progress-interval', '0'];
+    if (engine === 'spark') {
+      args.push('--master', MASTER);
+      for (const kv of (process.env.TURNOVER_BENCH_SPARK_CONF ?? '').split(',').filter(Boolean)) args.push('--conf', kv);
+    }
+    child = spawn(process.execPath, [CLI, ...args], { env: { ...env, TURNOVER_LOG_LEVEL: 'info', TURNOVER_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  }
+  const ready = new Promise<number>((resolve) => {
+    const watch = (stream: NodeJS.ReadableStream | null): void => {
+      if (!stream) return;
+      createInterface({ input: stream }).on('line', (line) => {
+        if (/"event": ?"running"|"msg":"ingesting/.test(line)) resolve(Date.now());
+      });
+    };
+    watch(child.stdout);
+    watch(child.stderr);
+  });
+  return { child, ready };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // gone
+  }
+}
+
+async function landed(poll: pg.Client, engine: Engine, distinct = false): Promise<number> {
+  if (engine !== 'plain') return Number((await poll.query('select coalesce(sum(next_offset), 0) as n from raw.consumer_offsets')).rows[0].n);
+  const sql = distinct ? 'select count(distinct (partition, "offset")) as n from raw_plain' : 'select count(*) as n from raw_plain';
+  return Number((await poll.query(sql.replace('raw_plain', plainTable))).rows[0].n);
+}
+
+let spark: Awaited<ReturnType<typeof prepareSpark>> | undefined;
+let plainTable = 'raw.kafka_messages';
+
+async function waitLanded(poll: pg.Client, engine: Engine, target: number, onSample: () => void, distinct = false): Promise<void> {
+  let last = { n: -1, at: Date.now() };
+  for (;;) {
+    onSample();
+    const n = await landed(poll, engine, distinct);
+    if (n >= target) return;
+    if (n !== last.n) last = { n, at: Date.now() };
+    if (Date.now() - last.at > 180_000) throw new Error(`${engine} stalled at ${n} of ${target}`);
+    await sleep(distinct ? 1_000 : 150);
+  }
+}
+
+async function throughput(engine: Engine, t: TestStack, topic: string, messages: number): Promise<Result> {
+  const { stagingUrl } = await t.freshDatabases(`bench_spark_${engine}`);
+  await migrateLanding(stagingUrl);
+  plainTable = 'raw.kafka_messages';
+  const checkpoint = mkdtempSync(join(tmpdir(), 'turnover-bench-plain-'));
+  const poll = new pg.Client({ connectionString: stagingUrl });
+  await poll.connect();
+  const started = Date.now();
+  const run = launch(engine, t, stagingUrl, topic, `bench-${engine}-${started}`, { checkpoint });
+  let peak = 0;
+  let cpu = 0;
+  try {
+    await waitLanded(poll, engine, messages, () => {
+      const s = sampleGroup(run.child.pid!);
+      peak = Math.max(peak, s.rssMb);
+      cpu = Math.max(cpu, s.cpuSeconds);
+    });
+    const done = Date.now();
+    const ready = await Promise.race([run.ready, sleep(0).then(() => started)]);
+    return { engine, startupS: (ready - started) / 1000, allLandedS: (done - started) / 1000, steadyRate: messages / ((done - ready) / 1000), peakRssMb: peak, cpuPerM: cpu * (1e6 / messages) };
+  } finally {
+    killGroup(run.child, engine === 'plain' ? 'SIGKILL' : 'SIGTERM');
+    await poll.end();
+    await sleep(3_000);
+    killGroup(run.child, 'SIGKILL');
+    rmSync(checkpoint, { recursive: true, force: true });
+  }
+}
+
+/** SIGKILL of the whole process group at ~40%, restart (plain: on its checkpoint), then count. */
+async function afterKill(engine: Engine, t: TestStack, topic: string, messages: number): Promise<{ duplicates: number; missing: number }> {
+  const { stagingUrl } = await t.freshDatabases(`bench_kill_${engine}`);
+  await migrateLanding(stagingUrl);
+  plainTable = 'raw.kafka_messages';
+  if (engine === 'plain') {
+    // no unique key, so that replayed rows show up instead of failing the job
+    plainTable = 'bench.plain_messages';
+    await withClient(stagingUrl, (c) => c.query('create schema bench; create table bench.plain_messages (like raw.kafka_messages including defaults)'));
+  }
+  const checkpoint = mkdtempSync(join(tmpdir(), 'turnover-bench-plain-'));
+  const group = `bench-kill-${engine}-${Date.now()}`;
+  const poll = new pg.Client({ connectionString: stagingUrl });
+  await poll.connect();
+  try {
+    const first = launch(engine, t, stagingUrl, topic, group, { checkpoint, table: plainTable });
+    await waitLanded(poll, engine, Math.round(messages * 0.4), () => undefined);
+    killGroup(first.child, 'SIGKILL');
+    await sleep(1_000);
+    const second = launch(engine, t, stagingUrl, topic, group, { checkpoint, table: plainTable });
+    try {
+      await waitLanded(poll, engine, messages, () => undefined, engine === 'plain');
+      if (engine === 'plain') await sleep(5_000); // let the replayed batch finish writing
+    } finally {
+      killGroup(second.child, engine === 'plain' ? 'SIGKILL' : 'SIGTERM');
+      await sleep(3_000);
+      killGroup(second.child, 'SIGKILL');
+    }
+    const { rows } = await poll.query(`select count(*) as n, count(distinct (partition, "offset")) as d from ${plainTable}`);
+    return { duplicates: Number(rows[0].n) - Number(rows[0].d), missing: messages - Number(rows[0].d) };
+  } finally {
+    await poll.end();
+    rmSync(checkpoint, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const messages = Number(process.argv[2] ?? 1_000_000);
+  const size = process.env.TURNOVER_BENCH_SIZE ? Number(process.env.TURNOVER_BENCH_SIZE) : undefined;
+  const runs = (process.env.TURNOVER_BENCH_RUNS ?? 'throughput,kill').split(',');
+  const engines = (process.env.TURNOVER_BENCH_ENGINES ?? 'node,spark,plain,staging').split(',') as Engine[];
+  spark = await prepareSpark(defaultCacheDir(process.env), silentLogger(), process.env);
+  const t = await useStack();
+  try {
+    const topic = await t.freshTopic('bench_spark', PARTITIONS);
+    const produceStart = Date.now();
+    await produceFeed(t.kafka, topic, { from: 0, count: messages, partitions: PARTITIONS, targetBytes: size });
+    const templates = liveFeedTemplates();
+    const avg = Math.round(templates.reduce((n, _, i) => n + feedValue(templates, i, size).length, 0) / templates.length);
+    console.log(`### ${fmt(messages)} messages (avg value ${avg} B), ${PARTITIONS} partitions, Spark master ${MASTER}`);
+    console.log(`produced in ${((Date.now() - produceStart) / 1000).toFixed(1)} s (kafkajs producer)`);
+    console.log(machineLine());
+    if (runs.includes('throughput')) {
+      const results: Result[] = [];
+      for (const engine of engines) {
+        results.push(await throughput(engine, t, topic, messages));
+        console.log(machineLine());
+      }
+      const plain = results.find((r) => r.engine === 'plain') ?? results[0]!;
+      console.log('| engine | start-up s | msg/s after start-up | vs plain | launch to all landed s | peak RSS MB (all processes) | CPU-s per 1M (all processes) |\n|---|---|---|---|---|---|---|');
+      for (const r of results) {
+        console.log(`| ${r.engine} | ${r.startupS.toFixed(1)} | ${fmt(r.steadyRate)} | ${Math.round((r.steadyRate / plain.steadyRate) * 100)}% | ${r.allLandedS.toFixed(1)} | ${r.peakRssMb} | ${r.cpuPerM.toFixed(1)} |`);
+      }
+    }
+    if (runs.includes('kill')) {
+      console.log('| engine | SIGKILL at ~40% + restart: duplicates | missing |\n|---|---|---|');
+      for (const engine of engines.filter((e) => e !== 'staging')) {
+        const { duplicates, missing } = await afterKill(engine, t, topic, messages);
+        console.log(`| ${engine} | ${fmt(duplicates)} | ${fmt(missing)} |`);
+      }
+    }
+    console.log(machineLine());
+  } finally {
+    await t.release();
+  }
+}
+
+await main();

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI } from '../support/cli.js';
+
+export interface LogLine {
+  readonly msg?: string;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * `turnover ingest --engine spark` as a real child process, in its own
+ * process group so that one SIGKILL reaches the launcher, the driver JVM and
+ * the Python driver at once (a machine crash, as far as they can tell).
+ */
+export class SparkIngestProcess {
+  readonly child: ChildProcess;
+  readonly logs: LogLine[] = [];
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+
+  constructor(env: Readonly<Record<string, string>>, args: readonly string[] = []) {
+    this.child = spawn(process.execPath, [CLI, 'ingest', '--engine', 'spark', '--master', 'local[2]', '--progress-interval', '2', ...args], {
+      env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'debug', TURNOVER_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    let pending = '';
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        let parsed: LogLine;
+        try {
+          parsed = JSON.parse(line) as LogLine;
+        } catch {
+          this.stderr += `${line}\n`;
+          continue;
+        }
+        if (parsed.msg !== 'spark') this.stderr += `${line}\n`;
+        this.logs.push(parsed);
+        for (const waiter of [...this.#waiters]) {
+          if (waiter.test(parsed)) {
+            this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+            waiter.resolve(parsed);
+          }
+        }
+      }
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Resolves with the first log line (from now on) that passes the test. */
+  next(test: (line: LogLine) => boolean, timeoutMs = 180_000): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; stderr:\n${this.stderr.slice(-3000)}`)), timeoutMs);
+      const done = (line: LogLine): void => {
+        clearTimeout(timer);
+        resolve(line);
+      };
+      this.#waiters.push({ test, resolve: done });
+      void this.exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`the ingester exited while a log line was awaited; stderr:\n${this.stderr.slice(-3000)}`));
+      });
+    });
+  }
+
+  /** The job's batch events (`batch start`, `batch collected`, `batch committed`) in order. */
+  batchEvents(): { msg: string; batch: number }[] {
+    return this.logs.filter((l) => typeof l.batch === 'number' && String(l.msg).startsWith('batch ')).map((l) => ({ msg: String(l.msg), batch: l.batch as number }));
+  }
+
+  /** SIGKILL to the whole process group: launcher, driver JVM and Python driver. */
+  async killAll(): Promise<void> {
+    try {
+      process.kill(-this.child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await this.exited;
+    // the driver JVM and the Python driver die with it: wait until the group is empty
+    const deadline = Date.now() + 10_000;
+    while (groupMembers(this.child.pid!).length > 0 && Date.now() < deadline) await sleep(100);
+  }
+
+  /** A graceful stop through the launcher, as an operator's SIGTERM. */
+  async terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}
+
+export const isBatch = (msg: string, batch?: number) => (l: LogLine): boolean => l.msg === msg && (batch === undefined || l.batch === batch);
+
+/** Live processes of a process group (Linux /proc; zombies excluded). */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return members;
+}
