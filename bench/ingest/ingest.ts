@@ -36,6 +36,11 @@ interface Measure {
   readonly clientCpuPerM?: number;
   readonly serverCpuPerM?: number;
   readonly peakRssMb?: number;
+  readonly brokerCpuPerM?: number;
+}
+
+async function brokerPid(t: TestStack): Promise<number | undefined> {
+  return (await t.stack.status()).components.find((c) => c.name === 'kafka')?.pid;
 }
 
 /** (a) PostgreSQL alone: the same rows, pre-encoded, from one COPY BINARY connection. */
@@ -90,6 +95,8 @@ async function reference(t: TestStack, topic: string, messages: number, size: nu
 async function ingest(t: TestStack, engine: string, topic: string, messages: number): Promise<Measure> {
   const { stagingUrl } = await t.freshDatabases(`bench_${engine}`);
   await migrateLanding(stagingUrl);
+  const broker = await brokerPid(t);
+  const brokerCpu0 = broker ? cpuSeconds(broker) : Number.NaN;
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [CLI, 'ingest', '--engine', engine, '--progress-interval', '0'], {
     env: { ...process.env, ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: `bench-${engine}-${Date.now()}`, TURNOVER_LOG_LEVEL: 'warn' },
@@ -132,6 +139,7 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
     await poll.end();
   }
   const done = process.hrtime.bigint();
+  const brokerCpu = broker ? cpuSeconds(broker) - brokerCpu0 : Number.NaN;
   const serverCpu = backend ? cpuSeconds(backend) - serverCpu0 : Number.NaN;
   child.kill('SIGTERM');
   const code = await exited;
@@ -145,6 +153,7 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
     clientCpuPerM: childCpu * (1e6 / messages),
     serverCpuPerM: serverCpu * (1e6 / messages),
     peakRssMb: peak,
+    brokerCpuPerM: brokerCpu * (1e6 / messages),
   };
 }
 
@@ -168,10 +177,10 @@ async function main(): Promise<void> {
       results.push({ ...(await reference(t, topic, messages, size)), what: '(a) again, after (b)' });
       const refs = results.filter((r) => r.what.startsWith('(a)'));
       const ref = refs.reduce((n, r) => n + r.rowsPerS, 0) / refs.length;
-      console.log('| run | rows/s | steady rows/s | vs (a) mean | client CPU-s/1M | PG backend CPU-s/1M | peak RSS MB |\n|---|---|---|---|---|---|---|');
+      console.log('| run | rows/s | steady rows/s | vs (a) mean | client CPU-s/1M | PG backend CPU-s/1M | broker CPU-s/1M | peak RSS MB |\n|---|---|---|---|---|---|---|---|');
       for (const r of results) {
         const ratio = r.what.startsWith('(b)') ? `${Math.round((r.rowsPerS / ref) * 100)}% (steady ${r.steadyRowsPerS ? Math.round((r.steadyRowsPerS / ref) * 100) : '?'}%)` : '';
-        console.log(`| ${r.what} | ${fmt(r.rowsPerS)} | ${r.steadyRowsPerS ? fmt(r.steadyRowsPerS) : ''} | ${ratio} | ${r.clientCpuPerM?.toFixed(1) ?? ''} | ${r.serverCpuPerM?.toFixed(1) ?? ''} | ${r.peakRssMb ?? ''} |`);
+        console.log(`| ${r.what} | ${fmt(r.rowsPerS)} | ${r.steadyRowsPerS ? fmt(r.steadyRowsPerS) : ''} | ${ratio} | ${r.clientCpuPerM?.toFixed(1) ?? ''} | ${r.serverCpuPerM?.toFixed(1) ?? ''} | ${r.brokerCpuPerM?.toFixed(1) ?? ''} | ${r.peakRssMb ?? ''} |`);
       }
       console.log(machineLine());
     }

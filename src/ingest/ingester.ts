@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../cli/command-spec.js';
 import { ConfigError, TurnoverError, UnavailableError } from '../errors.js';
-import { createAdmin, createConsumer } from '../kafka/index.js';
+import { configurationProblem, createAdmin, createConsumer } from '../kafka/index.js';
 import type { KafkaConfig } from '../kafka/kafka-config.js';
 import type { Logger } from '../log/logger.js';
 import { BatchWriter } from './batch-writer.js';
@@ -23,6 +23,7 @@ const KAFKA_COMMIT_INTERVAL_MS = 5_000;
 export async function runIngester(config: IngestConfig, context: Pick<CommandContext, 'logger' | 'signal'>): Promise<void> {
   const { logger, signal } = context;
   await checkBrokerHosts(config.kafka);
+  await probeKafka(config.kafka, logger);
   const metrics = new IngestMetrics({ topic: config.topic, group: config.group });
   const server = config.metricsPort === undefined ? undefined : await metrics.serve(config.metricsPort);
   const store = new LandingStore(config.stagingUrl, config.group, config.topic);
@@ -166,6 +167,24 @@ async function checkBrokerHosts(kafka: KafkaConfig): Promise<void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND') throw new ConfigError(`unknown Kafka broker host "${host}" (TURNOVER_KAFKA_BROKERS)`, error);
     }
+  }
+}
+
+/**
+ * One quick request before joining the group: bad credentials or an untrusted
+ * certificate fail here in a second with one line, instead of after the
+ * client's retries. An unreachable broker is only logged: it may be restarting.
+ */
+async function probeKafka(kafka: KafkaConfig, logger: Logger): Promise<void> {
+  const admin = createAdmin(kafka, logger, { retries: 0, connectionTimeoutMs: 5_000, requestTimeoutMs: 10_000 });
+  try {
+    await admin.describeCluster();
+  } catch (error) {
+    const problem = configurationProblem(error);
+    if (problem) throw new ConfigError(`Kafka: ${problem}`, error);
+    logger.warn({ err: (error as Error).message }, 'Kafka is not answering yet; the consumer keeps retrying');
+  } finally {
+    await admin.close().catch(() => undefined);
   }
 }
 
