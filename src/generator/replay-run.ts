@@ -5,6 +5,7 @@ import { Progress } from './progress.js';
 import { replayMessages } from './replay.js';
 import type { ReplayFormat } from './replay-formats.js';
 import { openSink } from './sinks/open-sink.js';
+import { sinkFailure } from './sinks/feed-sink.js';
 
 /** `turnover replay FILE`: exit 0 when every line was produced, 130 when interrupted. */
 export const handler: Handler = async ({ args, options }, { logger, signal, stdout, env }) => {
@@ -22,6 +23,7 @@ export const handler: Handler = async ({ args, options }, { logger, signal, stdo
   }, signal);
   const first = await messages.next();
   const sink = await openSink(destination, logger);
+  let failure: unknown;
   try {
     for (let batch = first; !batch.done; batch = await messages.next()) {
       for (const item of batch.value) {
@@ -35,10 +37,16 @@ export const handler: Handler = async ({ args, options }, { logger, signal, stdo
         break;
       }
     }
-  } finally {
-    await messages.return(undefined);
-    await sink.close();
+  } catch (error) {
+    failure = error;
   }
+  await messages.return(undefined);
+  try {
+    await sink.close();
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== undefined) throw sinkFailure(sink, destination.kind, failure);
   const summary = { file: path, format: format ?? 'empty', messages: count, target: sink.target, stopped };
   stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${stopped ? 'stopped after ' : ''}${count} messages from ${path} (${summary.format}) to ${sink.target}\n`);
   return stopped ? 130 : 0;

@@ -7,7 +7,7 @@ import { generateConfigFrom, transactionsPerDayForRate, type GenerateConfig } fr
 import { Progress } from './progress.js';
 import { FeedSummary } from './summary.js';
 import { openSink } from './sinks/open-sink.js';
-import type { FeedSink } from './sinks/feed-sink.js';
+import { sinkFailure, type FeedSink } from './sinks/feed-sink.js';
 import type { GeneratedMessage } from './types.js';
 
 /** The feed segments of a run: the backfill (if any) as fast as possible, then the live tail (if any) paced by the clock. */
@@ -93,6 +93,7 @@ export const handler: Handler = async ({ options }, { logger, signal, stdout, en
   const sink = await openSink(config.destination, logger);
   const state: RunState = { summary: new FeedSummary(), progress: new Progress(logger), stopped: false };
   let liveStopped = false;
+  let failure: unknown;
   try {
     for (const segment of feedSegments(config, Date.now())) {
       await pump(generateFeed(segment.options), segment.live, sink, config, state, signal);
@@ -102,9 +103,15 @@ export const handler: Handler = async ({ options }, { logger, signal, stdout, en
       }
       if (config.maxMessages !== undefined && state.summary.messages >= config.maxMessages) break;
     }
-  } finally {
-    await sink.close();
+  } catch (error) {
+    failure = error;
   }
+  try {
+    await sink.close();
+  } catch (error) {
+    failure ??= error;
+  }
+  if (failure !== undefined) throw sinkFailure(sink, config.destination.kind, failure);
   logger.info(`mean ${Math.round(state.progress.meanRate(state.summary.messages)).toLocaleString('en-US')} msg/s`);
   printSummary(config, sink, state, stdout, logger);
   return state.stopped && !liveStopped ? 130 : 0;

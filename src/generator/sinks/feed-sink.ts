@@ -1,3 +1,4 @@
+import { TurnoverError, UnavailableError } from '../../errors.js';
 import type { GeneratedMessage } from '../types.js';
 
 /** Where generated or replayed messages go: a .jsonl file or a Kafka topic. */
@@ -12,3 +13,11 @@ export interface FeedSink {
 }
 
 export type SinkMessage = Pick<GeneratedMessage, 'key' | 'value'>;
+
+/** A failure while writing: Kafka trouble is worth retrying (exit 5), a file error is not. */
+export function sinkFailure(sink: FeedSink, kind: 'file' | 'kafka', error: unknown): TurnoverError {
+  if (error instanceof TurnoverError) return error;
+  return kind === 'kafka'
+    ? new UnavailableError(`producing to ${sink.target} failed`, error)
+    : new TurnoverError('INTERNAL', `writing ${sink.target} failed`, { cause: error });
+}
