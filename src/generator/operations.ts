@@ -60,6 +60,7 @@ export class Operation implements TransactionFields, Timed {
         return true;
       case 'done':
         if (this.chargebackAt === 0) return false;
+        this.#parts = undefined;
         this.status = 'chargeback';
         this.at = this.chargebackAt;
         return true;

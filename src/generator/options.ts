@@ -70,6 +70,12 @@ export function generateConfigFrom(options: Readonly<Record<string, unknown>>, e
     notes.push(`no --from: generating the 7 days ${from}..${to}`);
   }
   if (from !== undefined && to !== undefined && to < from) throw new UsageError(`--to ${to} is before --from ${from}`);
+  if (rate !== undefined && from !== undefined && to !== undefined && to > yesterday) {
+    // the live tail covers today from now on; a backfill of today would put future events in the topic
+    notes.push(`with --rate the backfill stops at ${yesterday}; the live tail starts now`);
+    to = yesterday;
+    if (from > to) from = to = undefined;
+  }
   const scenarios = ((options.scenario as string[] | undefined) ?? []).map(parseScenario);
   if (options.customers !== undefined && Number(options.customers) > MAX_CUSTOMERS) {
     throw new UsageError(`--customers ${String(options.customers)} is more than the ${MAX_CUSTOMERS.toLocaleString('en-US')} accounts the generator can number`);

@@ -18,18 +18,29 @@ const MAX_MESSAGE_BYTES = 1024;
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 export class AsciiWriter {
-  #buffer = Buffer.allocUnsafe(SLAB_BYTES);
+  #buffer: Buffer;
   #at = 0;
   #start = 0;
   #dayCached = Number.NaN;
   #dateCached: Uint8Array = new Uint8Array(10);
 
+  constructor(private readonly slabBytes: number = SLAB_BYTES) {
+    this.#buffer = Buffer.allocUnsafe(slabBytes);
+  }
+
   begin(): void {
     if (this.#at + MAX_MESSAGE_BYTES > this.#buffer.length) {
-      this.#buffer = Buffer.allocUnsafe(SLAB_BYTES);
+      this.#buffer = Buffer.allocUnsafe(this.slabBytes);
       this.#at = 0;
     }
     this.#start = this.#at;
+  }
+
+  /** Ends the current piece and starts the next one right after it (several views from one begin()). */
+  cut(): Buffer {
+    const piece = this.#buffer.subarray(this.#start, this.#at);
+    this.#start = this.#at;
+    return piece;
   }
 
   /** The message written since begin(): a view into the slab. */
@@ -38,8 +49,17 @@ export class AsciiWriter {
   }
 
   bytes(constant: Uint8Array): void {
-    this.#buffer.set(constant, this.#at);
-    this.#at += constant.length;
+    const length = constant.length;
+    if (length > 48) {
+      this.#buffer.set(constant, this.#at);
+      this.#at += length;
+      return;
+    }
+    // a short copy is cheaper as a loop than as a call into TypedArray.set
+    const buffer = this.#buffer;
+    let at = this.#at;
+    for (let i = 0; i < length; i++) buffer[at++] = constant[i]!;
+    this.#at = at;
   }
 
   text(value: string): void {
@@ -107,8 +127,9 @@ export interface TransactionFields {
 /**
  * The parts of a transaction message that do not change between the status
  * events of one operation, rendered once per operation (an operation has
- * three or four events). Separate small buffers, not slab views: an
- * operation may live for hours (chargebacks) and must not pin a slab.
+ * three or four events), as views into a slab of their own. The operation
+ * lets go of them after its final status, so a chargeback due hours later
+ * does not pin the slab (it renders its parts again).
  */
 export interface TransactionParts {
   /** `{"object_id": "<id>", "object_type": "TRANSACTION", "sent_dttm": "` */
@@ -119,12 +140,44 @@ export interface TransactionParts {
   readonly tail: Uint8Array;
 }
 
+const PART = {
+  objectId: ascii('{"object_id": "'),
+  objectType: ascii('", "object_type": "TRANSACTION", "sent_dttm": "'),
+  operationId: ascii('", "payload": {"operation_id": "'),
+  from: ascii('", "account_number_from": '),
+  to: ascii(', "account_number_to": '),
+  currency: ascii(', "currency_code": '),
+  country: ascii(', "country": "'),
+  status: ascii('", "status": "'),
+  type: ascii('", "transaction_type": "'),
+  amount: ascii('", "amount": '),
+};
+
+const partsWriter = new AsciiWriter(64 * 1024);
+
 export function transactionParts(op: TransactionFields): TransactionParts {
-  return {
-    head: Buffer.from(`{"object_id": "${op.id}", "object_type": "TRANSACTION", "sent_dttm": "`, 'latin1'),
-    body: Buffer.from(`", "payload": {"operation_id": "${op.id}", "account_number_from": ${op.from}, "account_number_to": ${op.to}, "currency_code": ${op.currency}, "country": "${op.country}", "status": "`, 'latin1'),
-    tail: Buffer.from(`", "transaction_type": "${op.type}", "amount": `, 'latin1'),
-  };
+  const w = partsWriter;
+  w.begin();
+  w.bytes(PART.objectId);
+  w.text(op.id);
+  w.bytes(PART.objectType);
+  const head = w.cut();
+  w.bytes(PART.operationId);
+  w.text(op.id);
+  w.bytes(PART.from);
+  w.int(op.from);
+  w.bytes(PART.to);
+  w.int(op.to);
+  w.bytes(PART.currency);
+  w.int(op.currency);
+  w.bytes(PART.country);
+  w.text(op.country);
+  w.bytes(PART.status);
+  const body = w.cut();
+  w.bytes(PART.type);
+  w.text(op.type);
+  w.bytes(PART.amount);
+  return { head, body, tail: w.cut() };
 }
 
 const STATUS = new Map(['queued', 'in_progress', 'blocked', 'done', 'chargeback'].map((s) => [s, ascii(s)]));

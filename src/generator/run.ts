@@ -18,7 +18,7 @@ export function feedSegments(config: GenerateConfig, now: number): { live: boole
     segments.push({ live: false, options: { ...common, from: config.range.from, to: config.range.to, transactionsPerDay: config.transactionsPerDay } });
   }
   if (config.rate !== undefined) {
-    const start = Math.max(now, config.range ? (Date.parse(`${config.range.to}T00:00:00Z`) + DAY_MS) : now);
+    const start = now;
     segments.push({
       live: true,
       options: { ...common, from: dateOfDay(Math.floor(start / DAY_MS)), startAt: start, transactionsPerDay: transactionsPerDayForRate(config.rate), steady: true },
