@@ -67,7 +67,8 @@ function inheritedEnv(): Record<string, string> {
   return env;
 }
 
-/** The last lines of a call's output, for assertion messages. */
-export function tail(result: RunResult, lines = 40): string {
-  return `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-lines).join('\n');
+/** The last lines of a call's output (or of a log), for assertion messages. */
+export function tail(output: RunResult | string, lines = 40): string {
+  const text = typeof output === 'string' ? output : `${output.stdout}\n${output.stderr}`;
+  return text.trim().split('\n').slice(-lines).join('\n');
 }
