@@ -31,7 +31,7 @@ import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
 import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
-import { machineLine } from '../contracts/machine.js';
+import { machineLine } from '../ingest/machine.js';
 import { sampleGroup } from './process-group.js';
 
 const PARTITIONS = 3;
@@ -43,6 +43,8 @@ type Engine = 'node' | 'spark' | 'plain' | 'staging';
 
 interface Launch {
   readonly child: ChildProcess;
+  /** Last output lines, for the error when it dies. */
+  readonly tail: string[];
   /** Resolves when the engine says it is consuming (start-up over). */
   readonly ready: Promise<number>;
 }
@@ -82,17 +84,20 @@ function launch(engine: Engine, t: TestStack, stagingUrl: string, topic: string,
     }
     child = spawn(process.execPath, [CLI, ...args], { env: { ...env, TURNOVER_LOG_LEVEL: 'info', TURNOVER_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   }
+  const tail: string[] = [];
   const ready = new Promise<number>((resolve) => {
     const watch = (stream: NodeJS.ReadableStream | null): void => {
       if (!stream) return;
       createInterface({ input: stream }).on('line', (line) => {
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
         if (/"event": ?"running"|"msg":"ingesting/.test(line)) resolve(Date.now());
       });
     };
     watch(child.stdout);
     watch(child.stderr);
   });
-  return { child, ready };
+  return { child, ready, tail };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -112,9 +117,10 @@ async function landed(poll: pg.Client, engine: Engine, distinct = false): Promis
 let spark: Awaited<ReturnType<typeof prepareSpark>> | undefined;
 let plainTable = 'raw.kafka_messages';
 
-async function waitLanded(poll: pg.Client, engine: Engine, target: number, onSample: () => void, distinct = false): Promise<void> {
+async function waitLanded(poll: pg.Client, engine: Engine, run: Launch, target: number, onSample: () => void, distinct = false): Promise<void> {
   let last = { n: -1, at: Date.now() };
   for (;;) {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`${engine} exited (${run.child.exitCode ?? run.child.signalCode}):\n${run.tail.join('\n')}`);
     onSample();
     const n = await landed(poll, engine, distinct);
     if (n >= target) return;
@@ -136,7 +142,7 @@ async function throughput(engine: Engine, t: TestStack, topic: string, messages:
   let peak = 0;
   let cpu = 0;
   try {
-    await waitLanded(poll, engine, messages, () => {
+    await waitLanded(poll, engine, run, messages, () => {
       const s = sampleGroup(run.child.pid!);
       peak = Math.max(peak, s.rssMb);
       cpu = Math.max(cpu, s.cpuSeconds);
@@ -169,12 +175,12 @@ async function afterKill(engine: Engine, t: TestStack, topic: string, messages: 
   await poll.connect();
   try {
     const first = launch(engine, t, stagingUrl, topic, group, { checkpoint, table: plainTable });
-    await waitLanded(poll, engine, Math.round(messages * 0.4), () => undefined);
+    await waitLanded(poll, engine, first, Math.round(messages * 0.4), () => undefined);
     killGroup(first.child, 'SIGKILL');
     await sleep(1_000);
     const second = launch(engine, t, stagingUrl, topic, group, { checkpoint, table: plainTable });
     try {
-      await waitLanded(poll, engine, messages, () => undefined, engine === 'plain');
+      await waitLanded(poll, engine, second, messages, () => undefined, engine === 'plain');
       if (engine === 'plain') await sleep(5_000); // let the replayed batch finish writing
     } finally {
       killGroup(second.child, engine === 'plain' ? 'SIGKILL' : 'SIGTERM');
