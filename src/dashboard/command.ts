@@ -1,10 +1,35 @@
 import type { CommandSpec } from '../cli/command-spec.js';
-import { notImplemented } from '../cli/not-implemented.js';
-import { WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import { nonNegativeInt, port } from '../cli/parsers.js';
+import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import { DASHBOARD_DEFAULTS } from './options.js';
 
 export const DASHBOARD_COMMAND: CommandSpec = {
   name: 'dashboard',
   summary: 'the built-in web dashboard over the marts',
-  options: [WAREHOUSE_URL_OPTION],
-  load: notImplemented('dashboard'),
+  description:
+    'Serves one page with charts and a small read-only JSON API over cdm.* (turnover, what drove each day\'s change, ' +
+    'currency mix and USD rates, data quality), plus freshness facts from the landing zone (last record landed, ' +
+    'consumer lag; needs TURNOVER_STAGING_URL and TURNOVER_KAFKA_BROKERS, optional). Loopback only unless --host says ' +
+    'otherwise. Runs until SIGINT/SIGTERM. The API and what it guarantees: docs/dashboard.md.',
+  options: [
+    { flags: '--host <address>', description: 'address to listen on (0.0.0.0 = every interface)', env: 'TURNOVER_DASHBOARD_HOST', defaultValue: DASHBOARD_DEFAULTS.host },
+    { flags: '--port <port>', description: 'TCP port (0 = any free port; the URL is printed)', env: 'TURNOVER_DASHBOARD_PORT', defaultValue: DASHBOARD_DEFAULTS.port, parse: port('--port') },
+    {
+      flags: '--refresh <seconds>',
+      description: 'auto-refresh of the page by default (0 = off; ?refresh=N in the URL overrides)',
+      env: 'TURNOVER_DASHBOARD_REFRESH',
+      defaultValue: DASHBOARD_DEFAULTS.refreshSeconds,
+      parse: nonNegativeInt('--refresh'),
+    },
+    WAREHOUSE_URL_OPTION,
+    STAGING_URL_OPTION,
+    ...KAFKA_OPTIONS,
+    KAFKA_GROUP_OPTION,
+  ],
+  load: async () => (await import('./run.js')).dashboardCommand,
+  examples: [
+    'eval "$(npx turnover stack env)" && npx turnover dashboard        # http://127.0.0.1:18080/',
+    'npx turnover dashboard --port 0 --refresh 10',
+    'open "http://127.0.0.1:18080/?from=2022-10-01&to=2022-10-31&currencies=USD,EUR&refresh=10"',
+  ],
 };

@@ -1,0 +1,175 @@
+import { CURRENCIES } from '../contracts/currencies.js';
+import { freshness } from './freshness.js';
+import type { LandingProbe } from './landing-probe.js';
+import { addDays, parseCurrencies, parseRange, type DayRange } from './params.js';
+import type { DashboardQueries } from './queries.js';
+import type { CurrencyMix, MartsExtent, DataQuality, DayTotals, DriverDay, DriverRow, Drivers, GlobalMetrics, Overview, Rates, Waterfall } from './types.js';
+
+/** Days in the default range: the last 30 days with data. */
+export const DEFAULT_RANGE_DAYS = 30;
+
+export interface Endpoint {
+  /** Query parameters it takes; anything else is a 400. */
+  readonly params: readonly string[];
+  readonly handle: (query: ReadonlyMap<string, string>) => Promise<unknown>;
+}
+
+const RANGE = ['from', 'to'] as const;
+const SELECTION = ['from', 'to', 'currencies'] as const;
+
+const cents = (usd: number | null): number => Math.round((usd ?? 0) * 100);
+const usd = (centsValue: number): number => centsValue / 100;
+
+/**
+ * The read-only JSON API: one endpoint per panel of the page, each a thin
+ * shape over one or two `dashboard_*` statements. Sums are made in integer
+ * cents, so a waterfall adds up to its change exactly as the mart does.
+ */
+export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, settings: { readonly refreshSeconds: number; readonly dialect: string }): ReadonlyMap<string, Endpoint> {
+  const defaultRange = async (): Promise<DayRange> => {
+    const { lastDay } = await queries.overview();
+    const to = lastDay ?? new Date().toISOString().slice(0, 10);
+    return { from: addDays(to, -(DEFAULT_RANGE_DAYS - 1)), to };
+  };
+  const range = async (query: ReadonlyMap<string, string>): Promise<DayRange> => parseRange(query) ?? defaultRange();
+
+  return new Map<string, Endpoint>([
+    ['/api/health', { params: [], handle: async () => ({ status: 'ok', marts: (await queries.overview()).lastBuiltAt !== null }) }],
+    [
+      '/api/overview',
+      {
+        params: [],
+        handle: async (): Promise<Overview> => {
+          const o = await queries.overview();
+          const firstDay = o.firstDay;
+          return {
+            status: o.lastDay === null ? 'empty' : 'ok',
+            dialect: settings.dialect,
+            currencies: CURRENCIES.map((c) => ({ code: c.code, iso: c.iso, country: c.country })),
+            refreshSeconds: settings.refreshSeconds,
+            marts: {
+              firstDay: o.firstDay,
+              lastDay: o.lastDay,
+              daysWithData: o.daysWithData,
+              lastBuiltDay: o.lastBuiltDay,
+              lastBuiltAt: o.lastBuiltAt,
+              daysBuilt: o.daysBuilt,
+              lastDriversDay: o.lastDriversDay,
+            } satisfies MartsExtent,
+            stg: { partitions: o.stgPartitions, loadedAt: o.stgLoadedAt },
+            defaultRange:
+              o.lastDay === null || firstDay === null
+                ? null
+                : { from: [addDays(o.lastDay, -(DEFAULT_RANGE_DAYS - 1)), firstDay].sort().at(-1)!, to: o.lastDay },
+            generatedAt: new Date().toISOString(),
+          };
+        },
+      },
+    ],
+    [
+      '/api/global-metrics',
+      {
+        params: SELECTION,
+        handle: async (query): Promise<GlobalMetrics> => {
+          const currencies = parseCurrencies(query.get('currencies'));
+          const r = await range(query);
+          const [rows, builtDays] = await Promise.all([queries.globalMetrics(r, currencies), queries.builtDays(r)]);
+          const days = builtDays.map((day): DayTotals => {
+            const ofDay = rows.filter((row) => row.day === day);
+            return {
+              day,
+              amountUsd: usd(ofDay.reduce((sum, row) => sum + cents(row.amountUsd), 0)),
+              transactions: ofDay.reduce((sum, row) => sum + row.transactions, 0),
+              accounts: ofDay.reduce((sum, row) => sum + row.accounts, 0),
+              currenciesWithoutRate: ofDay.filter((row) => row.amountUsd === null).map((row) => row.currency),
+            };
+          });
+          return { range: r, currencies, builtDays, rows, days };
+        },
+      },
+    ],
+    [
+      '/api/drivers',
+      {
+        params: [...SELECTION, 'day'],
+        handle: async (query): Promise<Drivers> => {
+          const currencies = parseCurrencies(query.get('currencies'));
+          const r = await range(query);
+          const all = await queries.turnoverDrivers(r, currencies);
+          const rows = all.filter((row) => row.kind !== 'total');
+          const days = all
+            .filter((row) => row.kind === 'total')
+            .map((total): DriverDay => {
+              const ofDay = rows.filter((row) => row.day === total.day);
+              return {
+                day: total.day,
+                previousDay: addDays(total.day, -1),
+                total: waterfallOf([total]),
+                selected: waterfallOf(ofDay.filter((row) => row.kind !== 'excluded')),
+                excluded: ofDay.filter((row) => row.kind === 'excluded').map((row) => row.currency!),
+              };
+            });
+          return { range: r, currencies, days, rows };
+        },
+      },
+    ],
+    [
+      '/api/currency-mix',
+      {
+        params: SELECTION,
+        handle: async (query): Promise<CurrencyMix> => {
+          const currencies = parseCurrencies(query.get('currencies'));
+          const r = await range(query);
+          return { range: r, currencies, rows: await queries.currencyMix(r, currencies) };
+        },
+      },
+    ],
+    [
+      '/api/rates',
+      {
+        params: SELECTION,
+        handle: async (query): Promise<Rates> => {
+          const currencies = parseCurrencies(query.get('currencies'));
+          const r = await range(query);
+          return { range: r, currencies, rows: await queries.usdRates(r, currencies) };
+        },
+      },
+    ],
+    [
+      '/api/data-quality',
+      {
+        params: RANGE,
+        handle: async (query): Promise<DataQuality> => {
+          const r = await range(query);
+          const rows = await queries.dataQuality(r);
+          const totals = new Map<string, { metric: string; dimension: string; value: number }>();
+          for (const row of rows) {
+            const key = `${row.metric}\u0000${row.dimension}`;
+            const entry = totals.get(key) ?? { metric: row.metric, dimension: row.dimension, value: 0 };
+            entry.value = usd(cents(entry.value) + cents(row.value));
+            totals.set(key, entry);
+          }
+          return { range: r, rows, totals: [...totals.values()].sort((a, b) => a.metric.localeCompare(b.metric) || a.dimension.localeCompare(b.dimension)) };
+        },
+      },
+    ],
+    ['/api/freshness', { params: [], handle: () => freshness(queries, probe) }],
+  ]);
+}
+
+/** Sum of driver rows, in cents: the same numbers the mart's total row is made of. */
+function waterfallOf(rows: readonly DriverRow[]): Waterfall {
+  const sum = (pick: (row: DriverRow) => number | null): number => usd(rows.reduce((total, row) => total + cents(pick(row)), 0));
+  return {
+    turnoverPrevUsd: sum((r) => r.turnoverPrevUsd),
+    turnoverUsd: sum((r) => r.turnoverUsd),
+    changeUsd: sum((r) => r.changeUsd),
+    effects: {
+      accounts: sum((r) => r.effects.accounts),
+      frequency: sum((r) => r.effects.frequency),
+      ticket: sum((r) => r.effects.ticket),
+      fx: sum((r) => r.effects.fx),
+      entryExit: sum((r) => r.effects.entryExit),
+    },
+  };
+}

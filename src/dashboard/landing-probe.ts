@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { describeError } from '../errors.js';
+import { createAdmin, type KafkaAdmin, type KafkaConfig } from '../kafka/index.js';
+import type { Logger } from '../log/logger.js';
+import { readSql } from '../warehouse/sql-files.js';
+import type { SourceProblem } from './types.js';
+
+export interface LandedPartitionRow {
+  readonly partition: number;
+  readonly firstOffset: number | null;
+  readonly lastOffset: number | null;
+  readonly ingestedAt: string | null;
+  readonly kafkaTimestamp: string | null;
+  readonly groupNextOffset: number | null;
+  readonly groupUpdatedAt: string | null;
+}
+
+const orNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * Freshness facts from outside the warehouse, each optional: the landing
+ * zone (PostgreSQL, read-only connections) and the topic's end offsets in
+ * Kafka. A source that is not configured or not answering is reported as
+ * such; it never fails the request, because the marts can still be read.
+ */
+export class LandingProbe {
+  readonly #pool: pg.Pool | undefined;
+  #admin: KafkaAdmin | undefined;
+
+  constructor(
+    private readonly config: { readonly stagingUrl: string | undefined; readonly kafka: KafkaConfig | undefined; readonly topic: string; readonly group: string },
+    private readonly logger: Logger,
+  ) {
+    if (config.stagingUrl) {
+      this.#pool = new pg.Pool({
+        connectionString: config.stagingUrl,
+        max: 2,
+        connectionTimeoutMillis: 5_000,
+        // the landing zone is read, never written, by the dashboard
+        options: '-c default_transaction_read_only=on -c statement_timeout=10000',
+      });
+      this.#pool.on('error', (error) => logger.warn({ err: error.message }, 'idle landing connection lost'));
+    }
+  }
+
+  get topic(): string {
+    return this.config.topic;
+  }
+
+  get group(): string {
+    return this.config.group;
+  }
+
+  async landedPartitions(): Promise<LandedPartitionRow[] | SourceProblem> {
+    if (!this.#pool) return { status: 'not_configured', reason: 'set TURNOVER_STAGING_URL (or --staging-url) to see the landing zone' };
+    try {
+      const { rows } = await this.#pool.query<Record<string, unknown>>(readSql('landing', 'dashboard_landed_partitions'), [this.config.topic, this.config.group]);
+      return rows.map((r) => ({
+        partition: Number(r.partition_id),
+        firstOffset: orNull(r.first_offset),
+        lastOffset: orNull(r.last_offset),
+        ingestedAt: (r.ingested_at as string | null) ?? null,
+        kafkaTimestamp: (r.kafka_timestamp as string | null) ?? null,
+        groupNextOffset: orNull(r.group_next_offset),
+        groupUpdatedAt: (r.group_updated_at as string | null) ?? null,
+      }));
+    } catch (error) {
+      return { status: 'unavailable', reason: `the landing zone is not answering: ${describeError(error)}` };
+    }
+  }
+
+  /** End offset (the next offset to be written) of every partition of the topic. */
+  async endOffsets(): Promise<Map<number, { low: number; high: number }> | SourceProblem> {
+    if (!this.config.kafka) return { status: 'not_configured', reason: 'set TURNOVER_KAFKA_BROKERS (or --brokers) to see the consumer lag' };
+    try {
+      // short timeouts and one retry: a page waits for this answer
+      this.#admin ??= createAdmin(this.config.kafka, this.logger, { connectionTimeoutMs: 3_000, requestTimeoutMs: 5_000, retries: 1 });
+      const offsets = await this.#admin.topicOffsets(this.config.topic);
+      return new Map(offsets.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
+    } catch (error) {
+      const admin = this.#admin;
+      this.#admin = undefined;
+      await admin?.close().catch(() => undefined);
+      return { status: 'unavailable', reason: `Kafka is not answering for topic ${this.config.topic}: ${describeError(error)}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#admin?.close().catch(() => undefined);
+    await this.#pool?.end().catch(() => undefined);
+  }
+}

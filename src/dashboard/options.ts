@@ -1,0 +1,59 @@
+import { postgresUrl } from '../db/postgres-url.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { kafkaConfigFrom, type KafkaConfig } from '../kafka/index.js';
+
+/** What `turnover dashboard` was asked to do, validated once at the edge and frozen. */
+export interface DashboardConfig {
+  readonly host: string;
+  /** 0 = any free port. */
+  readonly port: number;
+  /** The page's auto-refresh when its URL has no `refresh` (0 = off). */
+  readonly refreshSeconds: number;
+  readonly warehouseUrl: string;
+  /** The landing zone, for "last record landed" and consumer lag; absent = not shown. */
+  readonly stagingUrl: string | undefined;
+  /** The brokers, for the end offsets of the topic (consumer lag); absent = not shown. */
+  readonly kafka: KafkaConfig | undefined;
+  readonly topic: string;
+  readonly group: string;
+}
+
+export const DASHBOARD_DEFAULTS = Object.freeze({
+  host: '127.0.0.1',
+  port: 18080,
+  refreshSeconds: 0,
+  /** Longest a page refresh interval may be, and the shortest. */
+  maxRefreshSeconds: 3600,
+  minRefreshSeconds: 2,
+});
+
+const HOST = /^[A-Za-z0-9.-]+$|^[0-9a-fA-F:]+$/;
+
+export function resolveDashboardConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): DashboardConfig {
+  const host = String(options.host ?? DASHBOARD_DEFAULTS.host);
+  if (!HOST.test(host)) throw new UsageError(`--host must be an IP address or a host name, got "${host}"`);
+  const refreshSeconds = (options.refresh as number | undefined) ?? DASHBOARD_DEFAULTS.refreshSeconds;
+  if (refreshSeconds !== 0 && (refreshSeconds < DASHBOARD_DEFAULTS.minRefreshSeconds || refreshSeconds > DASHBOARD_DEFAULTS.maxRefreshSeconds)) {
+    throw new UsageError(`--refresh must be 0 (off) or ${DASHBOARD_DEFAULTS.minRefreshSeconds}-${DASHBOARD_DEFAULTS.maxRefreshSeconds} seconds, got ${refreshSeconds}`);
+  }
+  if (typeof options.warehouseUrl !== 'string' || options.warehouseUrl === '') {
+    throw new ConfigError('TURNOVER_WAREHOUSE_URL is not set: expected postgres://… or vertica://… (for the local stack: eval "$(npx turnover stack env)")');
+  }
+  const stagingUrl = options.stagingUrl === undefined || options.stagingUrl === '' ? undefined : postgresUrl(options.stagingUrl, 'TURNOVER_STAGING_URL');
+  const kafka = options.brokers === undefined || options.brokers === '' ? undefined : kafkaConfigFrom(options, env);
+  return Object.freeze({
+    host,
+    port: (options.port as number | undefined) ?? DASHBOARD_DEFAULTS.port,
+    refreshSeconds,
+    warehouseUrl: options.warehouseUrl,
+    stagingUrl,
+    kafka,
+    topic: String(options.topic ?? 'transaction-service-input'),
+    group: String(options.group ?? 'turnover-ingest'),
+  });
+}
+
+/** Loopback addresses: the only ones that are safe without authentication. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createProducer } from '../../src/kafka/index.js';
+import { IngesterProcess } from '../ingest/ingest-harness.js';
+import { buildMarts } from '../marts/marts-support.js';
+import { CLI } from '../support/cli.js';
+import type { TestStack } from '../support/stack.js';
+import { loadStg, migratedDatabases, queryRows } from '../staging/landing-support.js';
+import { BUILD_FROM, dashboardFeed, LAST_DAY } from './dashboard-feed.js';
+
+export const PARTITIONS = 3;
+export const GROUP = 'turnover-ingest';
+/** Produced after the ingester stopped: the consumer lag the dashboard must show. */
+export const UNLANDED = 5;
+
+export interface LoadedPipeline {
+  readonly env: Record<string, string>;
+  readonly stagingUrl: string;
+  readonly warehouseUrl: string;
+  readonly topic: string;
+  /** Messages landed (and loaded into STG). */
+  readonly landed: number;
+}
+
+async function produce(t: TestStack, topic: string, values: readonly Buffer[]): Promise<void> {
+  const producer = createProducer(t.kafka, t.logger);
+  try {
+    for (let i = 0; i < values.length; i += 500) {
+      await producer.send(topic, values.slice(i, i + 500).map((value, j) => ({ value, partition: (i + j) % PARTITIONS })));
+    }
+  } finally {
+    await producer.close();
+  }
+}
+
+/**
+ * The week of dashboard-feed.ts through every real stage: produced to a fresh
+ * topic, landed by `turnover ingest`, loaded by `turnover load-stg`, marts
+ * built by `turnover build-marts`; then UNLANDED more messages produced and
+ * not ingested, so Kafka holds a known consumer lag.
+ */
+export async function loadPipeline(t: TestStack, label: string): Promise<LoadedPipeline> {
+  const databases = await migratedDatabases(t, label);
+  const topic = await t.freshTopic(label, PARTITIONS);
+  const env = {
+    TURNOVER_STAGING_URL: databases.stagingUrl,
+    TURNOVER_WAREHOUSE_URL: databases.warehouseUrl,
+    TURNOVER_KAFKA_BROKERS: t.env.TURNOVER_KAFKA_BROKERS!,
+    TURNOVER_KAFKA_TOPIC: topic,
+    TURNOVER_KAFKA_GROUP: GROUP,
+  };
+  const feed = dashboardFeed();
+  await produce(t, topic, feed);
+
+  const ingester = new IngesterProcess(env);
+  try {
+    for (let waited = 0; ; waited += 200) {
+      const [row] = await queryRows<{ landed: string }>(databases.stagingUrl, 'select coalesce(sum(next_offset), 0)::text as landed from raw.consumer_offsets where topic = $1', [topic]);
+      if (Number(row?.landed) === feed.length) break;
+      assert.ok(waited < 120_000, `ingest did not land ${feed.length} messages: ${ingester.stderr.slice(-2000)}`);
+      await sleep(200);
+    }
+  } finally {
+    const exit = await ingester.kill('SIGTERM');
+    assert.equal(exit.code, 0, ingester.stderr.slice(-2000));
+  }
+  const loaded = await loadStg(env);
+  assert.equal(loaded.code, 0, loaded.stderr);
+  await buildMarts({ ...databases, env, nextOffset: 0 }, ['--from', BUILD_FROM, '--to', LAST_DAY]);
+  await produce(t, topic, feed.slice(-UNLANDED));
+  return { env, stagingUrl: databases.stagingUrl, warehouseUrl: databases.warehouseUrl, topic, landed: feed.length };
+}
+
+/** `turnover dashboard` as a real child process, as an operator runs it. */
+export class DashboardProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly url: Promise<string>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(env: Readonly<Record<string, string>>, args: readonly string[] = []) {
+    this.child = spawn(process.execPath, [CLI, 'dashboard', '--port', '0', ...args], {
+      env: { ...process.env, TURNOVER_LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8');
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.url = new Promise((resolve, reject) => {
+      this.child.stdout!.on('data', (chunk: Buffer) => {
+        this.stdout += chunk.toString('utf8');
+        const match = /^dashboard: (http:\/\/\S+)$/m.exec(this.stdout);
+        if (match) resolve(match[1]!);
+      });
+      void this.exited.then(({ code }) => reject(new Error(`turnover dashboard exited ${code} before serving: ${this.stderr}`)));
+    });
+  }
+
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}
+
+export async function getJson<T = Record<string, unknown>>(base: string, path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(new URL(path, base));
+  return { status: response.status, body: (await response.json()) as T };
+}
