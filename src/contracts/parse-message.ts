@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ParseResult } from './types.js';
 import { parseFeedValue } from './fast-parse.js';
 import { eventDateOfText, reject } from './reject.js';
+import { readFeedShape } from './feed-shape.js';
 
 function asBuffer(value: Uint8Array): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -21,8 +22,8 @@ export function parseMessage(value: Uint8Array | null | undefined): ParseResult 
     // replace bad sequences with U+FFFD and hide them.
     if (!isUtf8(bytes)) return reject('not_utf8', undefined, `the value (${bytes.length} bytes) is not valid UTF-8`, eventDateOfText(bytes.toString('latin1')));
     const text = bytes.toString('utf8');
-    let json: unknown;
-    try {
+    let json: unknown = readFeedShape(text);
+    if (json === undefined) try {
       json = JSON.parse(text);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
