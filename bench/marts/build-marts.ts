@@ -44,14 +44,17 @@ async function main(): Promise<void> {
     console.log(`warehouse: ${version}`);
 
     let started = performance.now();
-    await client.query('truncate stg.transactions, stg.currencies, stg.touched_days');
-    await client.query(bench('fill-stg-currencies.sql'), [FIRST_DAY, DAYS]);
-    for (let i = 0; i < DAYS; i++) {
-      await client.query(bench('fill-stg-transactions.sql'), [addDays(FIRST_DAY, i), OPERATIONS_PER_DAY, i * 10_000_000]);
-      process.stderr.write(`\rfilling STG: day ${i + 1}/${DAYS}`);
+    // REUSE_STG=1 (with TURNOVER_BENCH_WAREHOUSE_URL): measure again on the STG of an earlier run
+    if (process.env.REUSE_STG !== '1') {
+      await client.query('truncate stg.transactions, stg.currencies, stg.touched_days');
+      await client.query(bench('fill-stg-currencies.sql'), [FIRST_DAY, DAYS]);
+      for (let i = 0; i < DAYS; i++) {
+        await client.query(bench('fill-stg-transactions.sql'), [addDays(FIRST_DAY, i), OPERATIONS_PER_DAY, i * 10_000_000]);
+        process.stderr.write(`\rfilling STG: day ${i + 1}/${DAYS}`);
+      }
+      await client.query('vacuum analyze stg.transactions');
+      await client.query('vacuum analyze stg.currencies');
     }
-    await client.query('vacuum analyze stg.transactions');
-    await client.query('vacuum analyze stg.currencies');
     const stg = (
       await client.query<{ rows: string; done: string; size: string }>(
         `select count(*) as rows, count(*) filter (where status = 'done') as done, pg_size_pretty(pg_total_relation_size('stg.transactions')) as size from stg.transactions`,
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
 
     // late events: 1,000 more operations on a day in the middle, queued the way load-stg does it
     const lateDay = addDays(FIRST_DAY, Math.floor(DAYS / 2));
-    await client.query(bench('fill-stg-transactions.sql'), [lateDay, 1_000, 999_000_000]);
+    await client.query(bench('fill-stg-transactions.sql'), [lateDay, 1_000, 900_000_000 + Math.floor(Math.random() * 1e8)]);
     await client.query(`insert into stg.touched_days (day, kind) values ($1, 'transactions') on conflict (day, kind) do update set touched_at = now()`, [lateDay]);
     await run('incremental: late events for one old day (1 day + next day\'s drivers)', { daysPerTransaction: 1 });
     // a late rate: its day and the 7 days that may use it as a stale rate
