@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseMessage } from '../../src/contracts/index.js';
-import { partitionForKey } from '../../src/kafka/index.js';
+import { createAdmin, partitionForKey } from '../../src/kafka/index.js';
 import { CLI, runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { readTopic } from './topic-reader.js';
@@ -75,7 +75,19 @@ test('SIGINT stops a live tail gracefully: what was generated is flushed, exit 0
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  await new Promise((resolve) => setTimeout(resolve, 4000));
+  // stop it once it is really producing (start-up takes seconds on a busy machine)
+  const admin = createAdmin(stack.kafka, stack.logger);
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const produced = (await admin.topicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0);
+      if (produced > 100) break;
+      assert.ok(Date.now() < deadline && child.exitCode === null, `the tail did not start: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await admin.close();
+  }
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   assert.equal(code, 0, stderr);
