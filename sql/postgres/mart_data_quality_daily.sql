@@ -7,9 +7,19 @@ insert into cdm.data_quality_daily (
     dimension,
     value
 )
-with event_summary as (
-    -- one pass over the days' events; loaded_at has one value per STG load
-    -- chunk, so grouping by it stays small and lateness is judged per group
+with late_after as (
+    -- the earliest moment after which a row of these days can be late (each
+    -- day's own moment is applied below): lets the scan skip on-time rows
+    select min(greatest(
+        build_days.first_built_at,
+        (build_days.date_update + 1)::timestamp at time zone 'UTC'
+    )) as moment
+    from cdm.build_days
+    where build_days.date_update between $1::date and $2::date
+),
+
+notable_events as (
+    -- only the rows some metric counts: unknown type, test account, chargeback, maybe late
     select
         transactions.transaction_date as date_update,
         transactions.status,
@@ -17,17 +27,35 @@ with event_summary as (
         transactions.transaction_type,
         transactions.account_number_from < 0 or transactions.account_number_to < 0 as is_test,
         transactions.loaded_at,
-        count(*) as events,
-        sum(abs(transactions.amount)) as amount_minor
+        abs(transactions.amount) as amount_minor
     from stg.transactions
     where transactions.transaction_date between $1::date and $2::date
-    group by
-        transactions.transaction_date,
-        transactions.status,
-        transactions.currency_code,
-        transactions.transaction_type,
+      and (
+          transactions.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
+          or (transactions.status = 'done' and (transactions.account_number_from < 0 or transactions.account_number_to < 0))
+          or transactions.status = 'chargeback'
+          or transactions.loaded_at > (select late_after.moment from late_after)
+      )
+),
+
+event_summary as (
+    select
+        date_update,
+        status,
+        currency_code,
+        transaction_type,
         is_test,
-        transactions.loaded_at
+        loaded_at,
+        count(*) as events,
+        sum(amount_minor) as amount_minor
+    from notable_events
+    group by
+        date_update,
+        status,
+        currency_code,
+        transaction_type,
+        is_test,
+        loaded_at
 ),
 
 rejects as (

@@ -568,7 +568,17 @@ with params as (
         ?::date as day_to
 ),
 
-event_summary as (
+late_after as (
+    select min(greatest(
+        build_days.first_built_at,
+        (build_days.date_update + 1)::timestamp at time zone 'UTC'
+    )) as moment
+    from cdm.build_days
+    cross join params
+    where build_days.date_update between params.day_from and params.day_to
+),
+
+notable_events as (
     select
         transactions.transaction_date as date_update,
         transactions.status,
@@ -576,18 +586,36 @@ event_summary as (
         transactions.transaction_type,
         transactions.account_number_from < 0 or transactions.account_number_to < 0 as is_test,
         transactions.loaded_at,
-        count(*) as events,
-        sum(abs(transactions.amount)) as amount_minor
+        abs(transactions.amount) as amount_minor
     from stg.transactions
     cross join params
     where transactions.transaction_date between params.day_from and params.day_to
+      and (
+          transactions.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
+          or (transactions.status = 'done' and (transactions.account_number_from < 0 or transactions.account_number_to < 0))
+          or transactions.status = 'chargeback'
+          or transactions.loaded_at > (select late_after.moment from late_after)
+      )
+),
+
+event_summary as (
+    select
+        date_update,
+        status,
+        currency_code,
+        transaction_type,
+        is_test,
+        loaded_at,
+        count(*) as events,
+        sum(amount_minor) as amount_minor
+    from notable_events
     group by
-        transactions.transaction_date,
-        transactions.status,
-        transactions.currency_code,
-        transactions.transaction_type,
-        transactions.account_number_from < 0 or transactions.account_number_to < 0,
-        transactions.loaded_at
+        date_update,
+        status,
+        currency_code,
+        transaction_type,
+        is_test,
+        loaded_at
 ),
 
 rejects as (
