@@ -18,7 +18,7 @@ export function jsonSummary(summary: ValidationSummary): object {
 function textSummary(path: string, summary: ValidationSummary): string {
   const rejected = summary.messages - summary.valid;
   const lines = [
-    `${path}: ${summary.messages} messages${summary.blankLines ? ` (${summary.blankLines} blank lines skipped)` : ''}`,
+    `${path}: ${summary.messages} messages${summary.blankLines ? ` (${summary.blankLines} blank line${summary.blankLines === 1 ? '' : 's'} skipped)` : ''}`,
     `  valid     ${String(summary.valid).padStart(10)}   transactions ${summary.transactions}, currencies ${summary.currencies}`,
     `  rejected  ${String(rejected).padStart(10)}`,
   ];

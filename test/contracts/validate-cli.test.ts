@@ -52,7 +52,7 @@ test('validate counts rejects by reason and still exits 0', async () => {
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /unknown_status\s+2/);
   assert.match(text.stdout, /line 3: unknown_status \(payload\.status\)/);
-  assert.match(text.stdout, /1 blank lines skipped/);
+  assert.match(text.stdout, /1 blank line skipped/);
 });
 
 test('an empty file is read: zero of everything, exit 0', async () => {
