@@ -14,6 +14,10 @@ import type { CommandContext } from './command-spec.js';
  * Everything below it throws TurnoverErrors and never calls process.exit.
  */
 async function main(argv: string[]): Promise<number> {
+  // An exported-but-empty TURNOVER_* variable means "not set" (`export X=` in a shell profile).
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('TURNOVER_') && value === '') delete process.env[key];
+  }
   const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const shutdown = new AbortController();
   let signals = 0;
@@ -28,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  watchSupervisor(process.env.TURNOVER_SUPERVISOR_PID, shutdown);
 
   let status = 0;
   const program = buildProgram(ROOT_COMMAND, version, async (_spec, handler, input) => {
@@ -38,7 +43,6 @@ async function main(argv: string[]): Promise<number> {
     const context: CommandContext = { logger, signal: shutdown.signal, stdout: process.stdout, env: process.env };
     status = (await handler(input, context)) ?? 0;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return status;
@@ -52,6 +56,24 @@ async function main(argv: string[]): Promise<number> {
     if (process.env.TURNOVER_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return exitCodeOf(error);
   }
+}
+
+/**
+ * A stage started by `turnover up` stops gracefully when the runner is gone
+ * (killed with SIGKILL, say) instead of running on as an orphan.
+ */
+function watchSupervisor(pid: string | undefined, shutdown: AbortController): void {
+  if (!pid) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(Number(pid), 0);
+    } catch {
+      clearInterval(timer);
+      process.stderr.write(`turnover: the supervising turnover up (pid ${pid}) is gone, stopping gracefully\n`);
+      shutdown.abort(new TurnoverError('INTERNAL', 'supervisor gone'));
+    }
+  }, 2_000);
+  timer.unref();
 }
 
 const code = await main(process.argv);

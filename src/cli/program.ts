@@ -19,6 +19,8 @@ export function buildProgram(root: CommandSpec, version: string, dispatch: Dispa
 function toCommand(spec: CommandSpec, dispatch: Dispatch): Command {
   const command = new Command(spec.name).description(spec.description ?? spec.summary).summary(spec.summary);
   command.helpOption('-h, --help', 'show help for this command');
+  // errors of every (sub)command reach the entry point, which owns exit statuses
+  command.exitOverride();
   for (const argument of spec.arguments ?? []) command.argument(argument.name, argument.description);
   for (const option of spec.options ?? []) {
     const built = new Option(option.flags, option.description);

@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * The generated history `turnover up` backfills once per state dir. The
+ * window is fixed on the first run and each finished day is recorded, so a
+ * restart finishes only the days not done yet: no second backfill. A day
+ * interrupted half-way is produced again whole; its messages are then exact
+ * redeliveries, which STG collapses by natural key (nothing doubles in the marts).
+ */
+export interface BackfillState {
+  readonly from: string;
+  readonly to: string;
+  readonly seed: number;
+  readonly transactionsPerDay: number;
+  readonly scenarios: readonly string[];
+  readonly doneDays: string[];
+}
+
+const DAY_MS = 86_400_000;
+
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+/**
+ * A few events with known effects, so the drivers view has something to
+ * explain: each lands on a fixed day before the end of the window.
+ */
+export function defaultScenarios(from: string, to: string): string[] {
+  const at = (daysBeforeEnd: number, spec: string): string | undefined => {
+    const day = addDays(to, -daysBeforeEnd);
+    return day >= from ? `${spec}@${day}` : undefined;
+  };
+  return [
+    at(12, 'missing-rates:470'),
+    at(9, 'fx-shock:440:+10%'),
+    at(7, 'late:2%:1d'),
+    at(6, 'accounts-surge:+30%'),
+    at(5, 'redeliveries:1%'),
+    at(4, 'corrections:1%'),
+    at(3, 'ticket-size:430:+20%'),
+    at(2, 'poison:10'),
+  ].filter((s): s is string => s !== undefined);
+}
+
+export class BackfillPlan {
+  readonly #file: string;
+  readonly state: BackfillState;
+
+  private constructor(file: string, state: BackfillState) {
+    this.#file = file;
+    this.state = state;
+  }
+
+  /** Loads the recorded plan, or fixes a new window ending yesterday. */
+  static open(file: string, settings: { days: number; seed: number; transactionsPerDay: number; scenarios?: readonly string[]; today: string }): BackfillPlan {
+    if (existsSync(file)) return new BackfillPlan(file, JSON.parse(readFileSync(file, 'utf8')) as BackfillState);
+    const to = addDays(settings.today, -1);
+    const from = addDays(settings.today, -settings.days);
+    const scenarios = settings.scenarios ?? defaultScenarios(from, to);
+    const plan = new BackfillPlan(file, { from, to, seed: settings.seed, transactionsPerDay: settings.transactionsPerDay, scenarios, doneDays: [] });
+    plan.#save();
+    return plan;
+  }
+
+  pendingDays(): string[] {
+    if (this.state.to < this.state.from) return [];
+    const done = new Set(this.state.doneDays);
+    return daysBetween(this.state.from, this.state.to).filter((d) => !done.has(d));
+  }
+
+  markDone(day: string): void {
+    this.state.doneDays.push(day);
+    this.#save();
+  }
+
+  #save(): void {
+    mkdirSync(dirname(this.#file), { recursive: true });
+    writeFileSync(this.#file, `${JSON.stringify(this.state, null, 2)}\n`);
+  }
+}

@@ -1,0 +1,204 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Handler } from '../cli/command-spec.js';
+import { ConfigError, TurnoverError } from '../errors.js';
+import { createAdmin, type KafkaConfig } from '../kafka/index.js';
+import { kafkaConfigFrom } from '../kafka/kafka-config.js';
+import type { Logger } from '../log/logger.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { isAlive } from '../stack/processes.js';
+import { LocalStack, stackEnv } from '../stack/stack.js';
+import { assertPortFree, resolveStackSettings } from '../stack/stack-settings.js';
+import { BackfillPlan } from './backfill.js';
+import { martLoop } from './mart-loop.js';
+import { upConfigFrom, type UpConfig } from './options.js';
+import { statusLine, StatusReader, type PipelineStatus } from './status.js';
+import { Supervisor, type ChildExit } from './supervisor.js';
+
+const CLI = join(PACKAGE_ROOT, 'bin', 'turnover.js');
+const DEFAULT_TOPIC = 'transaction-service-input';
+const DEFAULT_GROUP = 'turnover-ingest';
+/** Stop order: the feed first, then each stage after the one that feeds it. */
+const STOP_ORDER = ['generate-tail', 'generate-backfill', 'ingest', 'load-stg', 'build-marts', 'dashboard'];
+
+/** Refuses a second `turnover up` on the same state dir (two runners would race on one stack). */
+function lockRunner(dir: string): () => void {
+  const file = join(dir, 'up.pid');
+  mkdirSync(dir, { recursive: true });
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (isAlive(pid) && pid !== process.pid) throw new ConfigError(`turnover up is already running on this state dir (pid ${pid})`);
+  }
+  writeFileSync(file, `${process.pid}\n`);
+  return () => rmSync(file, { force: true });
+}
+
+function failure(exit: ChildExit): TurnoverError {
+  const last = exit.lastLines.filter((l) => l.includes('turnover:')).pop() ?? exit.lastLines.at(-1) ?? `exit ${exit.code}`;
+  return new ConfigError(`${exit.name} stopped with a configuration error: ${last.replace(/^turnover:\s*/, '')}`);
+}
+
+export const up: Handler = async (input, context) => {
+  const { logger, env, signal, stdout } = context;
+  const config = upConfigFrom(input.options);
+  await assertPortFree(config.dashboardPort, 'the dashboard', '--port');
+  const unlock = lockRunner(join(config.stateDir, 'up'));
+  const settings = await resolveStackSettings({ stateDir: config.stateDir }, env);
+  const stack = new LocalStack(settings, env);
+  let stackStarted: string[] = [];
+  const supervisor = new Supervisor(join(config.stateDir, 'logs'), logger);
+  const stopping = new AbortController();
+  const stopAll = () => stopping.abort();
+  signal.addEventListener('abort', stopAll, { once: true });
+  try {
+    stdout.write('starting the local stack (Kafka + PostgreSQL)…\n');
+    stackStarted = await stack.up(logger);
+    const local = stackEnv(stack.settings);
+    const endpoints = pipelineEndpoints(config, env, local);
+    const childEnv: NodeJS.ProcessEnv = { ...env, ...endpoints.env, TURNOVER_LOG_FORMAT: 'text', TURNOVER_LOG_LEVEL: env.TURNOVER_LOG_LEVEL ?? 'info' };
+    for (const key of endpoints.unset) delete childEnv[key];
+
+    const migrated = await supervisor.runOnce({ name: 'migrate', args: [CLI, 'migrate'], env: childEnv });
+    if (migrated.code !== 0) throw failure(migrated);
+    if (config.generator) await ensureTopic(endpoints.kafka, endpoints.topic, config.partitions, logger);
+
+    supervisor.start({ name: 'ingest', args: [CLI, 'ingest', '--progress-interval', '30'], env: childEnv, restart: 'always' });
+    supervisor.start({ name: 'load-stg', args: [CLI, 'load-stg', '--poll-interval', '1'], env: childEnv, restart: 'always' });
+    supervisor.start({ name: 'dashboard', args: [CLI, 'dashboard', '--port', String(config.dashboardPort), '--refresh', '10'], env: childEnv, restart: 'always' });
+    const dashboardUrl = `http://127.0.0.1:${config.dashboardPort}/`;
+    // A child exiting with a configuration error stops the whole run with its one line.
+    let fatalExit: ChildExit | undefined;
+    const onFatal = (exit: ChildExit) => {
+      fatalExit ??= exit;
+      stopAll();
+    };
+    void supervisor.fatal.then(onFatal);
+
+    const loops = [
+      martLoop({ supervisor, args: [CLI, 'build-marts'], env: childEnv, intervalMs: config.martIntervalMs, signal: stopping.signal, logger, onFatal }),
+      config.generator ? runFeed(config, supervisor, childEnv, stopping.signal, logger, onFatal) : Promise.resolve(),
+    ];
+
+    stdout.write(`\nturnover is running — dashboard: ${dashboardUrl}\n`);
+    stdout.write(`child logs: ${join(config.stateDir, 'logs')}/<name>.log · Ctrl-C stops everything\n\n`);
+    await reportStatus(endpoints, dashboardUrl, stopping.signal, stdout, logger);
+    await Promise.allSettled(loops);
+    if (fatalExit) throw failure(fatalExit);
+  } finally {
+    signal.removeEventListener('abort', stopAll);
+    stdout.write('\nstopping: generator, ingester, STG loader, mart builder, dashboard…\n');
+    await supervisor.stopAll(STOP_ORDER);
+    if (stackStarted.length > 0 && !config.keepStack) {
+      await stack.down(logger);
+      stdout.write(`stopped the local stack (started by this run; --keep-stack keeps it)\n`);
+    }
+    unlock();
+  }
+  stdout.write('stopped cleanly; `npm start` (or `turnover up`) resumes where this run stopped\n');
+};
+
+interface Endpoints {
+  readonly env: Record<string, string>;
+  /** Variables removed from the children's environment. */
+  readonly unset: readonly string[];
+  readonly kafka: KafkaConfig;
+  readonly topic: string;
+  readonly group: string;
+  readonly stagingUrl: string;
+  readonly warehouseUrl: string;
+}
+
+/**
+ * The local stack's endpoints, except that `--no-generator` ingests the
+ * external feed named by TURNOVER_KAFKA_* when it is set.
+ */
+function pipelineEndpoints(config: UpConfig, env: NodeJS.ProcessEnv, local: Record<string, string>): Endpoints {
+  const external = !config.generator && Boolean(env.TURNOVER_KAFKA_BROKERS);
+  const brokers = external ? env.TURNOVER_KAFKA_BROKERS! : local.TURNOVER_KAFKA_BROKERS!;
+  const topic = env.TURNOVER_KAFKA_TOPIC || DEFAULT_TOPIC;
+  const group = env.TURNOVER_KAFKA_GROUP || DEFAULT_GROUP;
+  const kafka = kafkaConfigFrom(
+    external
+      ? { brokers, saslMechanism: env.TURNOVER_KAFKA_SASL_MECHANISM, saslUsername: env.TURNOVER_KAFKA_SASL_USERNAME, sslCa: env.TURNOVER_KAFKA_SSL_CA, securityProtocol: env.TURNOVER_KAFKA_SECURITY_PROTOCOL }
+      : { brokers },
+    external ? env : {},
+  );
+  const stagingUrl = local.TURNOVER_STAGING_URL!;
+  const warehouseUrl = local.TURNOVER_WAREHOUSE_URL!;
+  const childEnv: Record<string, string> = {
+    TURNOVER_KAFKA_BROKERS: brokers,
+    TURNOVER_KAFKA_TOPIC: topic,
+    TURNOVER_KAFKA_GROUP: group,
+    TURNOVER_STAGING_URL: stagingUrl,
+    TURNOVER_WAREHOUSE_URL: warehouseUrl,
+    TURNOVER_STATE_DIR: local.TURNOVER_STATE_DIR!,
+  };
+  // the local broker is PLAINTEXT: a user's managed-Kafka settings must not leak into it
+  const unset = external ? [] : ['TURNOVER_KAFKA_SASL_MECHANISM', 'TURNOVER_KAFKA_SASL_USERNAME', 'TURNOVER_KAFKA_SASL_PASSWORD', 'TURNOVER_KAFKA_SSL_CA', 'TURNOVER_KAFKA_SECURITY_PROTOCOL'];
+  return { env: childEnv, unset, kafka, topic, group, stagingUrl, warehouseUrl };
+}
+
+async function ensureTopic(kafka: KafkaConfig, topic: string, partitions: number, logger: Logger): Promise<void> {
+  const admin = createAdmin(kafka, logger);
+  try {
+    if (await admin.createTopic(topic, partitions)) logger.info({ topic, partitions }, 'created the topic');
+  } finally {
+    await admin.close();
+  }
+}
+
+/** The backfill (each day once per state dir), then the live tail. */
+async function runFeed(config: UpConfig, supervisor: Supervisor, env: NodeJS.ProcessEnv, signal: AbortSignal, logger: Logger, onFatal: (exit: ChildExit) => void): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const plan = BackfillPlan.open(join(config.stateDir, 'up', 'backfill.json'), {
+    days: config.backfillDays,
+    seed: config.seed,
+    transactionsPerDay: config.transactionsPerDay,
+    ...(config.scenarios ? { scenarios: config.scenarios } : {}),
+    today,
+  });
+  const pending = plan.pendingDays();
+  if (pending.length > 0) logger.info({ days: pending.length, from: pending[0], to: pending.at(-1) }, 'backfilling generated history');
+  const scenarioArgs = plan.state.scenarios.flatMap((s) => ['--scenario', s]);
+  for (const day of pending) {
+    if (signal.aborted) return;
+    const exit = await supervisor.runOnce({
+      name: 'generate-backfill',
+      args: [CLI, 'generate', '--from', day, '--to', day, '--seed', String(plan.state.seed), '--transactions-per-day', String(plan.state.transactionsPerDay), '--partitions', String(config.partitions), ...scenarioArgs],
+      env,
+    });
+    if (signal.aborted) return;
+    if (exit.code !== 0) {
+      onFatal(exit);
+      return;
+    }
+    plan.markDone(day);
+  }
+  if (config.rate > 0 && !signal.aborted) {
+    // A fresh seed per start: the same seed would replay the same operation ids with new timestamps.
+    const seed = config.seed + Math.floor(Date.now() / 1000);
+    logger.info({ rate: config.rate }, 'live tail started');
+    supervisor.start({ name: 'generate-tail', args: [CLI, 'generate', '--rate', String(config.rate), '--seed', String(seed), '--partitions', String(config.partitions)], env, restart: 'always' });
+  }
+}
+
+/** The one-line live status until stopped: rewritten in place on a terminal, every 30 s in a log. */
+async function reportStatus(endpoints: Endpoints, dashboardUrl: string, signal: AbortSignal, stdout: NodeJS.WritableStream, logger: Logger): Promise<void> {
+  const reader = await StatusReader.open(endpoints, logger);
+  const tty = (stdout as NodeJS.WriteStream).isTTY === true;
+  const everyMs = tty ? 2_000 : 30_000;
+  let previous: { status: PipelineStatus; at: number } | undefined;
+  try {
+    while (!signal.aborted) {
+      const status = await reader.read();
+      const now = Date.now();
+      const line = statusLine(status, previous?.status, previous ? (now - previous.at) / 1000 : 0, dashboardUrl);
+      stdout.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+      previous = { status, at: now };
+      await sleep(everyMs, undefined, { signal }).catch(() => undefined);
+    }
+  } finally {
+    await reader.close();
+  }
+}
