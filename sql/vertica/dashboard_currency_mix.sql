@@ -19,7 +19,7 @@ selected_metrics as (
     where global_metrics.date_update between params.day_from and params.day_to
       and (
           params.currency_list = ',,'
-          or position(',' || global_metrics.currency_from::varchar || ',' in params.currency_list) > 0
+          or instr(params.currency_list, ',' || global_metrics.currency_from::varchar || ',') > 0
       )
 ),
 

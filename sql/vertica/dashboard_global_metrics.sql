@@ -1,7 +1,8 @@
 -- cdm.global_metrics of the days ?..? (from, to) for the currencies of the
 -- third parameter (a comma list of codes; '' = every currency). Same meaning
--- as sql/postgres/dashboard_global_metrics.sql; the list is matched as text
--- (',410,' in ',410,420,') because Vertica binds no arrays.
+-- as sql/postgres/dashboard_global_metrics.sql. The list is one text
+-- parameter matched as text (',410,' within ',410,420,'): no array binding
+-- of vertica-nodejs is relied on.
 with params as (
     select
         ?::date as day_from,
@@ -22,7 +23,7 @@ selected_metrics as (
     where global_metrics.date_update between params.day_from and params.day_to
       and (
           params.currency_list = ',,'
-          or position(',' || global_metrics.currency_from::varchar || ',' in params.currency_list) > 0
+          or instr(params.currency_list, ',' || global_metrics.currency_from::varchar || ',') > 0
       )
 )
 

@@ -36,7 +36,7 @@ selected_drivers as (
       and (
           turnover_drivers.kind = 'total'
           or params.currency_list = ',,'
-          or position(',' || turnover_drivers.currency_from::varchar || ',' in params.currency_list) > 0
+          or instr(params.currency_list, ',' || turnover_drivers.currency_from::varchar || ',') > 0
       )
 )
 

@@ -49,7 +49,7 @@ select
 from all_rates
 cross join params
 where params.currency_list = ',,'
-   or position(',' || all_rates.currency_code::varchar || ',' in params.currency_list) > 0
+   or instr(params.currency_list, ',' || all_rates.currency_code::varchar || ',') > 0
 order by
     all_rates.date_update,
     all_rates.currency_code

@@ -1,4 +1,5 @@
 import { CURRENCIES } from '../contracts/currencies.js';
+import { NotMigratedError } from './api-errors.js';
 import { freshness } from './freshness.js';
 import type { LandingProbe } from './landing-probe.js';
 import { addDays, parseCurrencies, parseRange, type DayRange } from './params.js';
@@ -16,6 +17,8 @@ export interface Endpoint {
 
 const RANGE = ['from', 'to'] as const;
 const SELECTION = ['from', 'to', 'currencies'] as const;
+
+const CURRENCY_INFO = CURRENCIES.map((c) => Object.freeze({ code: c.code, iso: c.iso, country: c.country }));
 
 const cents = (usd: number | null): number => Math.round((usd ?? 0) * 100);
 const usd = (centsValue: number): number => centsValue / 100;
@@ -40,12 +43,18 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
       {
         params: [],
         handle: async (): Promise<Overview> => {
-          const o = await queries.overview();
+          const o = await queries.overview().catch((error: unknown) => {
+            // not migrated is a state of the warehouse, which the overview reports (the page says what to run)
+            if (error instanceof NotMigratedError) return undefined;
+            throw error;
+          });
+          if (!o) return notMigratedOverview(settings);
           const firstDay = o.firstDay;
           return {
             status: o.lastDay === null ? 'empty' : 'ok',
+            reason: o.lastDay === null ? 'the marts hold no rows yet' : null,
             dialect: settings.dialect,
-            currencies: CURRENCIES.map((c) => ({ code: c.code, iso: c.iso, country: c.country })),
+            currencies: CURRENCY_INFO,
             refreshSeconds: settings.refreshSeconds,
             marts: {
               firstDay: o.firstDay,
@@ -155,6 +164,20 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
     ],
     ['/api/freshness', { params: [], handle: () => freshness(queries, probe) }],
   ]);
+}
+
+function notMigratedOverview(settings: { readonly refreshSeconds: number; readonly dialect: string }): Overview {
+  return {
+    status: 'not_migrated',
+    reason: 'the warehouse has no cdm/stg schema yet: run turnover migrate',
+    dialect: settings.dialect,
+    currencies: CURRENCY_INFO,
+    refreshSeconds: settings.refreshSeconds,
+    marts: { firstDay: null, lastDay: null, daysWithData: 0, lastBuiltDay: null, lastBuiltAt: null, daysBuilt: 0, lastDriversDay: null },
+    stg: { partitions: 0, loadedAt: null },
+    defaultRange: null,
+    generatedAt: new Date().toISOString(),
+  };
 }
 
 /** Sum of driver rows, in cents: the same numbers the mart's total row is made of. */

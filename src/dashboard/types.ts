@@ -24,8 +24,9 @@ export interface MartsExtent {
 }
 
 export interface Overview {
-  /** `empty`: the marts hold no row yet (the page says what to run). */
-  readonly status: 'ok' | 'empty';
+  /** `empty`: the marts hold no row yet; `not_migrated`: no schema yet (the page says what to run). */
+  readonly status: 'ok' | 'empty' | 'not_migrated';
+  readonly reason: string | null;
   readonly dialect: string;
   readonly currencies: readonly CurrencyInfo[];
   /** The page's auto-refresh when its URL has none (0 = off). */

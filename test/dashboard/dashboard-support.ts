@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createProducer } from '../../src/kafka/index.js';
+import { createAdmin, createProducer } from '../../src/kafka/index.js';
 import { IngesterProcess } from '../ingest/ingest-harness.js';
 import { buildMarts } from '../marts/marts-support.js';
 import { CLI } from '../support/cli.js';
@@ -11,7 +11,7 @@ import { BUILD_FROM, dashboardFeed, LAST_DAY } from './dashboard-feed.js';
 
 export const PARTITIONS = 3;
 export const GROUP = 'turnover-ingest';
-/** Produced after the ingester stopped: the consumer lag the dashboard must show. */
+/** Messages produced after the ingester stopped. */
 export const UNLANDED = 5;
 
 export interface LoadedPipeline {
@@ -19,8 +19,23 @@ export interface LoadedPipeline {
   readonly stagingUrl: string;
   readonly warehouseUrl: string;
   readonly topic: string;
-  /** Messages landed (and loaded into STG). */
+  /** Records landed (and loaded into STG): the topic's end offsets when the ingester stopped. */
   readonly landed: number;
+  /**
+   * Records in Kafka that were never landed, measured from the topic's end
+   * offsets: UNLANDED, unless the producer (not idempotent) retried a batch
+   * on a busy machine and wrote some twice.
+   */
+  readonly unlanded: number;
+}
+
+async function endOffsets(t: TestStack, topic: string): Promise<number> {
+  const admin = createAdmin(t.kafka, t.logger);
+  try {
+    return (await admin.topicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+  } finally {
+    await admin.close();
+  }
 }
 
 async function produce(t: TestStack, topic: string, values: readonly Buffer[]): Promise<void> {
@@ -52,13 +67,16 @@ export async function loadPipeline(t: TestStack, label: string): Promise<LoadedP
   };
   const feed = dashboardFeed();
   await produce(t, topic, feed);
+  // exact redeliveries by the producer would land too, and collapse in STG
+  const produced = await endOffsets(t, topic);
+  assert.ok(produced >= feed.length);
 
   const ingester = new IngesterProcess(env);
   try {
     for (let waited = 0; ; waited += 200) {
       const [row] = await queryRows<{ landed: string }>(databases.stagingUrl, 'select coalesce(sum(next_offset), 0)::text as landed from raw.consumer_offsets where topic = $1', [topic]);
-      if (Number(row?.landed) === feed.length) break;
-      assert.ok(waited < 120_000, `ingest did not land ${feed.length} messages: ${ingester.stderr.slice(-2000)}`);
+      if (Number(row?.landed) === produced) break;
+      assert.ok(waited < 120_000, `ingest did not land ${produced} records: ${ingester.stderr.slice(-2000)}`);
       await sleep(200);
     }
   } finally {
@@ -69,7 +87,9 @@ export async function loadPipeline(t: TestStack, label: string): Promise<LoadedP
   assert.equal(loaded.code, 0, loaded.stderr);
   await buildMarts({ ...databases, env, nextOffset: 0 }, ['--from', BUILD_FROM, '--to', LAST_DAY]);
   await produce(t, topic, feed.slice(-UNLANDED));
-  return { env, stagingUrl: databases.stagingUrl, warehouseUrl: databases.warehouseUrl, topic, landed: feed.length };
+  const unlanded = (await endOffsets(t, topic)) - produced;
+  assert.ok(unlanded >= UNLANDED);
+  return { env, stagingUrl: databases.stagingUrl, warehouseUrl: databases.warehouseUrl, topic, landed: produced, unlanded };
 }
 
 /** `turnover dashboard` as a real child process, as an operator runs it. */

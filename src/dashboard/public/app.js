@@ -200,6 +200,8 @@ function render({ metrics, drivers, mix, rates, quality, freshness }) {
 }
 
 async function refresh() {
+  // busy until the last change asked for is drawn (tests and people wait for this)
+  document.body.dataset.busy = 'true';
   if (page.loading) {
     page.again = true;
     return;
@@ -211,8 +213,8 @@ async function refresh() {
     const overview = await getJson('/api/overview');
     page.overview = overview;
     setUpControls(overview);
-    if (overview.status === 'empty') {
-      renderEmpty($('empty'), 'empty', overview);
+    if (overview.status !== 'ok') {
+      renderEmpty($('empty'), overview.status, overview);
       hideBanner();
       setState('empty');
       return;
@@ -234,13 +236,15 @@ async function refresh() {
     ok = true;
   } catch (error) {
     if (error instanceof ApiFailure && error.code === 'not_migrated') {
+      // migrated away while the page was open
       renderEmpty($('empty'), 'not_migrated', page.overview);
       hideBanner();
       setState('empty');
       return;
     }
     const since = page.lastOk ? ` The figures below are from ${time(page.lastOk)} (${age(page.lastOk)}).` : '';
-    showBanner('error', `${error.message}.${since} Trying again every ${RETRY_SECONDS} s.`);
+    const reason = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+    showBanner('error', `${reason}.${since} Trying again every ${RETRY_SECONDS} s.`);
     setState('error');
   } finally {
     page.loading = false;
@@ -250,6 +254,8 @@ async function refresh() {
     if (page.again) {
       page.again = false;
       void refresh();
+    } else {
+      delete document.body.dataset.busy;
     }
   }
 }
@@ -258,7 +264,8 @@ function schedule(ok) {
   const every = page.refresh ?? page.overview?.refreshSeconds ?? 0;
   const state = document.body.dataset.state;
   const seconds = state === 'ready' ? every : every ? Math.min(every, RETRY_SECONDS) : RETRY_SECONDS;
-  $('status').textContent = `${ok ? `Updated ${time(page.lastOk)}` : 'Not updated'} · auto-refresh ${every ? `every ${every} s` : 'off'}`;
+  const updated = ok ? `Updated ${time(page.lastOk)}` : page.lastOk ? `Last update ${time(page.lastOk)}` : 'Not updated yet';
+  $('status').textContent = `${updated} · auto-refresh ${every ? `every ${every} s` : 'off'}`;
   if (seconds > 0) page.timer = setTimeout(() => void refresh(), seconds * 1000);
 }
 

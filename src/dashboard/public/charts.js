@@ -296,7 +296,7 @@ export function ratesOption(rates, range, iso) {
       },
     },
     xAxis: dayAxis(days),
-    yAxis: wide ? { type: 'log', logBase: 10, axisLabel: { formatter: (v) => rate(v) } } : { type: 'value', scale: true, axisLabel: { formatter: (v) => rate(v) } },
+    yAxis: wide ? { type: 'log', logBase: 10, axisLabel: { formatter: (v) => rate(v) } } : { type: 'value', scale: true, boundaryGap: ['8%', '8%'], axisLabel: { formatter: (v) => rate(v) } },
     series: [
       ...currencies.map((code) => ({
         name: iso(code),

@@ -30,10 +30,18 @@ export function renderKpis(container, metrics, iso) {
   const tile = (label, value, detail, extra = {}) =>
     el('div', { class: 'kpi', ...extra }, el('div', { class: 'kpi-label' }, label), el('div', { class: 'kpi-value' }, value), el('div', { class: 'kpi-detail' }, detail));
   container.replaceChildren(
-    tile(`USD turnover on ${last.day}`, usd(last.amountUsd), change === null ? 'no previous day in the range' : `${signedUsd(change)} (${percent(previous.amountUsd ? change / previous.amountUsd : null)}) vs ${previous.day}`, { 'data-trend': trend, 'data-kpi': 'turnover' }),
+    tile(
+      `USD turnover on ${last.day}`,
+      usd(last.amountUsd),
+      [
+        change === null ? 'no previous day in the range' : `${signedUsd(change)} (${percent(previous.amountUsd ? change / previous.amountUsd : null)}) vs ${previous.day}`,
+        last.currenciesWithoutRate.length ? ` · without ${last.currenciesWithoutRate.map(iso).join(', ')} (no USD rate)` : '',
+      ].join(''),
+      { 'data-trend': trend, 'data-kpi': 'turnover' },
+    ),
     tile('Transactions', integer(last.transactions), previous ? `${integer(previous.transactions)} on ${previous.day}` : '', { 'data-kpi': 'transactions' }),
     tile('Active customer accounts', integer(last.accounts), 'distinct per currency, summed', { 'data-kpi': 'accounts' }),
-    tile('Transactions per account', decimal(avg, 2), last.currenciesWithoutRate.length ? `no USD rate: ${last.currenciesWithoutRate.map(iso).join(', ')}` : 'all currencies converted', { 'data-kpi': 'average' }),
+    tile('Transactions per account', decimal(avg, 2), `${integer(last.transactions)} transactions ÷ ${integer(last.accounts)} accounts`, { 'data-kpi': 'average' }),
   );
 }
 
