@@ -1,5 +1,8 @@
 -- Stored versions of the chunk's transaction keys, in the contract's
 -- canonical text forms so the loader compares them with parsed records.
+-- One primary-key probe per chunk key (the lateral subquery with its limit
+-- keeps the planner from hashing the whole of stg.transactions for a work
+-- table it has no statistics on).
 with chunk_keys as (
     select
         operation_id,
@@ -23,8 +26,12 @@ select
     t.src_topic,
     t.src_partition,
     t.src_offset
-from stg.transactions as t
-inner join chunk_keys as k
-    on
-        t.operation_id = k.operation_id
-        and t.status = k.status
+from chunk_keys as k
+cross join lateral (
+    select stored.*
+    from stg.transactions as stored
+    where
+        stored.operation_id = k.operation_id
+        and stored.status = k.status
+    limit 1
+) as t

@@ -1,20 +1,14 @@
-import { parseMessage } from '../contracts/index.js';
-import type {
-  ChunkCounts,
-  ConflictRow,
-  Coordinates,
-  CurrencyRow,
-  LandedRecord,
-  RejectRow,
-  TouchedKind,
-  TransactionRow,
-} from './types.js';
-import { currencyKey, transactionKey, transactionRow } from './types.js';
+import type { ConflictRow, Coordinates, CurrencyRow, RejectRow, TouchedKind, TransactionRow } from './types.js';
+import { currencyKey, transactionKey } from './types.js';
+
+/** Parsing lives in chunk-builder.ts; re-exported for callers that plan what they parse. */
+export { parseChunk, type ParsedChunk } from './chunk-builder.js';
 
 /**
- * The dedup and conflict rules of SPEC §3, as a pure function of one chunk and
- * the STG rows its keys already have. No I/O: the chunk writer fetches the
- * existing rows and writes the plan, in one warehouse transaction.
+ * The dedup and conflict rules of SPEC §3, as pure functions of one chunk
+ * and the STG rows its keys already have. No I/O: the chunk writer fetches
+ * the stored rows (or proves there are none) and writes the plan, in one
+ * warehouse transaction.
  *
  * Rules, per natural key:
  * - versions are ordered by (sent_dttm, offset, partition, topic): STG keeps
@@ -30,89 +24,28 @@ import { currencyKey, transactionKey, transactionRow } from './types.js';
  * were its own chunk: chunk size 1 and chunk size 10,000 give the same STG.
  */
 
-export interface ParsedChunk {
-  readonly topic: string;
-  readonly partition: number;
-  readonly firstOffset: number;
-  readonly lastOffset: number;
-  /** Records handed to the parser (the reconciliation's left-hand side). */
-  readonly read: number;
-  readonly transactions: readonly TransactionRow[];
-  readonly currencies: readonly CurrencyRow[];
-  readonly rejects: readonly RejectRow[];
+/** Outcome counts of one kind of row (the chunk's counts are their sum plus the rejects). */
+export interface OutcomeCounts {
+  inserted: number;
+  updated: number;
+  duplicates: number;
 }
 
-export interface ExistingRows {
-  readonly transactions: ReadonlyMap<string, TransactionRow>;
-  readonly currencies: ReadonlyMap<string, CurrencyRow>;
-}
-
-export interface ChunkPlan {
-  /** Rows to insert; those whose key is in `replacedTransactions` replace a stored row (delete first). */
-  readonly transactionWrites: TransactionRow[];
-  readonly replacedTransactions: TransactionRow[];
-  readonly currencyWrites: CurrencyRow[];
-  readonly replacedCurrencies: CurrencyRow[];
+export interface TransactionPlan {
+  /** Rows to insert; those whose key is in `replaced` replace a stored row (delete first). */
+  readonly writes: TransactionRow[];
+  readonly replaced: TransactionRow[];
   readonly conflicts: ConflictRow[];
-  readonly rejects: readonly RejectRow[];
-  readonly touched: { day: string; kind: TouchedKind }[];
-  readonly counts: ChunkCounts;
+  /** Days (kind `transactions`) this plan touches. */
+  readonly touchedDays: string[];
+  readonly counts: OutcomeCounts;
 }
 
-const utcDate = (at: Date): string => at.toISOString().slice(0, 10);
-
-/** Parses every record of a chunk with the contract parser; nothing is dropped. */
-export function parseChunk(records: readonly LandedRecord[]): ParsedChunk {
-  const transactions: TransactionRow[] = [];
-  const currencies: CurrencyRow[] = [];
-  const rejects: RejectRow[] = [];
-  for (const record of records) {
-    const result = parseMessage(record.value);
-    if (!result.ok) {
-      rejects.push({
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-        reason: result.reason,
-        field: result.field ?? null,
-        detail: result.detail,
-        key: record.key,
-        value: record.value,
-        kafkaTimestamp: record.kafkaTimestamp,
-        eventDate: result.eventDate ?? utcDate(record.kafkaTimestamp),
-      });
-    } else if (result.kind === 'TRANSACTION') {
-      transactions.push(transactionRow(result, record));
-    } else {
-      currencies.push({
-        dateUpdate: result.dateUpdate,
-        currencyCode: result.currencyCode,
-        currencyCodeWith: result.currencyCodeWith,
-        currencyWithDiv: roundRate(result.currencyWithDiv),
-        sentDttm: result.sentDttm,
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-      });
-    }
-  }
-  const first = records[0];
-  const last = records[records.length - 1];
-  return {
-    topic: first?.topic ?? '',
-    partition: first?.partition ?? -1,
-    firstOffset: first?.offset ?? -1,
-    lastOffset: last?.offset ?? -1,
-    read: records.length,
-    transactions,
-    currencies,
-    rejects,
-  };
-}
-
-/** `numeric(20,6)`: what the column stores, so stored and incoming rates compare equal. */
-export function roundRate(rate: number): number {
-  return Math.round(rate * 1e6) / 1e6;
+export interface CurrencyPlan {
+  readonly writes: CurrencyRow[];
+  readonly replaced: CurrencyRow[];
+  readonly touchedDays: string[];
+  readonly counts: OutcomeCounts;
 }
 
 /** True when `a` is a later version than `b`: (sent_dttm, offset, partition, topic). */
@@ -136,38 +69,64 @@ function samePayload(a: TransactionRow, b: TransactionRow): boolean {
   );
 }
 
-interface KeyState<R> {
-  current: R;
-  readonly stored: R | undefined;
-  changed: boolean;
+class KeyState<R> {
+  constructor(
+    public current: R,
+    readonly stored: R | undefined,
+    public changed: boolean,
+  ) {}
 }
 
-export function planChunk(chunk: ParsedChunk, existing: ExistingRows): ChunkPlan {
-  const counts: ChunkCounts = { read: chunk.read, inserted: 0, updated: 0, duplicates: 0, rejected: chunk.rejects.length, conflicts: 0 };
-  const touched = new Map<string, { day: string; kind: TouchedKind }>();
-  const touch = (day: string, kind: TouchedKind): void => {
-    touched.set(`${day}|${kind}`, { day, kind });
-  };
-  for (const reject of chunk.rejects) touch(reject.eventDate, 'transactions');
+const NOTHING_STORED: ReadonlyMap<string, never> = new Map<string, never>();
 
-  // transactions: fold every version into its key's state, in offset order
-  const txStates = new Map<string, KeyState<TransactionRow>>();
+/** How the fold reads a transaction version, whatever holds it (row objects, or encoded tuples in a parse worker). */
+export interface VersionOps<V> {
+  key(version: V): string;
+  /** True when `a` is a later version than `b`: (sent_dttm, offset, partition, topic). */
+  newer(a: V, b: V): boolean;
+  samePayload(a: V, b: V): boolean;
+}
+
+/** The fold's outcome: keys whose stored row changes, and the conflict losers. */
+export interface Fold<V> {
+  /** Per changed key: the version to store and the stored one it replaces (none: a new key). */
+  readonly changed: { readonly current: V; readonly stored: V | undefined }[];
+  /** Per conflict: the version finally kept for the key, and the coordinates of the other version. */
+  readonly losers: { readonly kept: V; readonly other: Coordinates }[];
+  readonly counts: OutcomeCounts;
+}
+
+/**
+ * The transaction rules, once for every representation: folds versions (in
+ * offset order) into their keys' states, starting from the stored versions.
+ */
+export function foldVersions<V extends Coordinates>(versions: readonly V[], stored: ReadonlyMap<string, V>, ops: VersionOps<V>): Fold<V> {
+  const counts: OutcomeCounts = { inserted: 0, updated: 0, duplicates: 0 };
+  // a key seen once and not stored holds just its version (most keys: no state object per row)
+  const states = new Map<string, V | KeyState<V>>();
   const losers: { key: string; other: Coordinates }[] = [];
-  for (const version of chunk.transactions) {
-    const key = transactionKey(version);
-    let state = txStates.get(key);
-    if (!state) {
-      const stored = existing.transactions.get(key);
-      if (!stored) {
-        txStates.set(key, { current: version, stored: undefined, changed: true });
+  const checkStored = stored.size > 0;
+  for (const version of versions) {
+    const key = ops.key(version);
+    const seen = states.get(key);
+    let state: KeyState<V>;
+    if (seen === undefined) {
+      const before = checkStored ? stored.get(key) : undefined;
+      if (before === undefined) {
+        states.set(key, version);
         counts.inserted += 1;
         continue;
       }
-      state = { current: stored, stored, changed: false };
-      txStates.set(key, state);
+      state = new KeyState(before, before, false);
+      states.set(key, state);
+    } else if (seen instanceof KeyState) {
+      state = seen;
+    } else {
+      state = new KeyState(seen, undefined, true);
+      states.set(key, state);
     }
-    const newer = isNewer(version, state.current);
-    if (samePayload(version, state.current)) {
+    const newer = ops.newer(version, state.current);
+    if (ops.samePayload(version, state.current)) {
       counts.duplicates += 1;
       if (newer) {
         state.current = version;
@@ -183,21 +142,36 @@ export function planChunk(chunk: ParsedChunk, existing: ExistingRows): ChunkPlan
       counts.duplicates += 1;
     }
   }
+  const changed: { current: V; stored: V | undefined }[] = [];
+  for (const state of states.values()) {
+    if (!(state instanceof KeyState)) changed.push({ current: state, stored: undefined });
+    else if (state.changed) changed.push({ current: state.current, stored: state.stored });
+  }
+  const kept = (key: string): V => {
+    const state = states.get(key)!;
+    return state instanceof KeyState ? state.current : state;
+  };
+  return { changed, losers: losers.map(({ key, other }) => ({ kept: kept(key), other })), counts };
+}
 
-  const transactionWrites: TransactionRow[] = [];
-  const replacedTransactions: TransactionRow[] = [];
-  for (const state of txStates.values()) {
-    if (!state.changed) continue;
-    transactionWrites.push(state.current);
-    touch(state.current.transactionDate, 'transactions');
-    if (state.stored) {
-      replacedTransactions.push(state.stored);
-      touch(state.stored.transactionDate, 'transactions');
+const ROW_OPS: VersionOps<TransactionRow> = { key: transactionKey, newer: isNewer, samePayload };
+
+/** The fold over row objects, as the rows and days to write. */
+export function planTransactions(versions: readonly TransactionRow[], stored: ReadonlyMap<string, TransactionRow> = NOTHING_STORED): TransactionPlan {
+  const fold = foldVersions(versions, stored, ROW_OPS);
+  const days = new Set<string>();
+  const writes: TransactionRow[] = [];
+  const replaced: TransactionRow[] = [];
+  for (const { current, stored: before } of fold.changed) {
+    writes.push(current);
+    days.add(current.transactionDate);
+    if (before) {
+      replaced.push(before);
+      days.add(before.transactionDate);
     }
   }
-  const conflicts: ConflictRow[] = losers.map(({ key, other }) => {
-    const kept = txStates.get(key)!.current;
-    touch(kept.transactionDate, 'transactions');
+  const conflicts: ConflictRow[] = fold.losers.map(({ kept, other }) => {
+    days.add(kept.transactionDate);
     return {
       operationId: kept.operationId,
       status: kept.status,
@@ -208,22 +182,25 @@ export function planChunk(chunk: ParsedChunk, existing: ExistingRows): ChunkPlan
       otherOffset: other.offset,
     };
   });
-  counts.conflicts = conflicts.length;
+  return { writes, replaced, conflicts, touchedDays: [...days], counts: fold.counts };
+}
 
-  // currencies: the same fold; a different rate under the same key simply wins when newer
-  const curStates = new Map<string, KeyState<CurrencyRow>>();
-  for (const version of chunk.currencies) {
+/** The same fold for rates: a different rate under the same key simply wins when newer. */
+export function planCurrencies(versions: readonly CurrencyRow[], stored: ReadonlyMap<string, CurrencyRow> = NOTHING_STORED): CurrencyPlan {
+  const counts: OutcomeCounts = { inserted: 0, updated: 0, duplicates: 0 };
+  const states = new Map<string, KeyState<CurrencyRow>>();
+  for (const version of versions) {
     const key = currencyKey(version);
-    let state = curStates.get(key);
+    let state = states.get(key);
     if (!state) {
-      const stored = existing.currencies.get(key);
-      if (!stored) {
-        curStates.set(key, { current: version, stored: undefined, changed: true });
+      const before = stored.get(key);
+      if (!before) {
+        states.set(key, new KeyState(version, undefined, true));
         counts.inserted += 1;
         continue;
       }
-      state = { current: stored, stored, changed: false };
-      curStates.set(key, state);
+      state = new KeyState(before, before, false);
+      states.set(key, state);
     }
     const newer = isNewer(version, state.current);
     if (version.currencyWithDiv === state.current.currencyWithDiv) {
@@ -238,29 +215,35 @@ export function planChunk(chunk: ParsedChunk, existing: ExistingRows): ChunkPlan
       state.changed = true;
     }
   }
-  const currencyWrites: CurrencyRow[] = [];
-  const replacedCurrencies: CurrencyRow[] = [];
-  for (const state of curStates.values()) {
+  const writes: CurrencyRow[] = [];
+  const replaced: CurrencyRow[] = [];
+  const days = new Set<string>();
+  for (const state of states.values()) {
     if (!state.changed) continue;
-    currencyWrites.push(state.current);
-    touch(state.current.dateUpdate, 'currencies');
-    if (state.stored) replacedCurrencies.push(state.stored);
+    writes.push(state.current);
+    days.add(state.current.dateUpdate);
+    if (state.stored) replaced.push(state.stored);
   }
+  return { writes, replaced, touchedDays: [...days], counts };
+}
 
-  return {
-    transactionWrites,
-    replacedTransactions,
-    currencyWrites,
-    replacedCurrencies,
-    conflicts,
-    rejects: chunk.rejects,
-    touched: [...touched.values()].sort((a, b) => (a.day + a.kind < b.day + b.kind ? -1 : 1)),
-    counts,
+/** The days a chunk touches, per kind, in a stable order (the order the queue is written in). */
+export function touchedDays(rejects: readonly RejectRow[], transactionDays: readonly string[], currencyDays: readonly string[]): { day: string; kind: TouchedKind }[] {
+  const touched = new Map<string, { day: string; kind: TouchedKind }>();
+  const touch = (day: string, kind: TouchedKind): void => {
+    touched.set(`${day}|${kind}`, { day, kind });
   };
+  for (const reject of rejects) touch(reject.eventDate, 'transactions');
+  for (const day of transactionDays) touch(day, 'transactions');
+  for (const day of currencyDays) touch(day, 'currencies');
+  return [...touched.values()].sort((a, b) => (a.day + a.kind < b.day + b.kind ? -1 : 1));
 }
 
 /** Existing conflict rows of a replaced key now point at the new winner. */
-export function repointConflicts(existing: readonly ConflictRow[], winners: ReadonlyMap<string, TransactionRow>): ConflictRow[] {
+export function repointConflicts(
+  existing: readonly ConflictRow[],
+  winners: ReadonlyMap<string, { readonly transactionDate: string; readonly partition: number; readonly offset: number }>,
+): ConflictRow[] {
   return existing.map((row) => {
     const kept = winners.get(transactionKey(row));
     return kept ? { ...row, transactionDate: kept.transactionDate, keptPartition: kept.partition, keptOffset: kept.offset } : row;

@@ -1,7 +1,9 @@
 import { ConflictError } from '../errors.js';
-import type { CopyResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse/index.js';
-import { planChunk, repointConflicts, roundRate, type ChunkPlan, type ParsedChunk } from './chunk-planner.js';
+import { encodeCopyRows } from '../warehouse/copy-encoding.js';
+import type { CopyColumn, CopyResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse/index.js';
+import { planCurrencies, repointConflicts, touchedDays, type ParsedChunk } from './chunk-planner.js';
 import { reconcile } from './reconciliation.js';
+import { inlineChunk, type BulkRows, type StagedChunk, type TransactionWrites } from './staged-chunk.js';
 import {
   CONFLICT_COLUMNS,
   conflictValues,
@@ -12,8 +14,8 @@ import {
   rejectValues,
   TRANSACTION_COLUMNS,
   TRANSACTION_KEY_COLUMNS,
-  transactionValues,
 } from './stg-columns.js';
+import { toConflict, toCurrency, toTransaction } from './stored-rows.js';
 import type { ChunkCounts, ConflictRow, CurrencyRow, TransactionRow } from './types.js';
 import { currencyKey, transactionKey } from './types.js';
 
@@ -26,51 +28,6 @@ const WORK_TABLES = [
 
 type Row = Record<string, unknown>;
 
-const toTransaction = (r: Row): TransactionRow => ({
-  operationId: String(r.operation_id),
-  status: String(r.status),
-  objectId: String(r.object_id),
-  accountNumberFrom: Number(r.account_number_from),
-  accountNumberTo: Number(r.account_number_to),
-  currencyCode: Number(r.currency_code),
-  country: String(r.country),
-  transactionType: String(r.transaction_type),
-  amount: Number(r.amount),
-  transactionDt: String(r.transaction_dt),
-  transactionDate: String(r.transaction_date),
-  sentDttm: String(r.sent_dttm),
-  topic: String(r.src_topic),
-  partition: Number(r.src_partition),
-  offset: Number(r.src_offset),
-});
-
-const toCurrency = (r: Row): CurrencyRow => ({
-  dateUpdate: String(r.date_update),
-  currencyCode: Number(r.currency_code),
-  currencyCodeWith: Number(r.currency_code_with),
-  currencyWithDiv: roundRate(Number(r.currency_with_div)),
-  sentDttm: String(r.sent_dttm),
-  topic: String(r.src_topic),
-  partition: Number(r.src_partition),
-  offset: Number(r.src_offset),
-});
-
-const toConflict = (r: Row): ConflictRow => ({
-  operationId: String(r.operation_id),
-  status: String(r.status),
-  transactionDate: String(r.transaction_date),
-  keptPartition: Number(r.kept_partition),
-  keptOffset: Number(r.kept_offset),
-  otherPartition: Number(r.other_partition),
-  otherOffset: Number(r.other_offset),
-});
-
-function distinct<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Map<string, T>();
-  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
-  return [...seen.values()];
-}
-
 const refused = (result: CopyResult): string[] => result.rejected.map((r) => `row ${r.row}: ${r.reason}`);
 
 /**
@@ -79,8 +36,22 @@ const refused = (result: CopyResult): string[] => result.rejected.map((r) => `ro
  * together or not at all. This is the whole exactly-once argument of the
  * loader: the watermark says which landed records STG already contains, and
  * it can only move in the transaction that adds them (docs/staging.md).
+ *
+ * Two ways to learn what STG already stores under the chunk's transaction
+ * keys, with the same outcome:
+ * - new keys first (where primary keys are enforced and rows come
+ *   pre-encoded): COPY the plan that assumes no key is stored straight into
+ *   stg.transactions; the primary key proves the assumption, and if one key
+ *   is stored the COPY is undone (savepoint) and the chunk takes the next way;
+ * - lookup: copy the keys into a work table, read the stored versions, fold
+ *   the chunk over them, delete what is replaced, insert the winners.
+ * After a chunk that found stored keys, the next chunk of that partition
+ * starts with the lookup (redeliveries come in runs), until one finds none.
  */
 export class ChunkWriter {
+  /** Partitions whose last chunk found stored transaction keys. */
+  readonly #storedSeen = new Set<string>();
+
   private constructor(
     private readonly warehouse: Warehouse,
     private readonly connection: WarehouseConnection,
@@ -109,23 +80,24 @@ export class ChunkWriter {
    *   if another loader moved it meanwhile, the chunk is refused (ConflictError).
    * @param landed the landing zone's own count of the chunk's offset range.
    */
-  async write(chunk: ParsedChunk, expectedNext: number | null, landed: number): Promise<ChunkCounts> {
-    return this.connection.transaction(async (session) => {
-      await session.query(this.warehouse.sql('stg_lock_load_state'));
-      await this.#checkWatermark(session, chunk, expectedNext);
-      const plan = await this.#plan(session, chunk);
-      const observed = await this.#apply(session, plan);
-      reconcile(chunk, plan, { landed, ...observed });
-      await session.query(this.warehouse.sql('stg_save_load_state'), [chunk.topic, chunk.partition, chunk.lastOffset + 1]);
-      return plan.counts;
-    });
+  async write(chunk: ParsedChunk | StagedChunk, expectedNext: number | null, landed: number): Promise<ChunkCounts> {
+    const staged = 'fresh' in chunk ? chunk : inlineChunk(chunk);
+    try {
+      return await this.connection.transaction(async (session) => {
+        await session.query(this.warehouse.sql('stg_lock_load_state'));
+        await this.#checkWatermark(session, staged, expectedNext);
+        return await this.#writeRows(session, staged, landed);
+      });
+    } finally {
+      staged.release();
+    }
   }
 
   async close(): Promise<void> {
     await this.connection.close();
   }
 
-  async #checkWatermark(session: WarehouseSession, chunk: ParsedChunk, expectedNext: number | null): Promise<void> {
+  async #checkWatermark(session: WarehouseSession, chunk: StagedChunk, expectedNext: number | null): Promise<void> {
     const { rows } = await session.query<{ next_offset: string | number }>(this.warehouse.sql('stg_select_partition_watermark'), [chunk.topic, chunk.partition]);
     const committed = rows[0] === undefined ? null : Number(rows[0].next_offset);
     if (committed !== expectedNext) {
@@ -135,72 +107,115 @@ export class ChunkWriter {
     }
   }
 
-  async #plan(session: WarehouseSession, chunk: ParsedChunk): Promise<ChunkPlan> {
-    const transactions = new Map<string, TransactionRow>();
-    const currencies = new Map<string, CurrencyRow>();
-    if (chunk.transactions.length > 0) {
-      const keys = distinct(chunk.transactions, transactionKey);
-      await session.copyInto('chunk_transaction_keys', TRANSACTION_KEY_COLUMNS, keys.map((k) => [k.operationId, k.status]));
-      const { rows } = await session.query<Row>(this.warehouse.sql('stg_select_existing_transactions'));
-      for (const row of rows) {
-        const stored = toTransaction(row);
-        transactions.set(transactionKey(stored), stored);
-      }
-    }
-    if (chunk.currencies.length > 0) {
-      const keys = distinct(chunk.currencies, currencyKey);
-      await session.copyInto('chunk_currency_keys', CURRENCY_KEY_COLUMNS, keys.map((k) => [k.dateUpdate, k.currencyCode, k.currencyCodeWith]));
-      const { rows } = await session.query<Row>(this.warehouse.sql('stg_select_existing_currencies'));
-      for (const row of rows) {
-        const stored = toCurrency(row);
-        currencies.set(currencyKey(stored), stored);
-      }
-    }
-    return planChunk(chunk, { transactions, currencies });
-  }
-
-  async #apply(session: WarehouseSession, plan: ChunkPlan) {
-    const copyRejected: string[] = [];
+  async #writeRows(session: WarehouseSession, chunk: StagedChunk, landed: number): Promise<ChunkCounts> {
+    const partition = `${chunk.topic}|${chunk.partition}`;
+    let tx: TransactionWrites | undefined;
+    let storedCurrencies: Map<string, CurrencyRow> | undefined;
+    let transactionsCopied: number | undefined;
     let transactionsDeleted = 0;
-    let currenciesDeleted = 0;
-    const conflicts: ConflictRow[] = [...plan.conflicts];
-    if (plan.replacedTransactions.length > 0) {
-      await session.copyInto('chunk_replaced_transactions', TRANSACTION_KEY_COLUMNS, plan.replacedTransactions.map((r) => [r.operationId, r.status]));
-      const { rows } = await session.query<Row>(this.warehouse.sql('stg_select_replaced_conflicts'));
-      if (rows.length > 0) {
-        const winners = new Map(plan.transactionWrites.map((w) => [transactionKey(w), w]));
-        conflicts.push(...repointConflicts(rows.map(toConflict), winners));
-        await session.query(this.warehouse.sql('stg_delete_replaced_conflicts'));
+    const conflicts: ConflictRow[] = [];
+
+    if (session.copyNewKeys && this.warehouse.capabilities.enforcedPrimaryKeys && !this.#storedSeen.has(partition)) {
+      storedCurrencies = await this.#storedCurrencies(session, chunk.currencies);
+      const fresh = await chunk.fresh();
+      const result = fresh.writes.count === 0 ? { loaded: 0 } : await session.copyNewKeys('stg.transactions', TRANSACTION_COLUMNS, this.#encoded(fresh.writes, TRANSACTION_COLUMNS));
+      if (result !== null) {
+        tx = fresh;
+        transactionsCopied = result.loaded;
       }
-      transactionsDeleted = (await session.query(this.warehouse.sql('stg_delete_replaced_transactions'))).rowCount;
     }
-    if (plan.replacedCurrencies.length > 0) {
-      await session.copyInto('chunk_replaced_currencies', CURRENCY_KEY_COLUMNS, plan.replacedCurrencies.map((r) => [r.dateUpdate, r.currencyCode, r.currencyCodeWith]));
+    if (tx === undefined) {
+      const stored = await this.#storedTransactions(session, chunk);
+      if (stored.size > 0) this.#storedSeen.add(partition);
+      else this.#storedSeen.delete(partition);
+      storedCurrencies ??= await this.#storedCurrencies(session, chunk.currencies);
+      tx = stored.size === 0 ? await chunk.fresh() : await chunk.planWith(stored);
+      conflicts.push(...tx.conflicts);
+      if (tx.replaced.count > 0) transactionsDeleted = await this.#deleteReplacedTransactions(session, tx, conflicts);
+    } else {
+      conflicts.push(...tx.conflicts);
+    }
+
+    const cur = planCurrencies(chunk.currencies, storedCurrencies);
+    let currenciesDeleted = 0;
+    if (cur.replaced.length > 0) {
+      await session.copyInto('chunk_replaced_currencies', CURRENCY_KEY_COLUMNS, cur.replaced.map((r) => [r.dateUpdate, r.currencyCode, r.currencyCodeWith]));
       currenciesDeleted = (await session.query(this.warehouse.sql('stg_delete_replaced_currencies'))).rowCount;
     }
-    let transactionsCopied = 0;
-    let currenciesCopied = 0;
-    let rejectsCopied = 0;
-    if (plan.transactionWrites.length > 0) {
-      const result = await session.copyInto('stg.transactions', TRANSACTION_COLUMNS, plan.transactionWrites.map(transactionValues));
-      transactionsCopied = result.loaded;
+    const copyRejected: string[] = [];
+    const copy = async (table: string, columns: readonly CopyColumn[], rows: BulkRows): Promise<number> => {
+      if (rows.count === 0) return 0;
+      const result = 'encoded' in rows ? await session.copyEncoded!(table, columns, rows.encoded) : await session.copyInto(table, columns, rows.rows);
       copyRejected.push(...refused(result));
+      return result.loaded;
+    };
+    transactionsCopied ??= await copy('stg.transactions', TRANSACTION_COLUMNS, tx.writes);
+    const currenciesCopied = await copy('stg.currencies', CURRENCY_COLUMNS, { count: cur.writes.length, rows: cur.writes.map(currencyValues) });
+    await copy('stg.transaction_conflicts', CONFLICT_COLUMNS, { count: conflicts.length, rows: conflicts.map(conflictValues) });
+    const rejectsCopied = await copy('stg.rejects', REJECT_COLUMNS, { count: chunk.rejects.length, rows: chunk.rejects.map(rejectValues) });
+    for (const { day, kind } of touchedDays(chunk.rejects, tx.touchedDays, cur.touchedDays)) await session.query(this.warehouse.sql('stg_touch_day'), [day, kind]);
+
+    const counts: ChunkCounts = {
+      read: chunk.read,
+      inserted: tx.counts.inserted + cur.counts.inserted,
+      updated: tx.counts.updated + cur.counts.updated,
+      duplicates: tx.counts.duplicates + cur.counts.duplicates,
+      rejected: chunk.rejects.length,
+      conflicts: tx.conflicts.length,
+    };
+    reconcile(
+      chunk,
+      { counts, transactionsWritten: tx.writes.count, transactionsReplaced: tx.replaced.count, currenciesWritten: cur.writes.length, currenciesReplaced: cur.replaced.length, rejects: chunk.rejects.length },
+      { landed, transactionsCopied, currenciesCopied, rejectsCopied, transactionsDeleted, currenciesDeleted, copyRejected },
+    );
+    await session.query(this.warehouse.sql('stg_save_load_state'), [chunk.topic, chunk.partition, chunk.lastOffset + 1]);
+    return counts;
+  }
+
+  /** Stored versions of the chunk's transaction keys, through the keys work table. */
+  async #storedTransactions(session: WarehouseSession, chunk: StagedChunk): Promise<Map<string, TransactionRow>> {
+    const stored = new Map<string, TransactionRow>();
+    if (chunk.transactionVersions === 0) return stored;
+    const keys = await chunk.keys();
+    if ('encoded' in keys) await session.copyEncoded!('chunk_transaction_keys', TRANSACTION_KEY_COLUMNS, keys.encoded);
+    else await session.copyInto('chunk_transaction_keys', TRANSACTION_KEY_COLUMNS, keys.rows);
+    const { rows } = await session.query<Row>(this.warehouse.sql('stg_select_existing_transactions'));
+    for (const row of rows) {
+      const version = toTransaction(row);
+      stored.set(transactionKey(version), version);
     }
-    if (plan.currencyWrites.length > 0) {
-      const result = await session.copyInto('stg.currencies', CURRENCY_COLUMNS, plan.currencyWrites.map(currencyValues));
-      currenciesCopied = result.loaded;
-      copyRejected.push(...refused(result));
+    return stored;
+  }
+
+  async #storedCurrencies(session: WarehouseSession, currencies: readonly CurrencyRow[]): Promise<Map<string, CurrencyRow>> {
+    const stored = new Map<string, CurrencyRow>();
+    if (currencies.length === 0) return stored;
+    const keys = new Map<string, CurrencyRow>();
+    for (const c of currencies) if (!keys.has(currencyKey(c))) keys.set(currencyKey(c), c);
+    await session.copyInto('chunk_currency_keys', CURRENCY_KEY_COLUMNS, [...keys.values()].map((k) => [k.dateUpdate, k.currencyCode, k.currencyCodeWith]));
+    const { rows } = await session.query<Row>(this.warehouse.sql('stg_select_existing_currencies'));
+    for (const row of rows) {
+      const version = toCurrency(row);
+      stored.set(currencyKey(version), version);
     }
-    if (conflicts.length > 0) {
-      const result = await session.copyInto('stg.transaction_conflicts', CONFLICT_COLUMNS, conflicts.map(conflictValues));
-      copyRejected.push(...refused(result));
+    return stored;
+  }
+
+  /** Deletes the stored rows winners replace; conflicts logged for those keys are re-pointed at the new winners. */
+  async #deleteReplacedTransactions(session: WarehouseSession, tx: TransactionWrites, conflicts: ConflictRow[]): Promise<number> {
+    if ('encoded' in tx.replaced) await session.copyEncoded!('chunk_replaced_transactions', TRANSACTION_KEY_COLUMNS, tx.replaced.encoded);
+    else await session.copyInto('chunk_replaced_transactions', TRANSACTION_KEY_COLUMNS, tx.replaced.rows);
+    const { rows } = await session.query<Row>(this.warehouse.sql('stg_select_replaced_conflicts'));
+    if (rows.length > 0) {
+      const winners = new Map(tx.replacedWinners.map((w) => [transactionKey(w), w]));
+      conflicts.push(...repointConflicts(rows.map(toConflict), winners));
+      await session.query(this.warehouse.sql('stg_delete_replaced_conflicts'));
     }
-    if (plan.rejects.length > 0) {
-      const result = await session.copyInto('stg.rejects', REJECT_COLUMNS, plan.rejects.map(rejectValues));
-      rejectsCopied = result.loaded;
-      copyRejected.push(...refused(result));
-    }
-    for (const { day, kind } of plan.touched) await session.query(this.warehouse.sql('stg_touch_day'), [day, kind]);
-    return { transactionsCopied, currenciesCopied, rejectsCopied, transactionsDeleted, currenciesDeleted, copyRejected };
+    return (await session.query(this.warehouse.sql('stg_delete_replaced_transactions'))).rowCount;
+  }
+
+  #encoded(rows: BulkRows, columns: readonly CopyColumn[]): Uint8Array {
+    if ('encoded' in rows) return rows.encoded;
+    return encodeCopyRows(this.warehouse.capabilities.copyEncoding!, columns, rows.rows).data;
   }
 }

@@ -15,6 +15,13 @@ export const LOAD_STG_COMMAND: CommandSpec = {
     STAGING_URL_OPTION,
     WAREHOUSE_URL_OPTION,
     { flags: '--chunk-size <n>', description: 'landed records per chunk (one warehouse transaction each)', env: 'TURNOVER_STG_CHUNK_SIZE', defaultValue: 20_000, parse: positiveInt('--chunk-size') },
+    {
+      flags: '--parse-workers <n>',
+      description: 'worker threads that parse chunks while the previous chunk is written (PostgreSQL warehouse)',
+      env: 'TURNOVER_STG_PARSE_WORKERS',
+      defaultValue: 1,
+      parse: positiveInt('--parse-workers'),
+    },
     { flags: '--until-caught-up', description: 'load everything landed so far, then exit (for Airflow)' },
     { flags: '--poll-interval <seconds>', description: 'continuous mode: wait between polls when caught up', env: 'TURNOVER_STG_POLL_INTERVAL', defaultValue: 1, parse: positiveNumber('--poll-interval') },
     { flags: '--topic <name>', description: 'load only this topic (repeatable; default: every landed topic)', parse: collect },

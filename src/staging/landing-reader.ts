@@ -1,24 +1,45 @@
 import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { readSql } from '../warehouse/sql-files.js';
-import type { LandedRecord } from './types.js';
+import { landedRange } from './landed-copy.js';
 
 export interface LandedPartition {
   readonly topic: string;
   readonly partition: number;
 }
 
+/** A chunk of landed records as the landing zone sent it: COPY BINARY bytes (see landed-copy.ts). */
+export interface LandedChunk extends LandedPartition {
+  readonly data: Buffer;
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+}
+
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
 
+function unavailable(error: unknown): unknown {
+  return UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '') ? new UnavailableError('the landing zone (PostgreSQL) is not reachable', error) : error;
+}
+
 /**
- * The loader's side of the landing zone (always PostgreSQL).
+ * The loader's side of the landing zone (always PostgreSQL). Chunks are read
+ * with `COPY (select …) TO STDOUT (FORMAT binary)` on a connection of their
+ * own (the chunk's bounds are settings of that session); counts, partition
+ * lists and purges go through a small pool, so a count can run while the
+ * next chunk streams in.
  */
 export class LandingReader {
+  readonly #url: string;
+  readonly #logger: Logger;
   readonly #pool: pg.Pool;
+  #copyClient: Promise<pg.Client> | undefined;
 
   constructor(url: string, logger: Logger) {
-    this.#pool = new pg.Pool({ connectionString: url, max: 3, connectionTimeoutMillis: 10_000 });
+    this.#url = url;
+    this.#logger = logger;
+    this.#pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
     this.#pool.on('error', (error) => logger.warn({ err: error.message }, 'idle landing connection lost'));
   }
 
@@ -27,20 +48,21 @@ export class LandingReader {
     return rows.filter((r) => !topics || topics.includes(r.topic)).map((r) => ({ topic: r.topic, partition: r.partition }));
   }
 
-  /** Up to `limit` landed records of a partition from `fromOffset` on, in offset order. */
-  async readChunk(at: LandedPartition, fromOffset: number, limit: number): Promise<LandedRecord[]> {
-    const { rows } = await this.#query<[string, Buffer | null, Buffer | null, string]>({
-      text: readSql('landing', 'stg_read_chunk'),
-      values: [at.topic, at.partition, fromOffset, limit],
-      rowMode: 'array',
-    });
-    const records = new Array<LandedRecord>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      // the timestamp as epoch milliseconds: a Date per row without parsing timestamp text
-      const [offset, key, value, kafkaTimestampMs] = rows[i]!;
-      records[i] = { topic: at.topic, partition: at.partition, offset: Number(offset), key, value, kafkaTimestamp: new Date(Number(kafkaTimestampMs)) };
+  /** Up to `limit` landed records of a partition from `fromOffset` on, in offset order; null when there are none. */
+  async readChunk(at: LandedPartition, fromOffset: number, limit: number): Promise<LandedChunk | null> {
+    try {
+      const client = await this.#copyConnection();
+      await client.query(readSql('landing', 'stg_read_chunk_bounds'), [at.topic, at.partition, fromOffset, limit]);
+      const stream = client.query(copyStreams.to(readSql('landing', 'stg_copy_chunk')));
+      const parts: Buffer[] = [];
+      for await (const part of stream) parts.push(part as Buffer);
+      const data = Buffer.concat(parts);
+      // the rows themselves are counted by the parser and checked against the landing zone's own count (reconciliation)
+      const { empty, firstOffset, lastOffset } = landedRange(data);
+      return empty ? null : { topic: at.topic, partition: at.partition, data, firstOffset, lastOffset };
+    } catch (error) {
+      throw unavailable(error);
     }
-    return records;
   }
 
   /** The landing zone's own count of records in an offset range (the reconciliation's reference). */
@@ -56,15 +78,31 @@ export class LandingReader {
   }
 
   async close(): Promise<void> {
+    const copy = this.#copyClient;
+    this.#copyClient = undefined;
+    if (copy) await copy.then((client) => client.end()).catch(() => undefined);
     await this.#pool.end();
   }
 
-  async #query<R>(config: pg.QueryConfig & { rowMode?: 'array' }): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
+  #copyConnection(): Promise<pg.Client> {
+    if (!this.#copyClient) {
+      const client = new pg.Client({ connectionString: this.#url, connectionTimeoutMillis: 10_000 });
+      client.on('error', (error) => this.#logger.warn({ err: error.message }, 'landing read connection lost'));
+      const connecting = client.connect().then(() => client);
+      // a failed connect is retried by the next read, not cached
+      connecting.catch(() => {
+        if (this.#copyClient === connecting) this.#copyClient = undefined;
+      });
+      this.#copyClient = connecting;
+    }
+    return this.#copyClient;
+  }
+
+  async #query<R>(config: pg.QueryConfig): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
     try {
-      return await this.#pool.query(config as pg.QueryConfig);
+      return await this.#pool.query(config);
     } catch (error) {
-      if (UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '')) throw new UnavailableError('the landing zone (PostgreSQL) is not reachable', error);
-      throw error;
+      throw unavailable(error);
     }
   }
 }

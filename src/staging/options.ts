@@ -6,6 +6,10 @@ export interface LoadStgConfig {
   readonly stagingUrl: string;
   readonly warehouseUrl: string;
   readonly chunkSize: number;
+  /** Worker threads that parse chunks (where the warehouse takes pre-encoded rows; else parsing is in-thread). */
+  readonly parseWorkers: number;
+  /** Chunks read and parsed ahead of the one being written. */
+  readonly readAhead: number;
   readonly untilCaughtUp: boolean;
   readonly pollIntervalMs: number;
   /** Only these topics (default: every topic in the landing zone). */
@@ -33,6 +37,8 @@ export function loadStgConfig(options: Readonly<Record<string, unknown>>, env: N
     stagingUrl,
     warehouseUrl: options.warehouseUrl,
     chunkSize: options.chunkSize as number,
+    parseWorkers: options.parseWorkers as number,
+    readAhead: (options.parseWorkers as number) + 1,
     untilCaughtUp: options.untilCaughtUp === true,
     pollIntervalMs: Math.round((options.pollInterval as number) * 1000),
     topics: topics && topics.length > 0 ? Object.freeze([...topics]) : undefined,

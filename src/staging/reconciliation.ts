@@ -1,6 +1,23 @@
 import { ReconciliationError } from '../errors.js';
 import type { ChunkCounts } from './types.js';
-import type { ChunkPlan, ParsedChunk } from './chunk-planner.js';
+
+/** The chunk being proven: its partition and offset range. */
+export interface ChunkRange {
+  readonly topic: string;
+  readonly partition: number;
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+}
+
+/** What the plan says the chunk writes. */
+export interface PlannedWrites {
+  readonly counts: ChunkCounts;
+  readonly transactionsWritten: number;
+  readonly transactionsReplaced: number;
+  readonly currenciesWritten: number;
+  readonly currenciesReplaced: number;
+  readonly rejects: number;
+}
 
 /** What the databases themselves reported while a chunk was written. */
 export interface ObservedWrites {
@@ -22,8 +39,8 @@ export interface ObservedWrites {
  * the plan. Any difference throws, so the transaction rolls back and the
  * watermark does not move.
  */
-export function reconcile(chunk: ParsedChunk, plan: ChunkPlan, observed: ObservedWrites): void {
-  const c: ChunkCounts = plan.counts;
+export function reconcile(chunk: ChunkRange, plan: PlannedWrites, observed: ObservedWrites): void {
+  const c = plan.counts;
   const outcomes = c.inserted + c.updated + c.duplicates + c.rejected;
   const problems: string[] = [];
   if (observed.landed !== outcomes) {
@@ -33,11 +50,11 @@ export function reconcile(chunk: ParsedChunk, plan: ChunkPlan, observed: Observe
   const expect = (what: string, planned: number, actual: number): void => {
     if (planned !== actual) problems.push(`${what}: planned ${planned}, the warehouse reported ${actual}`);
   };
-  expect('transactions written', plan.transactionWrites.length, observed.transactionsCopied);
-  expect('transactions replaced', plan.replacedTransactions.length, observed.transactionsDeleted);
-  expect('currencies written', plan.currencyWrites.length, observed.currenciesCopied);
-  expect('currencies replaced', plan.replacedCurrencies.length, observed.currenciesDeleted);
-  expect('rejects written', plan.rejects.length, observed.rejectsCopied);
+  expect('transactions written', plan.transactionsWritten, observed.transactionsCopied);
+  expect('transactions replaced', plan.transactionsReplaced, observed.transactionsDeleted);
+  expect('currencies written', plan.currenciesWritten, observed.currenciesCopied);
+  expect('currencies replaced', plan.currenciesReplaced, observed.currenciesDeleted);
+  expect('rejects written', plan.rejects, observed.rejectsCopied);
   if (observed.copyRejected.length > 0) problems.push(`the warehouse refused ${observed.copyRejected.length} rows: ${observed.copyRejected.slice(0, 3).join('; ')}`);
   if (problems.length > 0) {
     throw new ReconciliationError(`chunk ${chunk.topic}/${chunk.partition} offsets ${chunk.firstOffset}..${chunk.lastOffset} does not reconcile, rolled back: ${problems.join('; ')}`);

@@ -1,9 +1,11 @@
 import type { Handler } from '../cli/command-spec.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { ChunkWriter } from './chunk-writer.js';
+import { InlineParser } from './landed-parser.js';
 import { LandingReader } from './landing-reader.js';
 import { StgLoader } from './loader.js';
 import { loadStgConfig } from './options.js';
+import { ParserPool } from './parser-pool.js';
 
 export const loadStg: Handler = async (input, context) => {
   const config = loadStgConfig(input.options, context.env);
@@ -12,8 +14,10 @@ export const loadStg: Handler = async (input, context) => {
   const warehouse = await openWarehouse(config.warehouseUrl, context.logger);
   try {
     const writer = await ChunkWriter.open(warehouse);
+    const encoding = warehouse.capabilities.copyEncoding;
+    const parser = encoding === undefined ? new InlineParser() : new ParserPool(config.parseWorkers, encoding);
     try {
-      const loader = new StgLoader(config, reader, writer, context.logger, context.signal);
+      const loader = new StgLoader(config, reader, parser, writer, context.logger, context.signal);
       const t = await loader.run();
       const seconds = (Date.now() - started) / 1000;
       const rate = seconds > 0 ? Math.round(t.read / seconds) : 0;
@@ -25,6 +29,7 @@ export const loadStg: Handler = async (input, context) => {
           '\n',
       );
     } finally {
+      await parser.close();
       await writer.close();
     }
   } finally {

@@ -59,8 +59,8 @@ export interface RejectRow extends Coordinates {
   readonly reason: string;
   readonly field: string | null;
   readonly detail: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
   readonly kafkaTimestamp: Date;
   readonly eventDate: string;
 }

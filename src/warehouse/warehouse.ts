@@ -22,7 +22,16 @@ export interface WarehouseCapabilities {
   readonly advisoryLocks: boolean;
   /** Primary keys are enforced on every table (Vertica enforces them only where declared `enabled`). */
   readonly enforcedPrimaryKeys: boolean;
+  /**
+   * Rows may be handed over already encoded this way (`encodeCopyRows` in
+   * copy-encoding.ts, e.g. in a worker thread) to `copyEncoded` and
+   * `copyNewKeys`; absent: bulk loads go through `copyInto` only.
+   */
+  readonly copyEncoding?: CopyEncoding;
 }
+
+/** Bulk-load formats a dialect accepts pre-encoded (see copy-encoding.ts). */
+export type CopyEncoding = 'postgres-binary';
 
 /**
  * Column types a bulk load may declare so a dialect can use its fastest wire
@@ -75,6 +84,15 @@ export interface WarehouseSession {
   copyInto(table: string, columns: readonly (string | CopyColumn)[], rows: Iterable<readonly unknown[]>): Promise<CopyResult>;
   /** Deletes the days `from`…`to` of a table and runs the insert that rebuilds them, in this transaction. */
   replaceDays(spec: ReplaceDays): Promise<{ readonly deleted: number; readonly inserted: number }>;
+  /** Bulk-loads rows already encoded in `capabilities.copyEncoding`. Offered where that capability is set. */
+  copyEncoded?(table: string, columns: readonly CopyColumn[], data: Uint8Array): Promise<CopyResult>;
+  /**
+   * Bulk-loads pre-encoded rows whose primary keys should all be new. When one
+   * already exists, nothing of this load is kept, the transaction stays usable
+   * and the result is null (the caller then looks the stored rows up). Offered
+   * where `copyEncoding` is set and primary keys are enforced.
+   */
+  copyNewKeys?(table: string, columns: readonly CopyColumn[], data: Uint8Array): Promise<CopyResult | null>;
 }
 
 /**

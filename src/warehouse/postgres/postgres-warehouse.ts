@@ -16,6 +16,7 @@ const CAPABILITIES: WarehouseCapabilities = Object.freeze({
   copyCapturesRejects: false,
   advisoryLocks: true,
   enforcedPrimaryKeys: true,
+  copyEncoding: 'postgres-binary',
 });
 
 /** Warehouse layers, migrated in this order. */

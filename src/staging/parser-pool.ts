@@ -1,0 +1,127 @@
+import { Worker } from 'node:worker_threads';
+import { TurnoverError } from '../errors.js';
+import type { CopyEncoding } from '../warehouse/index.js';
+import type { LandedChunk } from './landing-reader.js';
+import type { BulkRows, ChunkParser, StagedChunk, TransactionWrites } from './staged-chunk.js';
+import type { CurrencyRow, RejectRow, TransactionRow } from './types.js';
+
+/** What the main thread asks a parse worker (parse-worker.ts). */
+export type WorkerRequest =
+  | { readonly id: number; readonly op: 'parse'; readonly chunkId: number; readonly chunk: LandedChunk; readonly loseOneRecord: boolean }
+  | { readonly id: number; readonly op: 'keys'; readonly chunkId: number }
+  | { readonly id: number; readonly op: 'plan'; readonly chunkId: number; readonly stored: readonly TransactionRow[] }
+  | { readonly id: number; readonly op: 'release'; readonly chunkId: number };
+
+/** A parsed chunk's summary, its rows of few kinds, and the fresh plan of its transactions. */
+export interface ParseReply {
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  readonly read: number;
+  readonly currencies: readonly CurrencyRow[];
+  readonly rejects: readonly RejectRow[];
+  readonly transactionVersions: number;
+  readonly fresh: TransactionWrites;
+}
+
+export type WorkerReply = { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
+
+/** The buffer of a view, to hand over instead of copying; never one of Node's shared pool slabs. */
+export function transferable(view: Uint8Array | undefined): ArrayBuffer[] {
+  if (!view || !(view.buffer instanceof ArrayBuffer) || view.buffer.byteLength <= Buffer.poolSize) return [];
+  return [view.buffer];
+}
+
+/** Buffers a plan carries, handed over rather than copied. */
+export function planTransfers(plan: TransactionWrites | BulkRows): ArrayBuffer[] {
+  if ('writes' in plan) return [...planTransfers(plan.writes), ...planTransfers(plan.replaced)];
+  return 'encoded' in plan ? transferable(plan.encoded) : [];
+}
+
+class ParseWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  #ids = 0;
+  #failure: Error | undefined;
+
+  constructor(encoding: CopyEncoding) {
+    this.#worker = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: { encoding } });
+    this.#worker.on('message', (reply: WorkerReply) => {
+      const pending = this.#pending.get(reply.id);
+      if (!pending) return;
+      this.#pending.delete(reply.id);
+      if ('error' in reply) pending.reject(new TurnoverError('INTERNAL', `the STG parse worker failed: ${reply.error}`));
+      else pending.resolve(reply.result);
+    });
+    const fail = (error: Error): void => {
+      this.#failure ??= error;
+      for (const pending of this.#pending.values()) pending.reject(error);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', (error) => fail(new TurnoverError('INTERNAL', `the STG parse worker crashed: ${error.message}`, { cause: error })));
+    this.#worker.on('exit', (code) => fail(new TurnoverError('INTERNAL', `the STG parse worker exited (code ${code})`)));
+  }
+
+  request<T>(message: Record<string, unknown> & { op: WorkerRequest['op'] }, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = ++this.#ids;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.postMessage({ ...message, id }, transfer);
+    });
+  }
+
+  post(message: Record<string, unknown> & { op: WorkerRequest['op'] }): void {
+    if (!this.#failure) this.#worker.postMessage({ ...message, id: 0 });
+  }
+
+  async close(): Promise<void> {
+    this.#failure ??= new TurnoverError('INTERNAL', 'the STG parse worker was closed');
+    await this.#worker.terminate();
+  }
+}
+
+/**
+ * Parse workers: contract parsing, the dedup fold and the COPY encoding of
+ * a chunk run off the main thread, which meanwhile streams the previous
+ * chunk into the warehouse and the next one out of the landing zone. A
+ * chunk's transaction versions stay in the worker that parsed it until the
+ * chunk is released; the writer only receives encoded plans.
+ */
+export class ParserPool implements ChunkParser {
+  readonly #workers: ParseWorker[];
+  #turn = 0;
+  #chunkIds = 0;
+
+  constructor(size: number, encoding: CopyEncoding) {
+    this.#workers = Array.from({ length: Math.max(1, size) }, () => new ParseWorker(encoding));
+  }
+
+  async parse(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }): Promise<StagedChunk> {
+    const worker = this.#workers[this.#turn++ % this.#workers.length]!;
+    const chunkId = ++this.#chunkIds;
+    const reply = await worker.request<ParseReply>({ op: 'parse', chunkId, chunk, loseOneRecord: options.loseOneRecord }, transferable(chunk.data));
+    let released = false;
+    return {
+      topic: chunk.topic,
+      partition: chunk.partition,
+      firstOffset: reply.firstOffset,
+      lastOffset: reply.lastOffset,
+      read: reply.read,
+      currencies: reply.currencies,
+      rejects: reply.rejects,
+      transactionVersions: reply.transactionVersions,
+      fresh: async () => reply.fresh,
+      keys: () => worker.request<BulkRows>({ op: 'keys', chunkId }),
+      planWith: (stored) => worker.request<TransactionWrites>({ op: 'plan', chunkId, stored: [...stored.values()] }),
+      release: () => {
+        if (released) return;
+        released = true;
+        worker.post({ op: 'release', chunkId });
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.close()));
+  }
+}
