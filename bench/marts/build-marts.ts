@@ -30,6 +30,32 @@ function machine(): string {
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
+/**
+ * CPU seconds used so far by each PostgreSQL backend of this database (the
+ * server is local: /proc). On a shared machine CPU-seconds say more than
+ * wall time; undefined when /proc cannot be read.
+ */
+async function backendCpu(client: pg.Client): Promise<Map<number, number> | undefined> {
+  const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+  const cpu = new Map<number, number>();
+  try {
+    for (const { pid } of rows) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    return undefined;
+  }
+  return cpu;
+}
+
+function cpuSpent(before: Map<number, number> | undefined, after: Map<number, number> | undefined): string {
+  if (!before || !after) return 'n/a';
+  let total = 0;
+  for (const [pid, used] of after) total += used - (before.get(pid) ?? 0);
+  return total.toFixed(1);
+}
+
 async function main(): Promise<void> {
   console.log(`machine: ${machine()}`);
   const external = process.env.TURNOVER_BENCH_WAREHOUSE_URL;
@@ -60,19 +86,25 @@ async function main(): Promise<void> {
         `select count(*) as rows, count(*) filter (where status = 'done') as done, pg_size_pretty(pg_total_relation_size('stg.transactions')) as size from stg.transactions`,
       )
     ).rows[0]!;
-    console.log(`\nSTG: ${Number(stg.rows).toLocaleString('en')} transaction rows (${Number(stg.done).toLocaleString('en')} done) over ${DAYS} days, ${stg.size}, filled in ${seconds(started).toFixed(0)} s`);
+    const filled = process.env.REUSE_STG === '1' ? 'reused from an earlier run' : `filled in ${seconds(started).toFixed(0)} s`;
+    console.log(`\nSTG: ${Number(stg.rows).toLocaleString('en')} transaction rows (${Number(stg.done).toLocaleString('en')} done) over ${DAYS} days, ${stg.size}, ${filled}`);
 
     const last = addDays(FIRST_DAY, DAYS - 1);
     const run = async (label: string, request: Parameters<typeof buildMarts>[1]) => {
       const load = loadavg()[0]!.toFixed(2);
+      const cpuBefore = await backendCpu(client);
       started = performance.now();
       const summary = await buildMarts(warehouse, request, silentLogger());
       const took = seconds(started);
-      console.log(`${label}: ${took.toFixed(1)} s (${summary.plan.days.length} days, ${summary.plan.steps.length} transactions; load average at start ${load})`);
+      const cpu = cpuSpent(cpuBefore, await backendCpu(client));
+      console.log(
+        `${label}: ${took.toFixed(1)} s wall, ${cpu} CPU-s in PostgreSQL (${summary.plan.days.length} days + drivers of ${summary.plan.driversOnly.length}, ` +
+          `${summary.plan.steps.length} transactions; load average ${load} at start, ${loadavg()[0]!.toFixed(2)} at end)`,
+      );
       return took;
     };
-    await run(`full build, ${DAYS} days, first time`, { interval: { from: FIRST_DAY, to: last }, daysPerTransaction: 1 });
-    await run(`full rebuild, ${DAYS} days`, { interval: { from: FIRST_DAY, to: last }, daysPerTransaction: 1 });
+    await run(`full build, ${DAYS} days`, { interval: { from: FIRST_DAY, to: last }, daysPerTransaction: 1 });
+    await run(`the same again (every day already built)`, { interval: { from: FIRST_DAY, to: last }, daysPerTransaction: 1 });
 
     // late events: 1,000 more operations on a day in the middle, queued the way load-stg does it
     const lateDay = addDays(FIRST_DAY, Math.floor(DAYS / 2));
