@@ -21,13 +21,13 @@ export interface BuildMartsRequest {
 
 /**
  * Rebuilds whole days of every mart. Each step is one transaction that
- * replaces its days in every mart (`replaceDays`: delete, insert from STG and
- * the marts before it), rebuilds the
- * drivers of the following built day, records the build and consumes the
- * queue rows it satisfied; so a crash at any point leaves every day either
- * as before or rebuilt, and the queue rows of an unfinished day still queued.
- * The statements are functions of STG and of which days are built, so
- * rebuilding any interval again gives identical tables.
+ * records the build, replaces its days in every mart (`replaceDays`: delete,
+ * then insert from STG and the marts before it), rebuilds the drivers of the
+ * following built day and consumes the queue rows it completes; so a crash at
+ * any point leaves every day either as before or rebuilt, and the queue rows
+ * of an unfinished day still queued. The statements are functions of STG and
+ * of which days are built, so rebuilding any interval again gives identical
+ * tables (docs/marts.md).
  */
 export async function buildMarts(warehouse: Warehouse, request: BuildMartsRequest, logger: Logger): Promise<BuildSummary> {
   const started = performance.now();
