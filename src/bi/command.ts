@@ -1,26 +1,99 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { notImplemented } from '../cli/not-implemented.js';
+import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
+import { port, positiveInt } from '../cli/parsers.js';
+import { STATE_DIR_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
 
-const superset = (name: string, summary: string): CommandSpec => ({ name, summary, load: notImplemented(`bi superset ${name}`) });
+const DEFINITION_OPTION: OptionSpec = {
+  flags: '--definition <file>',
+  description: 'the dashboard definition (default: bi/turnover.yaml of the package)',
+  env: 'TURNOVER_BI_DEFINITION',
+};
+
+const PORT_OPTION: OptionSpec = {
+  flags: '--port <port>',
+  description: 'port of the local Superset on 127.0.0.1 (default 18088, then the port of the last up; 0 = any free port)',
+  env: 'TURNOVER_SUPERSET_PORT',
+  parse: port('--port'),
+};
+
+const load = (action: 'up' | 'provision' | 'status' | 'down') => async () => (await import('./superset/run.js')).handlers[action];
 
 export const BI_COMMAND: CommandSpec = {
   name: 'bi',
   summary: 'BI tools\' dashboards as code (Apache Superset, Metabase)',
+  description: 'One definition (bi/turnover.yaml: datasets over cdm.*, charts, layout) provisioned into Superset or Metabase through their REST APIs. See docs/bi.md.',
   subcommands: [
     {
       name: 'superset',
       summary: 'a local Apache Superset with the turnover dashboard',
       subcommands: [
-        superset('up', 'install (cached venv), initialise and start Superset on 127.0.0.1'),
-        superset('provision', 'create or update the connection, datasets, charts and dashboard'),
-        superset('status', 'exit 0 when Superset is up and healthy'),
-        superset('down', 'stop the local Superset'),
+        {
+          name: 'up',
+          summary: 'install (cached venv), initialise and start Superset on 127.0.0.1; idempotent',
+          description:
+            'Builds the pinned Superset venv once (python/requirements-superset.txt, cached outside the repo), keeps its ' +
+            'metadata, secret key, admin credentials and log in <state>/superset/, starts gunicorn (one worker) on ' +
+            '127.0.0.1 and waits until /health answers. The admin comes from TURNOVER_SUPERSET_ADMIN_USER / ' +
+            'TURNOVER_SUPERSET_ADMIN_PASSWORD, or is "admin" with a random password printed once.',
+          options: [
+            STATE_DIR_OPTION,
+            PORT_OPTION,
+            { flags: '--timeout <seconds>', description: 'how long to wait for /health', env: 'TURNOVER_SUPERSET_TIMEOUT', defaultValue: 300, parse: positiveInt('--timeout') },
+          ],
+          load: load('up'),
+          examples: ['turnover bi superset up', 'TURNOVER_SUPERSET_ADMIN_PASSWORD=… turnover bi superset up --port 8088'],
+        },
+        {
+          name: 'provision',
+          summary: 'create or update the connection, datasets, charts and dashboard (REST API, idempotent)',
+          description:
+            'Logs in (TURNOVER_SUPERSET_ADMIN_USER/_PASSWORD, else the local Superset\'s kept admin), then creates or updates ' +
+            'the warehouse connection (postgres:// -> postgresql+psycopg2://, vertica:// -> vertica+vertica_python://), ' +
+            'one virtual dataset per SQL file of the definition, the charts and the dashboard, found again by the ' +
+            'definition\'s uuids. A second run changes nothing.',
+          options: [
+            { flags: '--superset-url <url>', description: 'a Superset to provision (default: the local one of the state dir)', env: 'TURNOVER_SUPERSET_URL' },
+            WAREHOUSE_URL_OPTION,
+            DEFINITION_OPTION,
+            STATE_DIR_OPTION,
+          ],
+          load: load('provision'),
+          examples: [
+            'eval "$(npx turnover stack env)" && npx turnover bi superset provision',
+            'TURNOVER_SUPERSET_ADMIN_USER=… TURNOVER_SUPERSET_ADMIN_PASSWORD=… turnover bi superset provision --superset-url https://bi.example.com --warehouse-url vertica://dbadmin:…@vertica:5433/dwh',
+          ],
+        },
+        {
+          name: 'status',
+          summary: 'exit 0 only when the local Superset is up and healthy',
+          options: [STATE_DIR_OPTION, { flags: '--json', description: 'print the status as JSON' }],
+          load: load('status'),
+        },
+        { name: 'down', summary: 'stop the local Superset (its metadata is kept)', options: [STATE_DIR_OPTION], load: load('down') },
       ],
     },
     {
       name: 'metabase',
       summary: 'Metabase dashboards as code',
-      subcommands: [{ name: 'provision', summary: 'create or update the turnover dashboard through Metabase\'s REST API', load: notImplemented('bi metabase provision') }],
+      subcommands: [
+        {
+          name: 'provision',
+          summary: 'create or update the turnover dashboard through Metabase\'s REST API (idempotent)',
+          description:
+            'Logs in (POST /api/session), then creates or updates the warehouse database, one native-SQL question per chart of the ' +
+            'definition (in its own collection) and the dashboard with its cards. The password comes from --password or ' +
+            'TURNOVER_METABASE_PASSWORD (prefer the variable: a flag shows in ps). Written against Metabase\'s documented API ' +
+            '(0.50+) and tested against a fake of it: not run against a live Metabase (docs/bi.md).',
+          options: [
+            { flags: '--url <url>', description: 'Metabase base URL, e.g. https://metabase.example.com', env: 'TURNOVER_METABASE_URL' },
+            { flags: '--user <email>', description: 'Metabase user (an admin, to create the database)', env: 'TURNOVER_METABASE_USER' },
+            { flags: '--password <password>', description: 'the user\'s password (or TURNOVER_METABASE_PASSWORD)', env: 'TURNOVER_METABASE_PASSWORD' },
+            WAREHOUSE_URL_OPTION,
+            DEFINITION_OPTION,
+          ],
+          load: async () => (await import('./metabase/run.js')).provision,
+          examples: ['TURNOVER_METABASE_PASSWORD=… turnover bi metabase provision --url https://metabase.example.com --user admin@example.com --warehouse-url vertica://…'],
+        },
+      ],
     },
   ],
 };
