@@ -52,3 +52,6 @@ labelled as (
 )
 
 select * from labelled
+order by
+    metric,
+    dimension

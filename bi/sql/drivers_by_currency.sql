@@ -2,6 +2,7 @@
 -- exit or excluded), which add up to each day's total row: which currency
 -- moved the day, and through which factor. An excluded currency (no usable
 -- USD rate on one of the two days) has no change and no effects.
+-- Newest day first (Metabase shows a native question's rows in this order).
 -- Portable SQL: the same text runs on PostgreSQL and Vertica.
 with currencies as (
     select 410 as currency_code, 'CAD' as currency
@@ -49,3 +50,6 @@ labelled as (
 )
 
 select * from labelled
+order by
+    date_update desc,
+    currency

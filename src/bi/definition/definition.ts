@@ -115,3 +115,9 @@ export function chartColumns(chart: Chart): string[] {
   if (chart.kind === 'table') return chart.columns.map((c) => c.column);
   return [chart.x, ...('series' in chart && chart.series ? [chart.series] : []), ...chart.metrics.map((m) => m.column)];
 }
+
+/** Widths of the charts of one layout row on a grid of `columns`: equal shares, the remainder to the first ones. */
+export function rowWidths(charts: number, columns: number): number[] {
+  const base = Math.floor(columns / charts);
+  return Array.from({ length: charts }, (_, i) => base + (i < columns - base * charts ? 1 : 0));
+}

@@ -1,6 +1,25 @@
 import type { Handler } from '../../cli/command-spec.js';
-import { NotImplementedError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
+import { loadDefinition } from '../definition/definition.js';
+import { describeTarget, parseWarehouseTarget } from '../definition/warehouse-target.js';
+import { printReport } from '../report.js';
+import { provisionMetabase } from './metabase-provision.js';
 
-export const provision: Handler = async () => {
-  throw new NotImplementedError('bi metabase provision');
+function required(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new ConfigError(`${what} is not set`);
+  return value;
+}
+
+/** `turnover bi metabase provision`: options validated here, then one provisioning run. */
+export const provision: Handler = async (input, context) => {
+  const url = required(input.options.url, '--url / TURNOVER_METABASE_URL');
+  if (!/^https?:\/\//.test(url)) throw new ConfigError(`--url must be an http(s):// URL, got "${url}"`);
+  const user = required(input.options.user, '--user / TURNOVER_METABASE_USER');
+  const password = required(input.options.password, 'the Metabase password (TURNOVER_METABASE_PASSWORD or --password)');
+  const target = parseWarehouseTarget(input.options.warehouseUrl, '--warehouse-url / TURNOVER_WAREHOUSE_URL');
+  const definition = loadDefinition(input.options.definition as string | undefined);
+  context.logger.info({ metabase: url, warehouse: describeTarget(target) }, 'provisioning the turnover dashboard into Metabase');
+  const report = await provisionMetabase({ url, user, password, definition, target, logger: context.logger });
+  printReport(report.objects, context.stdout);
+  context.stdout.write(`dashboard: ${report.dashboardUrl}\n`);
 };

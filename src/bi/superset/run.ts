@@ -2,6 +2,7 @@ import type { CommandContext, CommandInput, Handler } from '../../cli/command-sp
 import { StackError } from '../../errors.js';
 import { describeTarget, parseWarehouseTarget } from '../definition/warehouse-target.js';
 import { provisionSuperset } from './index.js';
+import { printReport } from '../report.js';
 import type { SupersetProvisionReport } from './superset-provision.js';
 import { LocalSuperset } from './superset-server.js';
 import { resolveSupersetSettings, supersetInitialised } from './superset-settings.js';
@@ -52,12 +53,6 @@ const down: Handler = async (input, context) => {
   context.stdout.write(stopped ? 'Superset stopped\n' : 'Superset is not running\n');
 };
 
-export function printReport(report: { objects: readonly { kind: string; name: string; id: number | string; action: string }[] }, out: NodeJS.WritableStream): void {
-  for (const o of report.objects) out.write(`${o.kind.padEnd(10)} ${o.action.padEnd(10)} ${String(o.id).padStart(5)}  ${o.name}\n`);
-  const changed = report.objects.filter((o) => o.action !== 'unchanged').length;
-  out.write(changed === 0 ? 'nothing to change: everything matches the definition\n' : `${changed} of ${report.objects.length} objects created or updated\n`);
-}
-
 const provision: Handler = async (input, context) => {
   const settings = await resolveSupersetSettings(input.options, context.env);
   const supersetUrl = typeof input.options.supersetUrl === 'string' && input.options.supersetUrl ? input.options.supersetUrl : undefined;
@@ -74,7 +69,7 @@ const provision: Handler = async (input, context) => {
     env: context.env,
     definition: input.options.definition as string | undefined,
   });
-  printReport(report, context.stdout);
+  printReport(report.objects, context.stdout);
   context.stdout.write(`dashboard: ${report.dashboardUrl}\n`);
 };
 

@@ -1,4 +1,4 @@
-import type { Definition } from '../definition/definition.js';
+import { rowWidths, type Definition } from '../definition/definition.js';
 
 /** Superset's dashboard grid: 12 columns, heights in units of 8 px. */
 const GRID_COLUMNS = 12;
@@ -8,12 +8,6 @@ export interface PlacedChart {
   readonly id: number;
   readonly uuid: string;
   readonly title: string;
-}
-
-/** Widths of n charts sharing a 12-column row, the remainder to the first ones. */
-function widths(n: number): number[] {
-  const base = Math.floor(GRID_COLUMNS / n);
-  return Array.from({ length: n }, (_, i) => base + (i < GRID_COLUMNS - base * n ? 1 : 0));
 }
 
 /**
@@ -31,7 +25,7 @@ export function supersetPositions(definition: Definition, charts: ReadonlyMap<st
   definition.layout.forEach((row, r) => {
     const rowId = `ROW-${r + 1}`;
     rows.push(rowId);
-    const share = widths(row.charts.length);
+    const share = rowWidths(row.charts.length, GRID_COLUMNS);
     const children = row.charts.map((key, i) => {
       const chart = charts.get(key)!;
       const id = `CHART-${key}`;

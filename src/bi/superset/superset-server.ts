@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -86,6 +86,8 @@ export class LocalSuperset {
     }
     if (this.pid() === undefined) await assertPortFree(this.#s.port, 'Superset', '--port / TURNOVER_SUPERSET_PORT');
     const venv = await ensureVenv('superset', this.#s.cacheDir, logger, this.#env);
+    // the state dir keeps its usual mode (PostgreSQL's OS user may need to reach it); ours is private
+    mkdirSync(dirname(this.#s.dir), { recursive: true });
     mkdirSync(this.#s.dir, { recursive: true, mode: 0o700 });
     persistSupersetSettings(this.#s);
     const secretKeyFile = ensureSecretKey(this.#s.dir);
