@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { LandingStore, PartitionAdvance } from './landing-store.js';
+import type { PartitionAdvance } from './landing-store.js';
+import type { LandingPort } from './landing-thread.js';
 import type { EncodedChunk, WriterLimits } from './types.js';
 
 export interface WriterEvents {
@@ -24,7 +25,7 @@ const BACKOFF_MS = Object.freeze({ first: 250, max: 10_000 });
  * transaction that did commit harmless.
  */
 export class BatchWriter {
-  readonly #store: LandingStore;
+  readonly #store: LandingPort;
   readonly #limits: WriterLimits;
   readonly #events: WriterEvents;
   readonly #logger: Logger;
@@ -41,7 +42,7 @@ export class BatchWriter {
   #abandoned = false;
   #loop: Promise<void> | undefined;
 
-  constructor(store: LandingStore, limits: WriterLimits, events: WriterEvents, logger: Logger) {
+  constructor(store: LandingPort, limits: WriterLimits, events: WriterEvents, logger: Logger) {
     this.#store = store;
     this.#limits = limits;
     this.#events = events;

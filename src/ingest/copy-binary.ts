@@ -44,7 +44,8 @@ export function encodeRows(topic: Buffer, partition: number, records: readonly C
       if (bytes) size += 1 + bytes.length;
     }
   }
-  const out = Buffer.allocUnsafe(size);
+  // never a slice of the shared pool: posting a view to the landing thread copies its whole ArrayBuffer
+  const out = Buffer.allocUnsafeSlow(size);
   let at = 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;

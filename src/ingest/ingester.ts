@@ -7,7 +7,7 @@ import { configurationProblem, createAdmin, createConsumer } from '../kafka/inde
 import type { KafkaConfig } from '../kafka/kafka-config.js';
 import type { Logger } from '../log/logger.js';
 import { BatchWriter } from './batch-writer.js';
-import { LandingStore } from './landing-store.js';
+import { ThreadedLandingStore, type LandingPort } from './landing-thread.js';
 import { IngestMetrics } from './metrics.js';
 import { PartitionTracker } from './partition-tracker.js';
 import type { IngestConfig } from './types.js';
@@ -26,7 +26,7 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
   await probeKafka(config.kafka, logger);
   const metrics = new IngestMetrics({ topic: config.topic, group: config.group });
   const server = config.metricsPort === undefined ? undefined : await metrics.serve(config.metricsPort);
-  const store = new LandingStore(config.stagingUrl, config.group, config.topic);
+  const store = new ThreadedLandingStore({ url: config.stagingUrl, group: config.group, topic: config.topic });
   const admin = createAdmin(config.kafka, logger, { retries: 2 });
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -141,7 +141,7 @@ function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics
 }
 
 /** The first connection retries while PostgreSQL is away; bad configuration fails at once. */
-async function connectPatiently(store: LandingStore, signal: AbortSignal, logger: Logger, metrics: IngestMetrics): Promise<void> {
+async function connectPatiently(store: LandingPort, signal: AbortSignal, logger: Logger, metrics: IngestMetrics): Promise<void> {
   let backoff = 500;
   while (!signal.aborted) {
     try {

@@ -136,9 +136,20 @@ export class LandingStore {
 
 function copyRows(client: pg.Client, chunks: readonly Buffer[]): Promise<void> {
   return new Promise((resolve, reject) => {
+    // A COPY stream whose connection dies (server restart) emits neither 'finish'
+    // nor 'error'; the connection's own events end the wait instead.
+    const lost = (error?: Error) => settle(error ?? new Error('connection to PostgreSQL ended during COPY'));
+    const settle = (error?: Error) => {
+      client.off('end', lost);
+      client.off('error', lost);
+      if (error) reject(error);
+      else resolve();
+    };
+    client.once('end', lost);
+    client.once('error', lost);
     const stream = client.query(copyFrom(COPY_SQL));
-    stream.on('error', reject);
-    stream.on('finish', () => resolve());
+    stream.on('error', (error) => settle(error));
+    stream.on('finish', () => settle());
     stream.write(COPY_SIGNATURE);
     for (const chunk of chunks) stream.write(chunk);
     stream.end(COPY_TRAILER);

@@ -4,7 +4,7 @@ import type { FetchedBatch } from '../kafka/client.js';
 import type { Logger } from '../log/logger.js';
 import type { BatchWriter } from './batch-writer.js';
 import { encodeRows } from './copy-binary.js';
-import type { LandingStore } from './landing-store.js';
+import type { LandingPort } from './landing-thread.js';
 import type { IngestMetrics } from './metrics.js';
 
 interface PartitionState {
@@ -18,7 +18,7 @@ interface PartitionState {
 
 export interface TrackerDeps {
   readonly topic: string;
-  readonly store: LandingStore;
+  readonly store: LandingPort;
   readonly writer: BatchWriter;
   readonly seek: (partition: number, offset: number) => void;
   /** First offsets still in Kafka, per partition; throws UnavailableError when Kafka is away. */

@@ -28,37 +28,31 @@ describe('turnover ingest survives SIGKILL (real Kafka + PostgreSQL)', () => {
     const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
     const args = ['--batch-rows', '500', '--buffer-mb', '1', '--fetch-kb-per-partition', '64', '--session-timeout-ms', '6000'];
     const TOTAL = 200_000;
-    const CHUNK = 20_000;
 
-    const produced = await produceFeed(t.kafka, topic, { from: 0, count: CHUNK, partitions: 3 });
-    let next = CHUNK;
-    const producing = (async () => {
-      while (next < TOTAL) {
-        await produceFeed(t.kafka, topic, { from: next, count: CHUNK, partitions: 3, into: produced });
-        next += CHUNK;
-        await sleep(300);
-      }
-    })();
-
-    const killedAt: number[] = [];
+    // Each run gets fresh records to land while it is being killed: 20,000 first, 30,000 more per run.
+    const produced = await produceFeed(t.kafka, topic, { from: 0, count: 20_000, partitions: 3 });
+    const killedAt: { landed: number; produced: number }[] = [];
     for (let kill = 0; kill < 6; kill++) {
+      const before = await landedCount(stagingUrl, topic);
       const ingester = new IngesterProcess(env, args);
-      await sleep(700 + Math.floor(Math.random() * 2_300));
+      await produceFeed(t.kafka, topic, { from: total(produced), count: 30_000, partitions: 3, into: produced });
+      // a random moment once this run is landing (a new member first waits for the dead one's session to expire)
+      await waitFor(`run ${kill} to land something`, async () => (await landedCount(stagingUrl, topic)) > before, 120_000, ingester);
+      await sleep(Math.floor(Math.random() * 1_500));
       const exit = await ingester.kill('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL', `run ${kill} had already exited: ${ingester.stderr}`);
-      killedAt.push(await landedCount(stagingUrl, topic));
+      killedAt.push({ landed: await landedCount(stagingUrl, topic), produced: total(produced) });
     }
-    await producing;
     assert.equal(total(produced), TOTAL);
 
     const last = new IngesterProcess(env, args);
-    await waitFor('every produced record to land', async () => (await landedCount(stagingUrl, topic)) >= TOTAL, 180_000);
+    await waitFor('every produced record to land', async () => (await landedCount(stagingUrl, topic)) >= TOTAL, 180_000, last);
     const exit = await last.kill('SIGTERM');
     assert.equal(exit.code, 0, last.stderr);
 
-    ctx.diagnostic(`rows landed when each SIGKILL hit: ${killedAt.join(', ')}`);
+    ctx.diagnostic(`landed/produced when each SIGKILL hit: ${killedAt.map((k) => `${k.landed}/${k.produced}`).join(', ')}`);
     // the kills really happened mid-stream, with work landed before and after them
-    assert.ok(killedAt.filter((n) => n > 0 && n < TOTAL).length >= 4, `landed counts at the kills: ${killedAt.join(', ')}`);
+    assert.ok(killedAt.filter((k) => k.landed > 0 && k.landed < k.produced).length >= 4, `landed/produced at the kills: ${JSON.stringify(killedAt)}`);
 
     assert.deepEqual(await landedSummary(stagingUrl, topic), expectedSummary(produced));
     const offsets = await groupOffsets(stagingUrl, group, topic);

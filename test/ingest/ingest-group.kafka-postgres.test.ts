@@ -29,15 +29,15 @@ describe('turnover ingest in a consumer group (real Kafka + PostgreSQL)', () => 
         const pa = a.latestAssignment() ?? [];
         const pb = b.latestAssignment() ?? [];
         return pa.length > 0 && pb.length > 0 && new Set([...pa, ...pb]).size === 3 && pa.length + pb.length === 3;
-      });
+      }, 120_000, a, b);
       await produceFeed(t.kafka, topic, { from: 30_000, count: 30_000, partitions: 3, into: produced });
-      await waitFor('the first 60,000 to land', async () => (await landedCount(stagingUrl, topic)) >= 60_000);
+      await waitFor('the first 60,000 to land', async () => (await landedCount(stagingUrl, topic)) >= 60_000, 120_000, a, b);
 
       // kill -9 one member: the group hands its partitions to the other after the session timeout
       await a.kill('SIGKILL');
       await produceFeed(t.kafka, topic, { from: 60_000, count: 30_000, partitions: 3, into: produced });
-      await waitFor('the survivor to own every partition', () => (b.latestAssignment() ?? []).length === 3, 60_000);
-      await waitFor('all 90,000 to land', async () => (await landedCount(stagingUrl, topic)) >= total(produced));
+      await waitFor('the survivor to own every partition', () => (b.latestAssignment() ?? []).length === 3, 90_000, b);
+      await waitFor('all 90,000 to land', async () => (await landedCount(stagingUrl, topic)) >= total(produced), 120_000, b);
       const exit = await b.kill('SIGTERM');
       assert.equal(exit.code, 0, b.stderr);
     } finally {

@@ -74,13 +74,15 @@ export async function landedCount(url: string, topic: string): Promise<number> {
   }
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
+/** Polls `check`; on time-out the error carries the ingesters' last log lines. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000, ...ingesters: IngesterProcess[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
     await sleep(250);
   }
-  throw new Error(`timed out waiting for ${what}`);
+  const tails = ingesters.map((i, n) => `--- ingester ${n} (pid ${i.child.pid}, exit ${i.child.exitCode ?? i.child.signalCode ?? 'running'}):\n${i.stderr.split('\n').slice(-15).join('\n')}`);
+  throw new Error([`timed out waiting for ${what}`, ...tails].join('\n'));
 }
 
 export interface PartitionSummary {

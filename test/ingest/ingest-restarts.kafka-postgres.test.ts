@@ -29,12 +29,12 @@ describe('turnover ingest across server restarts (real Kafka + PostgreSQL)', () 
     const produced = await produceFeed(t.kafka, topic, { from: 0, count: 30_000, partitions: 3 });
     const ingester = new IngesterProcess(env, ['--batch-rows', '200', '--buffer-mb', '1', '--fetch-kb-per-partition', '32']);
     try {
-      await waitFor('some rows to land', async () => (await landedCount(stagingUrl, topic)) > 0);
+      await waitFor('some rows to land', async () => (await landedCount(stagingUrl, topic)) > 0, 120_000, ingester);
       await t.stack.down(t.logger, 'postgres');
       await produceFeed(t.kafka, topic, { from: 30_000, count: 30_000, partitions: 3, into: produced });
       await sleep(2_000);
       await t.stack.up(t.logger);
-      await waitFor('all rows to land after the restart', async () => (await landedCount(stagingUrl, topic)) >= total(produced));
+      await waitFor('all rows to land after the restart', async () => (await landedCount(stagingUrl, topic)) >= total(produced), 120_000, ingester);
       const exit = await ingester.kill('SIGTERM');
       assert.equal(exit.code, 0, ingester.stderr);
       assert.ok(ingester.logs.some((l) => String(l.msg).includes('unavailable')), 'the ingester noticed the outage and retried');
@@ -52,12 +52,12 @@ describe('turnover ingest across server restarts (real Kafka + PostgreSQL)', () 
     const produced = await produceFeed(t.kafka, topic, { from: 0, count: 30_000, partitions: 3 });
     const ingester = new IngesterProcess(env, ['--batch-rows', '200', '--buffer-mb', '1', '--fetch-kb-per-partition', '32', '--session-timeout-ms', '6000']);
     try {
-      await waitFor('some rows to land', async () => (await landedCount(stagingUrl, topic)) > 0);
+      await waitFor('some rows to land', async () => (await landedCount(stagingUrl, topic)) > 0, 120_000, ingester);
       await t.stack.down(t.logger, 'kafka');
       await sleep(1_000);
       await t.stack.up(t.logger);
       await produceFeed(t.kafka, topic, { from: 30_000, count: 30_000, partitions: 3, into: produced });
-      await waitFor('all rows to land after the restart', async () => (await landedCount(stagingUrl, topic)) >= total(produced), 180_000);
+      await waitFor('all rows to land after the restart', async () => (await landedCount(stagingUrl, topic)) >= total(produced), 180_000, ingester);
       const exit = await ingester.kill('SIGTERM');
       assert.equal(exit.code, 0, ingester.stderr);
     } finally {

@@ -1,0 +1,91 @@
+import { Worker } from 'node:worker_threads';
+import { ConfigError, TurnoverError, UnavailableError } from '../errors.js';
+import type { LandingOutcome, LandingTransaction, PartitionAdvance } from './landing-store.js';
+
+export interface LandingWorkerData {
+  readonly url: string;
+  readonly group: string;
+  readonly topic: string;
+}
+
+export type LandingRequest =
+  | { readonly id: number; readonly op: 'connect' | 'close' }
+  | { readonly id: number; readonly op: 'readOffsets'; readonly partitions: readonly number[] }
+  | { readonly id: number; readonly op: 'land'; readonly advances: readonly PartitionAdvance[]; readonly chunks: readonly Uint8Array[] };
+
+export type LandingResponse =
+  | { readonly id: number; readonly result: unknown }
+  | { readonly id: number; readonly error: { readonly kind: 'config' | 'unavailable' | 'internal'; readonly message: string } };
+
+/** The LandingStore calls the ingester makes (the main thread's view of it). */
+export interface LandingPort {
+  connect(): Promise<void>;
+  readOffsets(partitions: readonly number[]): Promise<Map<number, number | null>>;
+  land(tx: LandingTransaction): Promise<LandingOutcome>;
+  close(): Promise<void>;
+}
+
+/**
+ * LandingStore on its own thread. The main thread decodes Kafka fetches in
+ * long synchronous stretches; with the PostgreSQL socket on the same event
+ * loop, COPY data and replies waited for them and PostgreSQL sat idle (the
+ * profile showed both processes half idle). Here the landing connection is
+ * served continuously; encoded rows are copied over (a memcpy per batch).
+ */
+export class ThreadedLandingStore implements LandingPort {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  #next = 0;
+  #dead: Error | undefined;
+
+  constructor(data: LandingWorkerData) {
+    this.#worker = new Worker(new URL('./landing-worker.js', import.meta.url), { workerData: data });
+    this.#worker.on('message', (response: LandingResponse) => {
+      const waiting = this.#pending.get(response.id);
+      this.#pending.delete(response.id);
+      if (!waiting) return;
+      if ('error' in response) waiting.reject(toError(response.error));
+      else waiting.resolve(response.result);
+    });
+    const die = (error: Error) => {
+      this.#dead = new TurnoverError('INTERNAL', `the landing thread died: ${error.message}`, { cause: error });
+      for (const waiting of this.#pending.values()) waiting.reject(this.#dead);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', die);
+    this.#worker.on('exit', (code) => die(new Error(`exit ${code}`)));
+  }
+
+  connect(): Promise<void> {
+    return this.#call({ id: 0, op: 'connect' }) as Promise<void>;
+  }
+
+  readOffsets(partitions: readonly number[]): Promise<Map<number, number | null>> {
+    return this.#call({ id: 0, op: 'readOffsets', partitions: [...partitions] }) as Promise<Map<number, number | null>>;
+  }
+
+  land(tx: LandingTransaction): Promise<LandingOutcome> {
+    // Copied, not transferred: a transaction PostgreSQL could not take is sent again.
+    return this.#call({ id: 0, op: 'land', advances: tx.advances, chunks: tx.chunks }) as Promise<LandingOutcome>;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#dead) await this.#call({ id: 0, op: 'close' }).catch(() => undefined);
+    await this.#worker.terminate();
+  }
+
+  #call(request: LandingRequest): Promise<unknown> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = ++this.#next;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...request, id });
+    });
+  }
+}
+
+function toError(error: { kind: 'config' | 'unavailable' | 'internal'; message: string }): Error {
+  if (error.kind === 'config') return new ConfigError(error.message);
+  if (error.kind === 'unavailable') return new UnavailableError(error.message);
+  return new TurnoverError('INTERNAL', error.message);
+}
