@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createProducer, type ProducedMessage } from '../../src/kafka/index.js';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { liveFeedTemplates } from './feed.js';
-import { IngesterProcess, landedCount, migrateLanding, waitFor, withClient } from './ingest-harness.js';
+import { freePort, IngesterProcess, landedCount, migrateLanding, waitFor, withClient } from './ingest-harness.js';
 
 /** Nothing is parsed at the landing: any bytes land exactly as Kafka holds them. */
 describe('turnover ingest lands any bytes unchanged (real Kafka + PostgreSQL)', () => {
@@ -92,14 +91,3 @@ describe('turnover ingest lands any bytes unchanged (real Kafka + PostgreSQL)', 
     assert.match(saslWithoutPassword.stderr, /TURNOVER_KAFKA_SASL_PASSWORD/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdmin, type KafkaConfig } from '../../src/kafka/index.js';
@@ -10,6 +9,7 @@ import { defaultCacheDir } from '../../src/paths.js';
 import { ensureKafkaJars } from '../../src/stack/kafka-jars.js';
 import { javaBinary } from '../../src/stack/prerequisites.js';
 import { run } from '../../src/stack/processes.js';
+import { freePort } from './ingest-harness.js';
 
 /**
  * A throwaway single-node Kafka 4.1.2 with a SASL_SSL listener, as managed
@@ -116,15 +116,4 @@ async function makeCertificates(dir: string): Promise<string> {
   // Kafka's PEM keystore: the PKCS#8 private key followed by the certificate chain
   writeFileSync(at('broker.pem'), readFileSync(at('broker.key'), 'utf8') + readFileSync(at('broker.crt'), 'utf8') + readFileSync(at('ca.pem'), 'utf8'));
   return at('ca.pem');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
