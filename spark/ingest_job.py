@@ -74,6 +74,7 @@ def ingest(stop: threading.Event) -> int:
     if stop.is_set():
         return 0
     spark = build_session()
+    emit("session", master=spark.sparkContext.master)
     checkpoint_dir = setting(spark, "checkpointDir", None) or default_checkpoint_dir(config.group, config.topic)
     lock = take_checkpoint(checkpoint_dir)
     max_records = int(setting(spark, "maxRecordsPerBatch", str(DEFAULT_MAX_RECORDS_PER_BATCH)))
@@ -95,6 +96,7 @@ def ingest(stop: threading.Event) -> int:
         next_progress = 0.0
         while not stop.is_set() and query.isActive:
             query.awaitTermination(0.5)
+            run.check_writer()
             if config.progress_interval_s > 0:
                 if time.monotonic() >= next_progress:
                     if next_progress:

@@ -31,7 +31,7 @@ import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
 import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
-import { machineLine } from '../ingest/machine.js';
+import { cpuSeconds, machineLine } from '../ingest/machine.js';
 import { sampleGroup } from './process-group.js';
 
 const PARTITIONS = 3;
@@ -56,6 +56,8 @@ interface Result {
   readonly steadyRate: number;
   readonly peakRssMb: number;
   readonly cpuPerM: number;
+  /** CPU of the PostgreSQL backends serving the run. */
+  readonly pgCpuPerM: number;
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -141,15 +143,20 @@ async function throughput(engine: Engine, t: TestStack, topic: string, messages:
   const run = launch(engine, t, stagingUrl, topic, `bench-${engine}-${started}`, { checkpoint });
   let peak = 0;
   let cpu = 0;
+  const backends = new Map<number, number>();
+  const pollPid = Number((await poll.query('select pg_backend_pid() as pid')).rows[0].pid);
   try {
     await waitLanded(poll, engine, run, messages, () => {
       const s = sampleGroup(run.child.pid!);
       peak = Math.max(peak, s.rssMb);
       cpu = Math.max(cpu, s.cpuSeconds);
+      void poll.query('select pid from pg_stat_activity where datname = current_database() and pid <> $1', [pollPid]).then(({ rows }) => {
+        for (const r of rows) backends.set(Number(r.pid), Math.max(backends.get(Number(r.pid)) ?? 0, cpuSeconds(Number(r.pid)) || 0));
+      }, () => undefined);
     });
     const done = Date.now();
     const ready = await Promise.race([run.ready, sleep(0).then(() => started)]);
-    return { engine, startupS: (ready - started) / 1000, allLandedS: (done - started) / 1000, steadyRate: messages / ((done - ready) / 1000), peakRssMb: peak, cpuPerM: cpu * (1e6 / messages) };
+    return { engine, startupS: (ready - started) / 1000, allLandedS: (done - started) / 1000, steadyRate: messages / ((done - ready) / 1000), peakRssMb: peak, cpuPerM: cpu * (1e6 / messages), pgCpuPerM: [...backends.values()].reduce((a, b) => a + b, 0) * (1e6 / messages) };
   } finally {
     killGroup(run.child, engine === 'plain' ? 'SIGKILL' : 'SIGTERM');
     await poll.end();
@@ -218,9 +225,9 @@ async function main(): Promise<void> {
         console.log(machineLine());
       }
       const plain = results.find((r) => r.engine === 'plain') ?? results[0]!;
-      console.log('| engine | start-up s | msg/s after start-up | vs plain | launch to all landed s | peak RSS MB (all processes) | CPU-s per 1M (all processes) |\n|---|---|---|---|---|---|---|');
+      console.log('| engine | start-up s | msg/s after start-up | vs plain | launch to all landed s | peak RSS MB (all its processes) | CPU-s per 1M: its processes | PostgreSQL backends |\n|---|---|---|---|---|---|---|---|');
       for (const r of results) {
-        console.log(`| ${r.engine} | ${r.startupS.toFixed(1)} | ${fmt(r.steadyRate)} | ${Math.round((r.steadyRate / plain.steadyRate) * 100)}% | ${r.allLandedS.toFixed(1)} | ${r.peakRssMb} | ${r.cpuPerM.toFixed(1)} |`);
+        console.log(`| ${r.engine} | ${r.startupS.toFixed(1)} | ${fmt(r.steadyRate)} | ${Math.round((r.steadyRate / plain.steadyRate) * 100)}% | ${r.allLandedS.toFixed(1)} | ${r.peakRssMb} | ${r.cpuPerM.toFixed(1)} | ${r.pgCpuPerM.toFixed(1)} |`);
       }
     }
     if (runs.includes('kill')) {

@@ -89,6 +89,12 @@ class IngestRun:
         for p in ranges:
             self._next_start[p] = ranges[p][1]
 
+    def check_writer(self) -> None:
+        """Raises the landing thread's failure (bad configuration, a gap) without waiting for the next batch."""
+        pending = self._pending
+        if pending is not None and pending.done() and pending.exception() is not None:
+            raise pending.exception()
+
     def _wait_pending(self) -> None:
         """At most one batch is being written while the next is pulled: memory holds two batches."""
         if self._pending is not None:

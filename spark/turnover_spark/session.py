@@ -17,6 +17,15 @@ REQUIRED_SQL_CONF = {
 # Settings of ours, read from the Spark conf (`--conf spark.turnover.<name>=...`).
 DEFAULT_MAX_RECORDS_PER_BATCH = 200_000
 
+# Larger fetches than the Kafka client's defaults (1 MB per partition, 64 kB socket buffer):
+# reading is most of a batch's time, and these read the same records in fewer round trips
+# (bench/spark: about 1.5-2x faster reads here). Any TURNOVER_* setting wins over them.
+FETCH_OPTIONS = {
+    "kafka.max.partition.fetch.bytes": str(8 * 1024 * 1024),
+    "kafka.fetch.max.bytes": str(64 * 1024 * 1024),
+    "kafka.receive.buffer.bytes": str(1024 * 1024),
+}
+
 
 def build_session() -> SparkSession:
     spark = SparkSession.builder.appName("turnover-ingest").getOrCreate()
@@ -32,7 +41,7 @@ def setting(spark: SparkSession, name: str, default: Optional[str]) -> Optional[
 
 def kafka_stream(spark: SparkSession, config: JobConfig, starting: Mapping[int, int], max_records: int) -> DataFrame:
     """The topic as a stream, starting where PostgreSQL says (-2 = earliest)."""
-    reader = spark.readStream.format("kafka").options(**source_options(config.kafka))
+    reader = spark.readStream.format("kafka").options(**{**FETCH_OPTIONS, **source_options(config.kafka)})
     reader = (
         reader.option("subscribe", config.topic)
         .option("includeHeaders", "true")
