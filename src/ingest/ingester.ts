@@ -92,7 +92,7 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
     logger.info({ topic: config.topic, group: config.group }, 'ingesting');
 
     const committer = setInterval(() => void commitToKafka(), KAFKA_COMMIT_INTERVAL_MS);
-    const stopProgress = config.progressIntervalS > 0 ? reportProgress(config, tracker, metrics, writer, logger) : () => undefined;
+    const stopProgress = reportProgress(config, tracker, metrics, writer, logger);
     try {
       await Promise.race([aborted(signal), failed]);
     } finally {
@@ -113,7 +113,11 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
   }
 }
 
-/** One line on stderr every interval: landed, rate, lag (Kafka end - PostgreSQL next offset); returns the stop function. */
+/**
+ * Every interval: the lag gauges (Kafka end - PostgreSQL next offset) and one
+ * line on stderr (none with --progress-interval 0; the gauges then refresh
+ * every 10 s). Returns the stop function.
+ */
 function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics: IngestMetrics, writer: BatchWriter, logger: Logger): () => void {
   let last = { at: Date.now(), landed: metrics.landed };
   const admin = createAdmin(config.kafka, logger, { retries: 0 });
@@ -128,12 +132,13 @@ function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics
       const rate = Math.round(((metrics.landed - last.landed) * 1000) / Math.max(1, now - last.at));
       last = { at: now, landed: metrics.landed };
       const mb = Math.round(process.memoryUsage().rss / 1048576);
+      if (config.progressIntervalS === 0) return;
       logger.info(
         { landed: metrics.landed, rate, lag, partitions: tracker.assigned, rssMb: mb, bufferedMb: Math.round(writer.queuedBytes / 1048576) },
         `landed ${metrics.landed.toLocaleString('en-US')} records (${rate.toLocaleString('en-US')}/s), lag ${lag.toLocaleString('en-US')}, partitions [${tracker.assigned.join(', ')}]`,
       );
     })();
-  }, config.progressIntervalS * 1000);
+  }, (config.progressIntervalS || 10) * 1000);
   return () => {
     clearInterval(timer);
     void admin.close().catch(() => undefined);
