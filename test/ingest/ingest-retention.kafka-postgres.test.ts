@@ -27,6 +27,7 @@ describe('turnover ingest when Kafka deleted records (real Kafka + PostgreSQL)',
     const admin = new Kafka({ brokers: [...t.kafka.brokers], clientId: 'retention-test', logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
+      await admin.fetchTopicMetadata({ topics: [topic] });
       // offsets 0..999, of which 0..299 are deleted before anything landed
       await produceFeed(t.kafka, topic, { from: 0, count: 1_000, partitions: 1 });
       await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '300' }] });
