@@ -83,8 +83,9 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
           const currencies = parseCurrencies(query.get('currencies'));
           const r = await range(query);
           const [rows, builtDays] = await Promise.all([queries.globalMetrics(r, currencies), queries.builtDays(r)]);
+          const byDay = groupBy(rows, (row) => row.day);
           const days = builtDays.map((day): DayTotals => {
-            const ofDay = rows.filter((row) => row.day === day);
+            const ofDay = byDay.get(day) ?? [];
             return {
               day,
               amountUsd: usd(ofDay.reduce((sum, row) => sum + cents(row.amountUsd), 0)),
@@ -106,10 +107,11 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
           const r = await range(query);
           const all = await queries.turnoverDrivers(r, currencies);
           const rows = all.filter((row) => row.kind !== 'total');
+          const byDay = groupBy(rows, (row) => row.day);
           const days = all
             .filter((row) => row.kind === 'total')
             .map((total): DriverDay => {
-              const ofDay = rows.filter((row) => row.day === total.day);
+              const ofDay = byDay.get(total.day) ?? [];
               return {
                 day: total.day,
                 previousDay: addDays(total.day, -1),
@@ -178,6 +180,17 @@ function notMigratedOverview(settings: { readonly refreshSeconds: number; readon
     defaultRange: null,
     generatedAt: new Date().toISOString(),
   };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 /** Sum of driver rows, in cents: the same numbers the mart's total row is made of. */

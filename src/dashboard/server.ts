@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ApiError, toApiError } from './api-errors.js';
@@ -43,18 +44,28 @@ function allowedHost(header: string | undefined, bound: string, port: number): b
   return (isLoopback(name) || name === bound) && (header.endsWith(`:${port}`) || !/:\d+$/.test(header));
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, head: boolean): void {
-  const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { ...PAGE_HEADERS, ...headers, 'Content-Length': String(buffer.length) });
-  res.end(head ? undefined : buffer);
+/** Answers worth compressing: a year of drivers is about 1 MB of JSON, 60 kB gzipped. */
+const GZIP_FROM_BYTES = 1024;
+
+const acceptsGzip = (req: IncomingMessage): boolean => /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, gzipped?: Buffer): void {
+  let buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const extra: Record<string, string> = { Vary: 'Accept-Encoding' };
+  if (acceptsGzip(req) && buffer.length >= GZIP_FROM_BYTES) {
+    buffer = gzipped ?? gzipSync(buffer, { level: 4 });
+    extra['Content-Encoding'] = 'gzip';
+  }
+  res.writeHead(status, { ...PAGE_HEADERS, ...headers, ...extra, 'Content-Length': String(buffer.length) });
+  res.end(req.method === 'HEAD' ? undefined : buffer);
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown, head: boolean, extra: Record<string, string> = {}): void {
-  send(res, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...extra }, JSON.stringify(value), head);
+function sendJson(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
+  send(req, res, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...extra }, JSON.stringify(value));
 }
 
-function sendError(res: ServerResponse, error: ApiError, head: boolean): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, head, error.status === 405 ? { Allow: 'GET, HEAD' } : {});
+function sendError(req: IncomingMessage, res: ServerResponse, error: ApiError): void {
+  sendJson(req, res, error.status, { error: { code: error.code, message: error.message } }, error.status === 405 ? { Allow: 'GET, HEAD' } : {});
 }
 
 export async function startServer(options: ServerOptions): Promise<DashboardServer> {
@@ -62,14 +73,13 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
   let port = options.port;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const head = req.method === 'HEAD';
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
     if (!allowedHost(req.headers.host, options.host, port)) {
-      sendError(res, new ApiError(421, 'misdirected_request', `this dashboard answers only to its loopback address (Host: ${JSON.stringify(req.headers.host ?? '')})`), head);
+      sendError(req, res, new ApiError(421, 'misdirected_request', `this dashboard answers only to its loopback address (Host: ${JSON.stringify(req.headers.host ?? '')})`));
       return;
     }
-    if (req.method !== 'GET' && !head) {
-      sendError(res, new ApiError(405, 'method_not_allowed', `${req.method} is not allowed: the dashboard only reads (GET)`), head);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(req, res, new ApiError(405, 'method_not_allowed', `${req.method} is not allowed: the dashboard only reads (GET)`));
       return;
     }
     const endpoint = endpoints.get(url.pathname);
@@ -77,23 +87,23 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
       const started = performance.now();
       try {
         const body = await endpoint.handle(readQuery(url.searchParams, endpoint.params));
-        sendJson(res, 200, body, head);
+        sendJson(req, res, 200, body);
         logger.debug({ path: url.pathname, ms: Math.round(performance.now() - started) }, 'api');
       } catch (error) {
         const answer = toApiError(error);
         if (answer.status >= 500 && answer.code === 'internal') logger.error({ err: error, path: url.pathname }, 'dashboard API failed');
         else if (answer.status >= 500) logger.warn({ path: url.pathname, reason: answer.message }, 'dashboard API unavailable');
-        sendError(res, answer, head);
+        sendError(req, res, answer);
       }
       return;
     }
     if (url.pathname.startsWith('/api/')) {
-      sendError(res, new ApiError(404, 'not_found', `no endpoint ${url.pathname} (see docs/dashboard.md)`), head);
+      sendError(req, res, new ApiError(404, 'not_found', `no endpoint ${url.pathname} (see docs/dashboard.md)`));
       return;
     }
     const file = files.get(url.pathname);
     if (!file) {
-      send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'not found\n', head);
+      send(req, res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'not found\n');
       return;
     }
     if (req.headers['if-none-match'] === file.etag) {
@@ -101,13 +111,13 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
       res.end();
       return;
     }
-    send(res, 200, { 'Content-Type': file.contentType, 'Cache-Control': 'no-cache', ETag: file.etag }, file.body, head);
+    send(req, res, 200, { 'Content-Type': file.contentType, 'Cache-Control': 'no-cache', ETag: file.etag }, file.body, file.gzipped);
   };
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'dashboard request failed');
-      if (!res.headersSent) sendError(res, toApiError(error), false);
+      if (!res.headersSent) sendError(req, res, toApiError(error));
       else res.destroy();
     });
   });

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { PACKAGE_ROOT } from '../paths.js';
 
 export interface StaticFile {
   readonly body: Buffer;
+  /** The body gzipped once at start (ECharts: 1.1 MB → about a third). */
+  readonly gzipped: Buffer;
   readonly contentType: string;
   readonly etag: string;
 }
@@ -34,6 +37,7 @@ function load(path: string): StaticFile {
   const body = readFileSync(path);
   return {
     body,
+    gzipped: gzipSync(body, { level: 9 }),
     contentType: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
     etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
   };

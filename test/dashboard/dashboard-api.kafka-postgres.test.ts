@@ -254,6 +254,7 @@ describe('dashboard API over the marts of the live-feed fixtures', () => {
     const echarts = await fetch(new URL('/vendor/echarts.esm.min.mjs', base));
     assert.equal(echarts.status, 200);
     assert.match(echarts.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(echarts.headers.get('content-encoding'), 'gzip', 'served compressed to a client that accepts it');
     assert.ok((await echarts.arrayBuffer()).byteLength > 500_000);
     for (const path of ['/../package.json', '/%2e%2e/package.json', '/src/dashboard/run.ts', '/node_modules/echarts/package.json', '/.env']) {
       const response = await fetch(new URL(path, base));

@@ -117,6 +117,8 @@ export class DashboardProcess {
       });
       void this.exited.then(({ code }) => reject(new Error(`turnover dashboard exited ${code} before serving: ${this.stderr}`)));
     });
+    // a process stopped before anyone asked for its URL is not an error
+    this.url.catch(() => undefined);
   }
 
   async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {

@@ -149,7 +149,8 @@ function hideBanner() {
 }
 
 function draw(name, option) {
-  instances[name].setOption(option, { notMerge: true });
+  // tooltips stay inside their chart, never cut off at the window's edge
+  instances[name].setOption({ ...option, tooltip: { ...option.tooltip, confine: true } }, { notMerge: true });
 }
 
 function render({ metrics, drivers, mix, rates, quality, freshness }) {

@@ -1,0 +1,20 @@
+-- A landing zone of $1 records of ~400 bytes on 3 partitions of topic $2,
+-- and the group's offsets: what the freshness probes read with index probes.
+with landed as (
+    insert into raw.kafka_messages (topic, partition, "offset", key, value, kafka_timestamp, ingested_at)
+    select
+        $2,
+        i % 3,
+        i / 3,
+        null,
+        convert_to(repeat('x', 400), 'UTF8'),
+        now() - interval '1 hour' + i * interval '1 millisecond',
+        now() - interval '1 hour' + i * interval '1 millisecond'
+    from generate_series(0, $1::bigint - 1) as i
+    returning partition, "offset"
+)
+
+insert into raw.consumer_offsets (group_id, topic, partition, next_offset)
+select 'turnover-ingest', $2, partition, max("offset") + 1
+from landed
+group by partition
