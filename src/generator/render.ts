@@ -69,16 +69,22 @@ export class AsciiWriter {
     this.#at = at;
   }
 
+  /** A safe integer in decimal, written digit by digit (no string on the way). */
   int(value: number): void {
+    const buffer = this.#buffer;
     if (value < 0) {
-      this.#buffer[this.#at++] = 45;
+      buffer[this.#at++] = 45;
       value = -value;
     }
-    if (value < 10) {
-      this.#buffer[this.#at++] = 48 + value;
-      return;
-    }
-    this.text(String(value));
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let at = this.#at + digits;
+    this.#at = at;
+    do {
+      const next = Math.floor(value / 10);
+      buffer[--at] = 48 + (value - next * 10);
+      value = next;
+    } while (value > 0);
   }
 
   /** `YYYY-MM-DD` + separator + `HH:MM:SS` of a millisecond timestamp (UTC). */

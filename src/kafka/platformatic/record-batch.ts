@@ -47,7 +47,14 @@ type Bytes = string | Buffer | null | undefined;
 
 function byteLength(value: Bytes): number {
   if (value === null || value === undefined) return -1;
-  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
+  if (typeof value !== 'string') return value.length;
+  // short ASCII strings (UUID keys) are their own byte length; checking in JS beats the native call
+  if (value.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < value.length && ascii; i++) ascii = value.charCodeAt(i) < 128;
+    if (ascii) return value.length;
+  }
+  return Buffer.byteLength(value, 'utf8');
 }
 
 function writeBytes(buffer: Buffer, offset: number, value: Bytes, length: number): number {
