@@ -94,6 +94,26 @@ const MALFORMED = (day: string): Buffer[] => [
   Buffer.from(`{"object_id": "${uuidOf(`${day}/malformed/3`)}", "object_type": "TRANSACTION", "sent_dttm": "${day}T12:00:00", "payload": {"amo`),
 ];
 
+/** The real transaction messages of the first day, parsed. */
+function fixtureTransactions(): TransactionMessage[] {
+  return fixtureValues()
+    .map((value) => JSON.parse(value.toString('utf8')) as { object_type: string })
+    .filter((message): message is TransactionMessage => message.object_type === 'TRANSACTION');
+}
+
+/**
+ * One more day after the week (for live-refresh tests): its rates (the
+ * feed's real history) and the real transactions moved to it.
+ */
+export function laterDay(day: string): Buffer[] {
+  const rates = fixtureRates().filter((row) => row.dateUpdate === day).map(rateMessage);
+  const transactions = fixtureTransactions().flatMap((message) => {
+    const copy = moved(message, day, 2);
+    return copy ? [Buffer.from(JSON.stringify(copy))] : [];
+  });
+  return [...rates, ...transactions];
+}
+
 /** Every message value of the week, rates first. */
 export function dashboardFeed(): Buffer[] {
   const rates = fixtureRates()
@@ -102,9 +122,7 @@ export function dashboardFeed(): Buffer[] {
     .filter((row) => !(row.dateUpdate === MISSING_RATE_DAY && row.currencyCode === GBP && row.currencyCodeWith === 420))
     .map(rateMessage);
   const firstDay = fixtureValues();
-  const transactions = firstDay
-    .map((value) => JSON.parse(value.toString('utf8')) as { object_type: string })
-    .filter((message): message is TransactionMessage => message.object_type === 'TRANSACTION');
+  const transactions = fixtureTransactions();
   const later = FEED_DAYS.slice(1).flatMap((day, i) => {
     const values = transactions.flatMap((message) => {
       const copy = moved(message, day, i + 1);

@@ -49,6 +49,35 @@ async function produce(t: TestStack, topic: string, values: readonly Buffer[]): 
   }
 }
 
+/** Runs `turnover ingest` until the group's offsets reach `endOffsets` (all partitions), then stops it with SIGTERM. */
+async function ingestAll(env: Record<string, string>, stagingUrl: string, topic: string, endOffsets: number): Promise<void> {
+  const ingester = new IngesterProcess(env);
+  try {
+    for (let waited = 0; ; waited += 200) {
+      const [row] = await queryRows<{ landed: string }>(stagingUrl, 'select coalesce(sum(next_offset), 0)::text as landed from raw.consumer_offsets where topic = $1', [topic]);
+      if (Number(row?.landed) === endOffsets) break;
+      assert.ok(waited < 120_000, `ingest did not land ${endOffsets} records: ${ingester.stderr.slice(-2000)}`);
+      await sleep(200);
+    }
+  } finally {
+    const exit = await ingester.kill('SIGTERM');
+    assert.equal(exit.code, 0, ingester.stderr.slice(-2000));
+  }
+}
+
+/**
+ * More messages through every stage, as the continuous pipeline would: produced,
+ * landed (everything in the topic, the unlanded ones too), loaded, and the
+ * days they touched built (`build-marts` without an interval).
+ */
+export async function feedMore(t: TestStack, pipeline: LoadedPipeline, values: readonly Buffer[]): Promise<void> {
+  await produce(t, pipeline.topic, values);
+  await ingestAll(pipeline.env, pipeline.stagingUrl, pipeline.topic, await endOffsets(t, pipeline.topic));
+  const loaded = await loadStg(pipeline.env);
+  assert.equal(loaded.code, 0, loaded.stderr);
+  await buildMarts({ stagingUrl: pipeline.stagingUrl, warehouseUrl: pipeline.warehouseUrl, env: pipeline.env, nextOffset: 0 });
+}
+
 /**
  * The week of dashboard-feed.ts through every real stage: produced to a fresh
  * topic, landed by `turnover ingest`, loaded by `turnover load-stg`, marts
@@ -71,18 +100,7 @@ export async function loadPipeline(t: TestStack, label: string): Promise<LoadedP
   const produced = await endOffsets(t, topic);
   assert.ok(produced >= feed.length);
 
-  const ingester = new IngesterProcess(env);
-  try {
-    for (let waited = 0; ; waited += 200) {
-      const [row] = await queryRows<{ landed: string }>(databases.stagingUrl, 'select coalesce(sum(next_offset), 0)::text as landed from raw.consumer_offsets where topic = $1', [topic]);
-      if (Number(row?.landed) === produced) break;
-      assert.ok(waited < 120_000, `ingest did not land ${produced} records: ${ingester.stderr.slice(-2000)}`);
-      await sleep(200);
-    }
-  } finally {
-    const exit = await ingester.kill('SIGTERM');
-    assert.equal(exit.code, 0, ingester.stderr.slice(-2000));
-  }
+  await ingestAll(env, databases.stagingUrl, topic, produced);
   const loaded = await loadStg(env);
   assert.equal(loaded.code, 0, loaded.stderr);
   await buildMarts({ ...databases, env, nextOffset: 0 }, ['--from', BUILD_FROM, '--to', LAST_DAY]);

@@ -3,13 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { addDays } from '../../src/dashboard/params.js';
 import { migratedDatabases, queryRows } from '../staging/landing-support.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { ARTIFACTS_DIR } from '../support/paths.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { FEED_DAYS, LAST_DAY, MISSING_RATE_DAY, STALE_RATE_DAY } from './dashboard-feed.js';
-import { DashboardProcess, loadPipeline, type LoadedPipeline } from './dashboard-support.js';
+import { FEED_DAYS, laterDay, LAST_DAY, MISSING_RATE_DAY, STALE_RATE_DAY } from './dashboard-feed.js';
+import { DashboardProcess, feedMore, loadPipeline, type LoadedPipeline } from './dashboard-support.js';
 import { expectedGlobalMetrics } from './marts-expected.js';
 
 /**
@@ -298,6 +299,22 @@ describe('dashboard page in headless Chromium', () => {
     const page = await open(`${base}?from=garbage&to=2022-99-99&currencies=XYZ,%3Cscript%3Ealert(1)%3C/script%3E&day=x&refresh=-4`);
     assert.deepEqual((await chart(page, 'turnover')).x, [...FEED_DAYS]);
     assert.equal(await page.locator('#currencies input:checked').count(), 7);
+    await page.close();
+  });
+
+  it('with auto-refresh, a day the pipeline builds meanwhile appears by itself', { timeout: 240_000 }, async () => {
+    const page = await open(`${base}?refresh=2`);
+    assert.equal((await chart(page, 'turnover')).x.at(-1), LAST_DAY);
+    const next = addDays(LAST_DAY, 1);
+    await feedMore(t, pipeline, laterDay(next));
+    await page.waitForFunction((day) => (window.turnoverDashboard.charts.turnover!.getOption().xAxis![0] as { data: string[] }).data.at(-1) === day, next, { timeout: 30_000 });
+    await settled(page, await generationOf(page));
+    const expected = await expectedGlobalMetrics(pipeline.warehouseUrl, next, next, null);
+    assert.ok(expected.days[0]!.amountUsd > 0);
+    assert.equal(await page.textContent('[data-kpi=turnover] .kpi-value'), USD.format(expected.days[0]!.amountUsd));
+    assert.equal((await chart(page, 'turnover')).series.find((s) => s.name === 'Total')!.data.at(-1), expected.days[0]!.amountUsd);
+    assert.equal(await page.inputValue('#day'), next, 'the waterfall follows to the new day');
+    assert.equal(await page.textContent('[data-fact=lag] .fact-value'), '0 messages', 'everything in Kafka has been landed');
     await page.close();
   });
 
