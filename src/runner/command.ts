@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../cli/command-spec.js';
 import { nonNegativeInt, port, positiveInt, positiveNumber, collect } from '../cli/parsers.js';
 import { STATE_DIR_OPTION } from '../cli/shared-options.js';
+import { STACK_PORT_OPTIONS } from '../stack/command.js';
 
 export const UP_COMMAND: CommandSpec = {
   name: 'up',
@@ -12,8 +13,9 @@ export const UP_COMMAND: CommandSpec = {
     'back-off. Ctrl-C stops everything in order; running it again resumes where it stopped. Child logs: ' +
     '<state>/logs/<name>.log. See docs/runner.md.',
   options: [
-    { flags: '--port <port>', description: 'dashboard port', env: 'TURNOVER_DASHBOARD_PORT', defaultValue: 18080, parse: port('--port') },
+    { flags: '--port <port>', description: 'dashboard port (0 = any free port; the URL is printed)', env: 'TURNOVER_DASHBOARD_PORT', defaultValue: 18080, parse: port('--port') },
     STATE_DIR_OPTION,
+    ...STACK_PORT_OPTIONS,
     { flags: '--no-generator', description: 'no generated feed: ingest an external topic (TURNOVER_KAFKA_BROKERS/TOPIC/…)' },
     { flags: '--backfill-days <n>', description: 'days of generated history before today (once per state dir)', env: 'TURNOVER_UP_BACKFILL_DAYS', defaultValue: 28, parse: nonNegativeInt('--backfill-days') },
     { flags: '--transactions-per-day <n>', description: 'operations per backfilled day (about 3 messages each)', env: 'TURNOVER_UP_TRANSACTIONS_PER_DAY', defaultValue: 5000, parse: positiveInt('--transactions-per-day') },

@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { isAlive } from '../stack/processes.js';
 import { LocalStack, stackEnv } from '../stack/stack.js';
-import { assertPortFree, resolveStackSettings } from '../stack/stack-settings.js';
+import { assertPortFree, freePort, resolveStackSettings } from '../stack/stack-settings.js';
 import { BackfillPlan } from './backfill.js';
 import { martLoop } from './mart-loop.js';
 import { upConfigFrom, type UpConfig } from './options.js';
@@ -42,9 +42,9 @@ function failure(exit: ChildExit): TurnoverError {
 export const up: Handler = async (input, context) => {
   const { logger, env, signal, stdout } = context;
   const config = upConfigFrom(input.options);
-  await assertPortFree(config.dashboardPort, 'the dashboard', '--port');
+  if (config.dashboardPort !== 0) await assertPortFree(config.dashboardPort, 'the dashboard', '--port');
   const unlock = lockRunner(join(config.stateDir, 'up'));
-  const settings = await resolveStackSettings({ stateDir: config.stateDir }, env);
+  const settings = await resolveStackSettings({ stateDir: config.stateDir, kafkaPort: input.options.kafkaPort, postgresPort: input.options.postgresPort }, env);
   const stack = new LocalStack(settings, env);
   let stackStarted: string[] = [];
   const supervisor = new Supervisor(join(config.stateDir, 'logs'), logger);
@@ -65,8 +65,10 @@ export const up: Handler = async (input, context) => {
 
     supervisor.start({ name: 'ingest', args: [CLI, 'ingest', '--progress-interval', '30'], env: childEnv, restart: 'always' });
     supervisor.start({ name: 'load-stg', args: [CLI, 'load-stg', '--poll-interval', '1'], env: childEnv, restart: 'always' });
-    supervisor.start({ name: 'dashboard', args: [CLI, 'dashboard', '--port', String(config.dashboardPort), '--refresh', '10'], env: childEnv, restart: 'always' });
-    const dashboardUrl = `http://127.0.0.1:${config.dashboardPort}/`;
+    // port 0: chosen now that the stack holds its own ports, so the two cannot collide
+    const dashboardPort = config.dashboardPort === 0 ? await freePort() : config.dashboardPort;
+    supervisor.start({ name: 'dashboard', args: [CLI, 'dashboard', '--port', String(dashboardPort), '--refresh', '10'], env: childEnv, restart: 'always' });
+    const dashboardUrl = `http://127.0.0.1:${dashboardPort}/`;
     // A child exiting with a configuration error stops the whole run with its one line.
     let fatalExit: ChildExit | undefined;
     const onFatal = (exit: ChildExit) => {

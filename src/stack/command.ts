@@ -2,7 +2,7 @@ import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
 import { port } from '../cli/parsers.js';
 import { STATE_DIR_OPTION } from '../cli/shared-options.js';
 
-const PORT_OPTIONS: readonly OptionSpec[] = [
+export const STACK_PORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--kafka-port <port>', description: 'Kafka listener port (0 = any free port; the controller takes the next one)', env: 'TURNOVER_STACK_KAFKA_PORT', parse: port('--kafka-port') },
   { flags: '--postgres-port <port>', description: 'PostgreSQL port (0 = any free port)', env: 'TURNOVER_STACK_POSTGRES_PORT', parse: port('--postgres-port') },
 ];
@@ -21,7 +21,7 @@ export const STACK_COMMAND: CommandSpec = {
       summary: 'start Kafka and PostgreSQL (idempotent) and wait until both are healthy',
       options: [
         STATE_DIR_OPTION,
-        ...PORT_OPTIONS,
+        ...STACK_PORT_OPTIONS,
         { flags: '--kafka-heap <size>', description: 'broker JVM heap', env: 'TURNOVER_STACK_KAFKA_HEAP', defaultValue: '512m' },
       ],
       load: load('up'),

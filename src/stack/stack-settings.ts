@@ -91,7 +91,7 @@ function readPersisted(stateDir: string): PersistedSettings | undefined {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
