@@ -89,10 +89,11 @@ export interface VersionOps<V> {
 
 /** The fold's outcome: keys whose stored row changes, and the conflict losers. */
 export interface Fold<V> {
-  /** Per changed key: the version to store and the stored one it replaces (none: a new key). */
-  readonly changed: { readonly current: V; readonly stored: V | undefined }[];
-  /** Per conflict: the version finally kept for the key, and the coordinates of the other version. */
-  readonly losers: { readonly kept: V; readonly other: Coordinates }[];
+  /** Per changed key (same index in both): the version to store, and the stored one it replaces (undefined: a new key). */
+  readonly current: V[];
+  readonly stored: (V | undefined)[];
+  /** Per conflict: the version finally kept for the key, and the other version. */
+  readonly losers: { readonly kept: V; readonly other: V }[];
   readonly counts: OutcomeCounts;
 }
 
@@ -100,11 +101,11 @@ export interface Fold<V> {
  * The transaction rules, once for every representation: folds versions (in
  * offset order) into their keys' states, starting from the stored versions.
  */
-export function foldVersions<V extends Coordinates>(versions: readonly V[], stored: ReadonlyMap<string, V>, ops: VersionOps<V>): Fold<V> {
+export function foldVersions<V>(versions: readonly V[], stored: ReadonlyMap<string, V>, ops: VersionOps<V>): Fold<V> {
   const counts: OutcomeCounts = { inserted: 0, updated: 0, duplicates: 0 };
   // a key seen once and not stored holds just its version (most keys: no state object per row)
   const states = new Map<string, V | KeyState<V>>();
-  const losers: { key: string; other: Coordinates }[] = [];
+  const losers: { key: string; other: V }[] = [];
   const checkStored = stored.size > 0;
   for (const version of versions) {
     const key = ops.key(version);
@@ -142,16 +143,22 @@ export function foldVersions<V extends Coordinates>(versions: readonly V[], stor
       counts.duplicates += 1;
     }
   }
-  const changed: { current: V; stored: V | undefined }[] = [];
+  const current: V[] = [];
+  const replaced: (V | undefined)[] = [];
   for (const state of states.values()) {
-    if (!(state instanceof KeyState)) changed.push({ current: state, stored: undefined });
-    else if (state.changed) changed.push({ current: state.current, stored: state.stored });
+    if (!(state instanceof KeyState)) {
+      current.push(state);
+      replaced.push(undefined);
+    } else if (state.changed) {
+      current.push(state.current);
+      replaced.push(state.stored);
+    }
   }
   const kept = (key: string): V => {
     const state = states.get(key)!;
     return state instanceof KeyState ? state.current : state;
   };
-  return { changed, losers: losers.map(({ key, other }) => ({ kept: kept(key), other })), counts };
+  return { current, stored: replaced, losers: losers.map(({ key, other }) => ({ kept: kept(key), other })), counts };
 }
 
 const ROW_OPS: VersionOps<TransactionRow> = { key: transactionKey, newer: isNewer, samePayload };
@@ -162,7 +169,9 @@ export function planTransactions(versions: readonly TransactionRow[], stored: Re
   const days = new Set<string>();
   const writes: TransactionRow[] = [];
   const replaced: TransactionRow[] = [];
-  for (const { current, stored: before } of fold.changed) {
+  for (let i = 0; i < fold.current.length; i++) {
+    const current = fold.current[i]!;
+    const before = fold.stored[i];
     writes.push(current);
     days.add(current.transactionDate);
     if (before) {

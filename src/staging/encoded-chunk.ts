@@ -1,72 +1,128 @@
 import { TRANSACTION_STATUSES } from '../contracts/index.js';
 import { CopyBinaryWriter, fieldEncoders, pgDays, pgTimestamp, writeRow } from '../warehouse/postgres/copy-binary.js';
 import { ChunkBuilder } from './chunk-builder.js';
-import { foldVersions, type Fold, type OutcomeCounts, type VersionOps } from './chunk-planner.js';
+import { foldVersions, type Fold, type VersionOps } from './chunk-planner.js';
 import { LandedCopyCursor } from './landed-copy.js';
 import type { LandedChunk } from './landing-reader.js';
 import type { BulkRows, TransactionWrites, Winner } from './staged-chunk.js';
 import { TRANSACTION_COLUMNS, transactionValues } from './stg-columns.js';
 import { ScannedTransaction, scanTransaction } from './transaction-scanner.js';
-import type { ConflictRow, Coordinates, CurrencyRow, RejectRow, TransactionRow } from './types.js';
+import type { ConflictRow, CurrencyRow, RejectRow, TransactionRow } from './types.js';
 import { transactionKey } from './types.js';
 
 /**
  * The PostgreSQL path of a parse worker: each transaction version becomes
  * its stg.transactions COPY BINARY tuple as soon as it is read (the feed's
  * usual messages straight from the bytes by the scanner, any other through
- * the contract parser), and the fold works on small version handles. The
- * payload part of a tuple (every column before sent_dttm) is what "same
- * payload" compares, byte for byte: the encoding is canonical, so equal
- * bytes are equal values. Rows never become objects on the common path.
+ * the contract parser), and the fold (`foldVersions`, the same rules as for
+ * row objects) works on version numbers. What the fold compares lives in
+ * typed columns, so a version costs the garbage collector one key string,
+ * not an object graph. "Same payload" compares the payload part of two
+ * tuples (every column before sent_dttm) byte for byte: the encoding is
+ * canonical, so equal bytes are equal values.
  */
 
-/** Columns of a tuple, in TRANSACTION_COLUMNS order: the key is fields 1–2, the payload fields 1–11. */
 const FIELDS = TRANSACTION_COLUMNS.length;
 const ROW_ENCODERS = fieldEncoders(TRANSACTION_COLUMNS.map((c) => c.type));
 const STATUS_TEXT = TRANSACTION_STATUSES.map((s) => Buffer.from(s, 'latin1'));
 const AUTHORIZATION = Buffer.from('authorization', 'latin1');
 const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
 
-/** Tuples of one chunk (or of the stored rows a lookup found), appended as versions are read. */
-class Arena extends CopyBinaryWriter {}
+/** Transaction versions: their tuples in one arena, and per version number the columns the fold reads. */
+export class VersionTable {
+  readonly arena: CopyBinaryWriter;
+  readonly keys: string[] = [];
+  readonly topics: string[] = [];
+  count = 0;
+  start = new Int32Array(0);
+  /** End of the key fields (operation_id, status), of the payload fields (up to transaction_date), of the tuple. */
+  keyEnd = new Int32Array(0);
+  payloadEnd = new Int32Array(0);
+  end = new Int32Array(0);
+  topic = new Int32Array(0);
+  partition = new Int32Array(0);
+  offset = new Float64Array(0);
+  /** sent_dttm: whole seconds since 2000-01-01 UTC, and microseconds. */
+  sentSeconds = new Float64Array(0);
+  sentMicros = new Int32Array(0);
+  /** transaction_date, days since 2000-01-01. */
+  day = new Int32Array(0);
 
-/** One transaction version: where its tuple is, and what the fold compares. */
-export class EncodedVersion implements Coordinates {
-  constructor(
-    readonly key: string,
-    readonly topic: string,
-    readonly partition: number,
-    readonly offset: number,
-    /** sent_dttm: whole seconds since 2000-01-01 UTC, and microseconds. */
-    readonly sentSeconds: number,
-    readonly sentMicros: number,
-    /** transaction_date, days since 2000-01-01. */
-    readonly day: number,
-    readonly arena: Arena,
-    /** The tuple is arena bytes [start, end); its key fields end at keyEnd, its payload fields at payloadEnd. */
-    readonly start: number,
-    readonly keyEnd: number,
-    readonly payloadEnd: number,
-    readonly end: number,
-  ) {}
+  constructor(capacity: number, arenaBytes: number) {
+    this.arena = new CopyBinaryWriter(arenaBytes);
+    this.#grow(Math.max(16, capacity));
+  }
+
+  add(key: string, topic: string, partition: number, offset: number, sentSeconds: number, sentMicros: number, day: number, start: number, keyEnd: number, payloadEnd: number): number {
+    const i = this.count;
+    if (i === this.start.length) this.#grow(i * 2);
+    let topicId = this.topics.indexOf(topic);
+    if (topicId < 0) topicId = this.topics.push(topic) - 1;
+    this.keys[i] = key;
+    this.topic[i] = topicId;
+    this.partition[i] = partition;
+    this.offset[i] = offset;
+    this.sentSeconds[i] = sentSeconds;
+    this.sentMicros[i] = sentMicros;
+    this.day[i] = day;
+    this.start[i] = start;
+    this.keyEnd[i] = keyEnd;
+    this.payloadEnd[i] = payloadEnd;
+    this.end[i] = this.arena.length;
+    this.count = i + 1;
+    return i;
+  }
+
+  /** Forgets versions from `count` on (the stored rows of an earlier lookup). */
+  truncate(count: number): void {
+    this.count = count;
+    this.keys.length = count;
+    this.arena.length = count === 0 ? 0 : this.end[count - 1]!;
+  }
+
+  #grow(capacity: number): void {
+    const grow = <A extends Int32Array | Float64Array>(from: A, make: (n: number) => A): A => {
+      const to = make(capacity);
+      to.set(from.subarray(0, this.count));
+      return to;
+    };
+    const i32 = (n: number) => new Int32Array(n);
+    const f64 = (n: number) => new Float64Array(n);
+    this.start = grow(this.start, i32);
+    this.keyEnd = grow(this.keyEnd, i32);
+    this.payloadEnd = grow(this.payloadEnd, i32);
+    this.end = grow(this.end, i32);
+    this.topic = grow(this.topic, i32);
+    this.partition = grow(this.partition, i32);
+    this.offset = grow(this.offset, f64);
+    this.sentSeconds = grow(this.sentSeconds, f64);
+    this.sentMicros = grow(this.sentMicros, i32);
+    this.day = grow(this.day, i32);
+  }
 }
 
-const OPS: VersionOps<EncodedVersion> = {
-  key: (v) => v.key,
-  newer: (a, b) => {
-    if (a.sentSeconds !== b.sentSeconds) return a.sentSeconds > b.sentSeconds;
-    if (a.sentMicros !== b.sentMicros) return a.sentMicros > b.sentMicros;
-    if (a.offset !== b.offset) return a.offset > b.offset;
-    if (a.partition !== b.partition) return a.partition > b.partition;
-    return a.topic > b.topic;
-  },
-  samePayload: (a, b) => a.arena.buffer.compare(b.arena.buffer, b.start + 2, b.payloadEnd, a.start + 2, a.payloadEnd) === 0,
-};
+function opsOf(t: VersionTable): VersionOps<number> {
+  return {
+    key: (i) => t.keys[i]!,
+    newer: (a, b) => {
+      if (t.sentSeconds[a] !== t.sentSeconds[b]) return t.sentSeconds[a]! > t.sentSeconds[b]!;
+      if (t.sentMicros[a] !== t.sentMicros[b]) return t.sentMicros[a]! > t.sentMicros[b]!;
+      if (t.offset[a] !== t.offset[b]) return t.offset[a]! > t.offset[b]!;
+      if (t.partition[a] !== t.partition[b]) return t.partition[a]! > t.partition[b]!;
+      return t.topics[t.topic[a]!]! > t.topics[t.topic[b]!]!;
+    },
+    samePayload: (a, b) => {
+      const buffer = t.arena.buffer;
+      return buffer.compare(buffer, t.start[b]! + 2, t.payloadEnd[b]!, t.start[a]! + 2, t.payloadEnd[a]!) === 0;
+    },
+  };
+}
 
 const keyScratch = Buffer.allocUnsafe(64);
 
 /** Appends a recognised message's tuple. */
-function encodeScanned(arena: Arena, bytes: Buffer, scan: ScannedTransaction, topic: string, topicField: Buffer, partition: number, offset: number): EncodedVersion {
+function addScanned(t: VersionTable, bytes: Buffer, scan: ScannedTransaction, topic: string, topicField: Buffer, partition: number, offset: number): void {
+  const arena = t.arena;
   const start = arena.length;
   arena.tuple(FIELDS);
   arena.uuidAsciiField(bytes, scan.idStart);
@@ -89,15 +145,16 @@ function encodeScanned(arena: Arena, bytes: Buffer, scan: ScannedTransaction, to
   arena.int4Field(partition);
   arena.int8Field(offset);
   // the key as transactionKey() writes it: `<operation_id>|<status>`
-  bytes.copy(keyScratch, 0, scan.idStart, scan.idStart + 36);
+  for (let i = 0; i < 36; i++) keyScratch[i] = bytes[scan.idStart + i]!;
   keyScratch[36] = 0x7c;
-  status.copy(keyScratch, 37);
+  for (let i = 0; i < status.length; i++) keyScratch[37 + i] = status[i]!;
   const key = keyScratch.toString('latin1', 0, 37 + status.length);
-  return new EncodedVersion(key, topic, partition, offset, scan.sentSeconds, scan.sentMicros, scan.transactionDays, arena, start, keyEnd, payloadEnd, arena.length);
+  t.add(key, topic, partition, offset, scan.sentSeconds, scan.sentMicros, scan.transactionDays, start, keyEnd, payloadEnd);
 }
 
 /** Appends a row object's tuple (messages the scanner left to the contract parser, stored rows of a lookup). */
-export function encodeRow(arena: Arena, row: TransactionRow): EncodedVersion {
+export function addRow(t: VersionTable, row: TransactionRow): number {
+  const arena = t.arena;
   const start = arena.length;
   writeRow(arena, ROW_ENCODERS, transactionValues(row));
   // field boundaries of the tuple just written: walk its length words
@@ -108,26 +165,29 @@ export function encodeRow(arena: Arena, row: TransactionRow): EncodedVersion {
     return at;
   };
   const sent = pgTimestamp(row.sentDttm);
-  return new EncodedVersion(transactionKey(row), row.topic, row.partition, row.offset, sent.seconds, sent.micros, pgDays(row.transactionDate), arena, start, fieldEnd(2), fieldEnd(11), arena.length);
+  return t.add(transactionKey(row), row.topic, row.partition, row.offset, sent.seconds, sent.micros, pgDays(row.transactionDate), start, fieldEnd(2), fieldEnd(11));
 }
 
 const dayText = (day: number): string => new Date(EPOCH_2000_MS + day * 86_400_000).toISOString().slice(0, 10);
 
-/** A parsed chunk in a worker: currencies and rejects as rows, transactions as encoded versions. */
+/** A parsed chunk in a worker: currencies and rejects as rows, transaction versions 0…n-1 in a table. */
 export interface EncodedChunk {
   readonly firstOffset: number;
   readonly lastOffset: number;
   readonly read: number;
   readonly currencies: CurrencyRow[];
   readonly rejects: RejectRow[];
-  readonly versions: EncodedVersion[];
+  readonly table: VersionTable;
+  /** Versions the chunk's records made (the table's first ones; stored rows of a lookup come after). */
+  readonly parsedCount: number;
+  /** The chunk's versions, in offset order. */
+  readonly versions: number[];
 }
 
 export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }): EncodedChunk {
   const data = chunk.data;
-  const arena = new Arena(Math.max(1 << 16, Math.ceil(data.length * 0.6)));
-  let versions: EncodedVersion[] = [];
-  const builder = new ChunkBuilder(chunk.topic, chunk.partition, (row) => versions.push(encodeRow(arena, row)));
+  const table = new VersionTable(Math.ceil(data.length / 300), Math.max(1 << 16, Math.ceil(data.length * 0.6)));
+  const builder = new ChunkBuilder(chunk.topic, chunk.partition, (row) => addRow(table, row));
   const topicField = Buffer.alloc(4 + Buffer.byteLength(chunk.topic));
   topicField.writeInt32BE(topicField.length - 4, 0);
   topicField.write(chunk.topic, 4);
@@ -137,13 +197,14 @@ export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneReco
     const offset = cursor.offset;
     if (cursor.valueLength > 0 && scanTransaction(data, cursor.valueStart, cursor.valueStart + cursor.valueLength, scan)) {
       builder.count(offset);
-      versions.push(encodeScanned(arena, data, scan, chunk.topic, topicField, chunk.partition, offset));
+      addScanned(table, data, scan, chunk.topic, topicField, chunk.partition, offset);
       continue;
     }
     const refused = builder.add(offset, cursor.value());
     if (refused) builder.reject(offset, refused, cursor.keyCopy(), cursor.valueCopy(), cursor.kafkaTimestamp());
   }
   const parsed = builder.result();
+  let versions = Array.from({ length: table.count }, (_, i) => i);
   let { currencies, rejects } = parsed;
   if (options.loseOneRecord) {
     // TURNOVER_FAULT_INJECT=reconciliation-mismatch: a record silently lost after parsing
@@ -151,32 +212,31 @@ export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneReco
     else if (currencies.length > 0) currencies = currencies.slice(1);
     else rejects = rejects.slice(1);
   }
-  return { firstOffset: parsed.firstOffset, lastOffset: parsed.lastOffset, read: parsed.read, currencies: [...currencies], rejects: [...rejects], versions };
+  return { firstOffset: parsed.firstOffset, lastOffset: parsed.lastOffset, read: parsed.read, currencies: [...currencies], rejects: [...rejects], table, parsedCount: table.count, versions };
 }
 
-/** The first 4 bytes of a tuple's operation_id: sorts like the uuid's beginning. */
-const idPrefix = (v: EncodedVersion): number => v.arena.buffer.readUInt32BE(v.start + 6);
-
-/** Tuples in approximate primary-key order (a B-tree takes them with far fewer page visits than random uuids). */
-function inKeyOrder(versions: readonly EncodedVersion[]): EncodedVersion[] {
+/** Versions in approximate primary-key order, by the first 4 bytes of operation_id (a B-tree takes them with far fewer page visits than random uuids). */
+function inKeyOrder(t: VersionTable, versions: readonly number[]): number[] {
   if (versions.length < 2 || versions.length >= 2 ** 21) return [...versions];
+  const b = t.arena.buffer;
   const order = new Float64Array(versions.length);
-  for (let i = 0; i < versions.length; i++) order[i] = idPrefix(versions[i]!) * 2 ** 21 + i;
+  for (let i = 0; i < versions.length; i++) order[i] = b.readUInt32BE(t.start[versions[i]!]! + 6) * 2 ** 21 + i;
   order.sort();
-  const sorted = new Array<EncodedVersion>(versions.length);
+  const sorted = new Array<number>(versions.length);
   for (let i = 0; i < versions.length; i++) sorted[i] = versions[order[i]! % 2 ** 21]!;
   return sorted;
 }
 
-function tuples(versions: readonly EncodedVersion[], keysOnly: boolean): BulkRows {
+function tuples(t: VersionTable, versions: readonly number[], keysOnly: boolean): BulkRows {
   const out = new CopyBinaryWriter(Math.max(1 << 16, versions.length * (keysOnly ? 40 : 224)));
+  const b = t.arena.buffer;
   out.header();
   for (const v of versions) {
     if (keysOnly) {
       out.tuple(2);
-      out.raw(v.arena.buffer, v.start + 2, v.keyEnd);
+      out.raw(b, t.start[v]! + 2, t.keyEnd[v]!);
     } else {
-      out.raw(v.arena.buffer, v.start, v.end);
+      out.raw(b, t.start[v]!, t.end[v]!);
     }
   }
   out.trailer();
@@ -184,51 +244,57 @@ function tuples(versions: readonly EncodedVersion[], keysOnly: boolean): BulkRow
 }
 
 /** Distinct keys of the versions (first seen), as key tuples for the lookup's work table. */
-export function encodedKeys(versions: readonly EncodedVersion[]): BulkRows {
-  const seen = new Map<string, EncodedVersion>();
-  for (const v of versions) if (!seen.has(v.key)) seen.set(v.key, v);
-  return tuples([...seen.values()], true);
+export function encodedKeys(t: VersionTable, versions: readonly number[]): BulkRows {
+  const seen = new Set<string>();
+  const first: number[] = [];
+  for (const v of versions) {
+    const key = t.keys[v]!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    first.push(v);
+  }
+  return tuples(t, first, true);
 }
 
-function writesOf(fold: Fold<EncodedVersion>): TransactionWrites {
+function writesOf(t: VersionTable, fold: Fold<number>): TransactionWrites {
   const days = new Set<number>();
-  const writes: EncodedVersion[] = [];
-  const replaced: EncodedVersion[] = [];
+  const replaced: number[] = [];
   const replacedWinners: Winner[] = [];
-  const split = (v: EncodedVersion) => ({ operationId: v.key.slice(0, 36), status: v.key.slice(37) });
-  for (const { current, stored } of fold.changed) {
-    writes.push(current);
-    days.add(current.day);
-    if (stored) {
+  const named = (v: number) => ({ operationId: t.keys[v]!.slice(0, 36), status: t.keys[v]!.slice(37), transactionDate: dayText(t.day[v]!) });
+  for (let i = 0; i < fold.current.length; i++) {
+    const current = fold.current[i]!;
+    const stored = fold.stored[i];
+    days.add(t.day[current]!);
+    if (stored !== undefined) {
       replaced.push(stored);
-      days.add(stored.day);
-      replacedWinners.push({ ...split(current), transactionDate: dayText(current.day), partition: current.partition, offset: current.offset });
+      days.add(t.day[stored]!);
+      replacedWinners.push({ ...named(current), partition: t.partition[current]!, offset: t.offset[current]! });
     }
   }
   const conflicts: ConflictRow[] = fold.losers.map(({ kept, other }) => {
-    days.add(kept.day);
-    return { ...split(kept), transactionDate: dayText(kept.day), keptPartition: kept.partition, keptOffset: kept.offset, otherPartition: other.partition, otherOffset: other.offset };
+    days.add(t.day[kept]!);
+    return { ...named(kept), keptPartition: t.partition[kept]!, keptOffset: t.offset[kept]!, otherPartition: t.partition[other]!, otherOffset: t.offset[other]! };
   });
-  const counts: OutcomeCounts = fold.counts;
   return {
-    counts,
+    counts: fold.counts,
     conflicts,
     touchedDays: [...days].map(dayText),
-    writes: tuples(inKeyOrder(writes), false),
-    replaced: tuples(replaced, true),
+    writes: tuples(t, inKeyOrder(t, fold.current), false),
+    replaced: tuples(t, replaced, true),
     replacedWinners,
   };
 }
 
-/** The plan given the stored rows of the chunk's keys (none: the plan that assumes every key is new). */
-export function encodedPlan(versions: readonly EncodedVersion[], storedRows: readonly TransactionRow[] = []): TransactionWrites {
-  const stored = new Map<string, EncodedVersion>();
+/** The plan of a chunk's versions given the stored rows of their keys (none: the plan that assumes every key is new). */
+export function encodedPlan(chunk: EncodedChunk, storedRows: readonly TransactionRow[] = []): TransactionWrites {
+  const t = chunk.table;
+  const stored = new Map<string, number>();
   if (storedRows.length > 0) {
-    const arena = new Arena(storedRows.length * 256);
+    t.truncate(chunk.parsedCount);
     for (const row of storedRows) {
-      const version = encodeRow(arena, row);
-      stored.set(version.key, version);
+      const v = addRow(t, row);
+      stored.set(t.keys[v]!, v);
     }
   }
-  return writesOf(foldVersions(versions, stored, OPS));
+  return writesOf(t, foldVersions(chunk.versions, stored, opsOf(t)));
 }

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { readSql } from '../warehouse/sql-files.js';
+import { CopyOut } from './copy-out.js';
 import { landedRange } from './landed-copy.js';
 
 export interface LandedPartition {
@@ -35,6 +35,8 @@ export class LandingReader {
   readonly #logger: Logger;
   readonly #pool: pg.Pool;
   #copyClient: Promise<pg.Client> | undefined;
+  /** The largest chunk read so far, in bytes: the next read's buffer starts that big. */
+  #lastSize = 1 << 20;
 
   constructor(url: string, logger: Logger) {
     this.#url = url;
@@ -53,10 +55,10 @@ export class LandingReader {
     try {
       const client = await this.#copyConnection();
       await client.query(readSql('landing', 'stg_read_chunk_bounds'), [at.topic, at.partition, fromOffset, limit]);
-      const stream = client.query(copyStreams.to(readSql('landing', 'stg_copy_chunk')));
-      const parts: Buffer[] = [];
-      for await (const part of stream) parts.push(part as Buffer);
-      const data = Buffer.concat(parts);
+      const copy = new CopyOut(readSql('landing', 'stg_copy_chunk'), this.#lastSize * 1.25);
+      client.query(copy as unknown as pg.QueryConfig);
+      const { data } = await copy.result;
+      this.#lastSize = Math.max(this.#lastSize, data.length);
       // the rows themselves are counted by the parser and checked against the landing zone's own count (reconciliation)
       const { empty, firstOffset, lastOffset } = landedRange(data);
       return empty ? null : { topic: at.topic, partition: at.partition, data, firstOffset, lastOffset };

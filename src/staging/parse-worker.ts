@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CopyEncoding } from '../warehouse/index.js';
-import { encodedKeys, encodedPlan, parseEncoded, type EncodedVersion } from './encoded-chunk.js';
+import { encodedKeys, encodedPlan, parseEncoded, type EncodedChunk } from './encoded-chunk.js';
 import type { ParseReply, WorkerReply, WorkerRequest } from './parser-pool.js';
 import { planTransfers } from './parser-pool.js';
 
@@ -12,12 +12,12 @@ import { planTransfers } from './parser-pool.js';
 const port = parentPort!;
 const encoding = (workerData as { encoding: CopyEncoding }).encoding;
 if (encoding !== 'postgres-binary') throw new Error(`parse workers encode postgres-binary only, not ${String(encoding)}`);
-const held = new Map<number, readonly EncodedVersion[]>();
+const held = new Map<number, EncodedChunk>();
 
-function versionsOf(chunkId: number): readonly EncodedVersion[] {
-  const versions = held.get(chunkId);
-  if (!versions) throw new Error(`chunk ${chunkId} is not held by this worker`);
-  return versions;
+function chunkOf(chunkId: number): EncodedChunk {
+  const chunk = held.get(chunkId);
+  if (!chunk) throw new Error(`chunk ${chunkId} is not held by this worker`);
+  return chunk;
 }
 
 function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffer[] } | undefined {
@@ -26,8 +26,8 @@ function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffe
       const view = request.chunk.data as Uint8Array;
       const data = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
       const parsed = parseEncoded({ ...request.chunk, data }, { loseOneRecord: request.loseOneRecord });
-      held.set(request.chunkId, parsed.versions);
-      const fresh = encodedPlan(parsed.versions);
+      held.set(request.chunkId, parsed);
+      const fresh = encodedPlan(parsed);
       const result: ParseReply = {
         firstOffset: parsed.firstOffset,
         lastOffset: parsed.lastOffset,
@@ -40,11 +40,12 @@ function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffe
       return { result, transfer: planTransfers(fresh) };
     }
     case 'keys': {
-      const keys = encodedKeys(versionsOf(request.chunkId));
+      const chunk = chunkOf(request.chunkId);
+      const keys = encodedKeys(chunk.table, chunk.versions);
       return { result: keys, transfer: planTransfers(keys) };
     }
     case 'plan': {
-      const plan = encodedPlan(versionsOf(request.chunkId), request.stored);
+      const plan = encodedPlan(chunkOf(request.chunkId), request.stored);
       return { result: plan, transfer: planTransfers(plan) };
     }
     case 'release':
