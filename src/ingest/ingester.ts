@@ -131,10 +131,20 @@ function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics
       const now = Date.now();
       const rate = Math.round(((metrics.landed - last.landed) * 1000) / Math.max(1, now - last.at));
       last = { at: now, landed: metrics.landed };
-      const mb = Math.round(process.memoryUsage().rss / 1048576);
+      const memory = process.memoryUsage();
+      const mb = Math.round(memory.rss / 1048576);
       if (config.progressIntervalS === 0) return;
       logger.info(
-        { landed: metrics.landed, rate, lag, partitions: tracker.assigned, rssMb: mb, bufferedMb: Math.round(writer.queuedBytes / 1048576) },
+        {
+          landed: metrics.landed,
+          rate,
+          lag,
+          partitions: tracker.assigned,
+          rssMb: mb,
+          heapMb: Math.round(memory.heapUsed / 1048576),
+          buffersMb: Math.round(memory.arrayBuffers / 1048576),
+          bufferedMb: Math.round(writer.queuedBytes / 1048576),
+        },
         `landed ${metrics.landed.toLocaleString('en-US')} records (${rate.toLocaleString('en-US')}/s), lag ${lag.toLocaleString('en-US')}, partitions [${tracker.assigned.join(', ')}]`,
       );
     })();

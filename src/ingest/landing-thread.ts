@@ -39,7 +39,11 @@ export class ThreadedLandingStore implements LandingPort {
   #dead: Error | undefined;
 
   constructor(data: LandingWorkerData) {
-    this.#worker = new Worker(new URL('./landing-worker.js', import.meta.url), { workerData: data });
+    // The thread holds one transaction's rows at a time: a small heap keeps the process within its memory budget.
+    this.#worker = new Worker(new URL('./landing-worker.js', import.meta.url), {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
+    });
     this.#worker.on('message', (response: LandingResponse) => {
       const waiting = this.#pending.get(response.id);
       this.#pending.delete(response.id);
