@@ -6,10 +6,8 @@
  *
  *   node dist/bench/ingest/kafka-clients.js [messages]
  *
- * @platformatic/kafka is not a dependency of turnover; to include it, install
- * it outside the checkout and point TURNOVER_BENCH_PLATFORMATIC at the package:
- *   (cd /tmp/plat && npm i @platformatic/kafka@1.35.0)
- *   TURNOVER_BENCH_PLATFORMATIC=/tmp/plat/node_modules/@platformatic/kafka/dist/index.js node dist/bench/ingest/kafka-clients.js
+ * @platformatic/kafka is the project's dependency (the generator produces with
+ * it); TURNOVER_BENCH_PLATFORMATIC=<path to its dist/index.js> measures another copy.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
