@@ -11,3 +11,15 @@ export function printReport(objects: readonly ReportedObject[], out: NodeJS.Writ
   const changed = objects.filter((o) => o.action !== 'unchanged').length;
   out.write(changed === 0 ? 'nothing to change: everything matches the definition\n' : `${changed} of ${objects.length} objects created or updated\n`);
 }
+
+/**
+ * Driver errors arrive as SQLAlchemy's multi-line text; the CLI reports one
+ * line: without SQLAlchemy's wrapper and its "Background on this error" links.
+ */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\(Background on this error at: [^)]*\)/g, '')
+    .replace(/^\(builtins\.NoneType\) None\s*\[SQL:\s*([\s\S]*?)\s*\]\s*$/, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { loadDefinition, rowWidths } from '../../src/bi/definition/definition.js';
 import { metabaseConnection, parseWarehouseTarget, sqlalchemyUri } from '../../src/bi/definition/warehouse-target.js';
 import { entityId, metabaseCard, metabasePlacements } from '../../src/bi/metabase/metabase-cards.js';
+import { oneLine } from '../../src/bi/report.js';
 import { rison } from '../../src/bi/superset/rison.js';
 import { supersetChart } from '../../src/bi/superset/superset-charts.js';
 import { supersetPositions } from '../../src/bi/superset/superset-layout.js';
@@ -125,6 +126,11 @@ describe('the definition translated for each tool', () => {
     assert.equal(new Set(definition.charts.map((c) => entityId(c.uuid))).size, definition.charts.length);
     for (const p of metabasePlacements(definition)) assert.ok(p.col + p.size_x <= 24);
     assert.deepEqual(rowWidths(5, 12), [3, 3, 2, 2, 2]);
+  });
+
+  it('a driver error of several lines is reported in one', () => {
+    const sqlalchemy = '(builtins.NoneType) None\n[SQL: (psycopg2.OperationalError) connection to server at "127.0.0.1", port 9 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n\n(Background on this error at: https://sqlalche.me/e/14/e3q8)]\n(Background on this error at: https://sqlalche.me/e/14/dbapi)';
+    assert.equal(oneLine(sqlalchemy), '(psycopg2.OperationalError) connection to server at "127.0.0.1", port 9 failed: Connection refused Is the server running on that host and accepting TCP/IP connections?');
   });
 
   it('rison: the list queries Superset gets', () => {

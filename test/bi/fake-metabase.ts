@@ -178,6 +178,10 @@ export class FakeMetabase {
     if (!['postgres', 'vertica'].includes(String(body.engine))) throw new HttpError(400, { errors: { engine: 'value must be a valid database engine.' } });
     const previous = id === undefined ? undefined : this.#get(this.databases, id);
     const details = { ...(body.details as Json) };
+    // Metabase connects before it saves; a host that cannot be reached answers like this
+    if (String(details.host).endsWith('.invalid')) {
+      throw new HttpError(400, { message: `Couldn't connect to the database. Please check the connection details.`, errors: { host: 'check your host settings', port: 'check your port settings' } });
+    }
     // a masked password sent back keeps the stored one, as Metabase does
     if (details.password === PASSWORD_MASK || (details.password === undefined && previous)) details.password = (previous?.details as Json | undefined)?.password;
     const saved = { ...(previous ?? {}), id: id ?? this.#nextId++, name: body.name, engine: body.engine, details, is_full_sync: body.is_full_sync ?? true };

@@ -168,6 +168,20 @@ describe('turnover bi metabase provision (against a fake Metabase API)', () => {
     assert.match(lines[0]!, /^turnover: Metabase at http:\/\/127\.0\.0\.1:\d+ is not reachable \(POST \/api\/session: .*ECONNREFUSED.*\)$/);
   });
 
+  it('a warehouse Metabase cannot reach: one line naming it, nothing created', async () => {
+    const fresh = new FakeMetabase(USER, PASSWORD);
+    await fresh.start();
+    try {
+      const result = await provision(fresh, { env: { TURNOVER_WAREHOUSE_URL: 'postgres://reporter:pw@nowhere.invalid:5432/dwh' } });
+      assert.equal(result.code, 3);
+      assert.equal(result.stderr, "turnover: Metabase cannot use the warehouse postgres://reporter@nowhere.invalid:5432/dwh: Couldn't connect to the database. Please check the connection details.\n");
+      assert.deepEqual(writes(fresh.takeSequence()), ['POST /api/database']);
+      assert.equal(fresh.databases.size + fresh.cards.size + fresh.dashboards.size, 0);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('a missing password is a configuration error that names where to put it', async () => {
     const result = await runCli(['bi', 'metabase', 'provision', '--url', metabase.url, '--user', USER], { env: { TURNOVER_WAREHOUSE_URL: WAREHOUSE, TURNOVER_METABASE_PASSWORD: '' } });
     assert.equal(result.code, 3);

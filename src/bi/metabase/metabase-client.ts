@@ -1,4 +1,5 @@
 import { ConfigError, TurnoverError, UnavailableError } from '../../errors.js';
+import { oneLine } from '../report.js';
 
 /** A non-2xx answer of Metabase's API. */
 export class MetabaseApiError extends TurnoverError {
@@ -93,9 +94,9 @@ async function readBody(response: Response, what: string): Promise<unknown> {
 
 /** Metabase answers errors as plain text, `{message}` or `{errors: {field: reason}}`. */
 function errorMessage(body: unknown): string {
-  if (typeof body === 'string') return body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+  if (typeof body === 'string') return oneLine(body.replace(/<[^>]+>/g, ' ')).slice(0, 300);
   const b = body as { message?: unknown; errors?: Record<string, unknown> };
-  if (typeof b.message === 'string') return b.message;
+  if (typeof b.message === 'string') return oneLine(b.message);
   if (b.errors && typeof b.errors === 'object') return Object.entries(b.errors).map(([k, v]) => `${k} ${String(v)}`).join('; ');
   return '';
 }

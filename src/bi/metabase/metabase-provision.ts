@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../../log/logger.js';
 import type { Definition } from '../definition/definition.js';
-import { metabaseConnection, type WarehouseTarget } from '../definition/warehouse-target.js';
+import { ConfigError } from '../../errors.js';
+import { describeTarget, metabaseConnection, type WarehouseTarget } from '../definition/warehouse-target.js';
 import { entityId, metabaseCard, metabasePlacements, type MetabaseCard } from './metabase-cards.js';
-import { MetabaseClient } from './metabase-client.js';
+import { MetabaseApiError, MetabaseClient } from './metabase-client.js';
 
 export type Action = 'created' | 'updated' | 'unchanged';
 
@@ -138,7 +139,7 @@ async function provisionDatabase(client: MetabaseClient, options: MetabaseProvis
   const existing = listOf(await client.get<DatabaseState[] | { data: DatabaseState[] }>('/api/database')).find((d) => d.name === name);
   if (!existing) {
     // Metabase connects once before it saves: a wrong URL or password fails here.
-    const created = await client.post<{ id: number }>('/api/database', { name, engine, details, is_full_sync: false, auto_run_queries: true });
+    const created = await client.post<{ id: number }>('/api/database', { name, engine, details, is_full_sync: false, auto_run_queries: true }).catch(connectionRefused(options.target));
     note({ ...base, id: created.id, action: 'created' });
     return created.id;
   }
@@ -146,9 +147,19 @@ async function provisionDatabase(client: MetabaseClient, options: MetabaseProvis
   const { password: _password, ...visible } = details;
   const current = await client.get<DatabaseState>(`/api/database/${existing.id}`);
   const same = current.engine === engine && covers(current.details, visible);
-  if (!same) await client.put(`/api/database/${existing.id}`, { name, engine, details });
+  if (!same) await client.put(`/api/database/${existing.id}`, { name, engine, details }).catch(connectionRefused(options.target));
   note({ ...base, id: existing.id, action: same ? 'unchanged' : 'updated' });
   return existing.id;
+}
+
+/** Metabase connects before it saves a database: say so, with its reason, in one line. */
+function connectionRefused(target: WarehouseTarget) {
+  return (error: unknown): never => {
+    if (error instanceof MetabaseApiError && error.status >= 400 && error.status < 500) {
+      throw new ConfigError(`Metabase cannot use the warehouse ${describeTarget(target)}: ${error.message.replace(/^Metabase [A-Z]+ \S+ answered \d+: /, '')}`);
+    }
+    throw error;
+  };
 }
 
 async function provisionCollection(client: MetabaseClient, definition: Definition, note: (o: MetabaseObject) => void): Promise<number> {

@@ -1,4 +1,5 @@
 import { ConfigError, TurnoverError, UnavailableError } from '../../errors.js';
+import { oneLine } from '../report.js';
 import { rison, type RisonValue } from './rison.js';
 
 /** A non-2xx answer of Superset's API, with its status for callers that expect some (404). */
@@ -106,9 +107,9 @@ async function readBody(response: Response, what: string): Promise<unknown> {
 }
 
 function errorMessage(body: unknown): string {
-  if (typeof body === 'string') return body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+  if (typeof body === 'string') return oneLine(body.replace(/<[^>]+>/g, ' ')).slice(0, 300);
   const b = body as { message?: unknown; errors?: { message?: string }[] };
-  if (b.errors && b.errors.length > 0 && b.errors[0]?.message) return b.errors.map((e) => e.message).join('; ');
-  if (typeof b.message === 'string') return b.message;
+  if (b.errors && b.errors.length > 0 && b.errors[0]?.message) return oneLine(b.errors.map((e) => e.message).join('; '));
+  if (typeof b.message === 'string') return oneLine(b.message);
   return JSON.stringify(b.message ?? body).slice(0, 500);
 }
