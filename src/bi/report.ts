@@ -1,12 +1,17 @@
-/** What a provisioning run did to each object, as the provision commands print it. */
-export interface ReportedObject {
-  readonly kind: string;
+export type Action = 'created' | 'updated' | 'unchanged';
+
+/** What a provisioning run did to one object of a BI tool. */
+export interface ProvisionedObject<Kind extends string = string> {
+  readonly kind: Kind;
+  /** The definition's key of the object (`database`, a dataset or chart key, `dashboard`). */
+  readonly key: string;
   readonly name: string;
-  readonly id: number | string;
-  readonly action: 'created' | 'updated' | 'unchanged';
+  readonly id: number;
+  readonly action: Action;
 }
 
-export function printReport(objects: readonly ReportedObject[], out: NodeJS.WritableStream): void {
+/** One line per object, then what changed: the output of the provision commands. */
+export function printReport(objects: readonly ProvisionedObject[], out: NodeJS.WritableStream): void {
   for (const o of objects) out.write(`${o.kind.padEnd(10)} ${o.action.padEnd(10)} ${String(o.id).padStart(5)}  ${o.name}\n`);
   const changed = objects.filter((o) => o.action !== 'unchanged').length;
   out.write(changed === 0 ? 'nothing to change: everything matches the definition\n' : `${changed} of ${objects.length} objects created or updated\n`);

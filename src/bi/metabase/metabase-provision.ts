@@ -1,20 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../../log/logger.js';
 import type { Definition } from '../definition/definition.js';
-import { ConfigError } from '../../errors.js';
 import { describeTarget, metabaseConnection, type WarehouseTarget } from '../definition/warehouse-target.js';
 import { entityId, metabaseCard, metabasePlacements, type MetabaseCard } from './metabase-cards.js';
-import { MetabaseApiError, MetabaseClient } from './metabase-client.js';
+import { MetabaseClient } from './metabase-client.js';
+import { connectionRefused } from '../http-json.js';
+import type { Action, ProvisionedObject } from '../report.js';
 
-export type Action = 'created' | 'updated' | 'unchanged';
-
-export interface MetabaseObject {
-  readonly kind: 'database' | 'collection' | 'card' | 'dashboard';
-  readonly key: string;
-  readonly name: string;
-  readonly id: number;
-  readonly action: Action;
-}
+export type MetabaseObject = ProvisionedObject<'database' | 'collection' | 'card' | 'dashboard'>;
 
 export interface MetabaseProvisionReport {
   readonly url: string;
@@ -139,7 +132,7 @@ async function provisionDatabase(client: MetabaseClient, options: MetabaseProvis
   const existing = listOf(await client.get<DatabaseState[] | { data: DatabaseState[] }>('/api/database')).find((d) => d.name === name);
   if (!existing) {
     // Metabase connects once before it saves: a wrong URL or password fails here.
-    const created = await client.post<{ id: number }>('/api/database', { name, engine, details, is_full_sync: false, auto_run_queries: true }).catch(connectionRefused(options.target));
+    const created = await client.post<{ id: number }>('/api/database', { name, engine, details, is_full_sync: false, auto_run_queries: true }).catch(connectionRefused('Metabase', describeTarget(options.target)));
     note({ ...base, id: created.id, action: 'created' });
     return created.id;
   }
@@ -147,19 +140,9 @@ async function provisionDatabase(client: MetabaseClient, options: MetabaseProvis
   const { password: _password, ...visible } = details;
   const current = await client.get<DatabaseState>(`/api/database/${existing.id}`);
   const same = current.engine === engine && covers(current.details, visible);
-  if (!same) await client.put(`/api/database/${existing.id}`, { name, engine, details }).catch(connectionRefused(options.target));
+  if (!same) await client.put(`/api/database/${existing.id}`, { name, engine, details }).catch(connectionRefused('Metabase', describeTarget(options.target)));
   note({ ...base, id: existing.id, action: same ? 'unchanged' : 'updated' });
   return existing.id;
-}
-
-/** Metabase connects before it saves a database: say so, with its reason, in one line. */
-function connectionRefused(target: WarehouseTarget) {
-  return (error: unknown): never => {
-    if (error instanceof MetabaseApiError && error.status >= 400 && error.status < 500) {
-      throw new ConfigError(`Metabase cannot use the warehouse ${describeTarget(target)}: ${error.message.replace(/^Metabase [A-Z]+ \S+ answered \d+: /, '')}`);
-    }
-    throw error;
-  };
 }
 
 async function provisionCollection(client: MetabaseClient, definition: Definition, note: (o: MetabaseObject) => void): Promise<number> {

@@ -1,22 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../../log/logger.js';
 import type { Dataset, Definition } from '../definition/definition.js';
-import { ConfigError } from '../../errors.js';
 import { describeTarget, sqlalchemyUri, type WarehouseTarget } from '../definition/warehouse-target.js';
 import type { RisonValue } from './rison.js';
 import { supersetChart } from './superset-charts.js';
-import { SupersetApiError, SupersetClient } from './superset-client.js';
+import { SupersetClient } from './superset-client.js';
+import { connectionRefused } from '../http-json.js';
+import type { Action, ProvisionedObject as Reported } from '../report.js';
 import { supersetMetadata, supersetPositions, type PlacedChart } from './superset-layout.js';
 
-export type Action = 'created' | 'updated' | 'unchanged';
-
-export interface ProvisionedObject {
-  readonly kind: 'database' | 'dataset' | 'chart' | 'dashboard';
-  readonly key: string;
-  readonly name: string;
-  readonly id: number;
-  readonly action: Action;
-}
+export type ProvisionedObject = Reported<'database' | 'dataset' | 'chart' | 'dashboard'>;
 
 export interface SupersetProvisionReport {
   readonly url: string;
@@ -111,31 +104,21 @@ async function provisionDatabase(client: SupersetClient, options: SupersetProvis
   if (id === undefined) {
     const byName = await findBy(client, 'database', 'database_name', name);
     if (byName === undefined) {
-      const created = await client.post<{ id: number }>('/api/v1/database/', { ...wanted, uuid: definition.database.uuid }).catch(connectionRefused(target));
+      const created = await client.post<{ id: number }>('/api/v1/database/', { ...wanted, uuid: definition.database.uuid }).catch(connectionRefused('Superset', describeTarget(target)));
       note({ ...base, id: created.id, action: 'created' });
       return created.id;
     }
     id = byName; // made by hand under our name: adopt it and give it our uuid
-    await client.put(`/api/v1/database/${id}`, { ...wanted, uuid: definition.database.uuid }).catch(connectionRefused(target));
+    await client.put(`/api/v1/database/${id}`, { ...wanted, uuid: definition.database.uuid }).catch(connectionRefused('Superset', describeTarget(target)));
     note({ ...base, id, action: 'updated' });
     return id;
   }
   // Superset never returns a stored password, only a mask: compare the URI with the mask in place.
   const current = (await client.get<Result<{ database_name: string; sqlalchemy_uri: string; expose_in_sqllab: boolean }>>(`/api/v1/database/${id}/connection`)).result;
   const same = current.database_name === name && current.sqlalchemy_uri === sqlalchemyUri(target, { masked: true }) && current.expose_in_sqllab;
-  if (!same) await client.put(`/api/v1/database/${id}`, wanted).catch(connectionRefused(target));
+  if (!same) await client.put(`/api/v1/database/${id}`, wanted).catch(connectionRefused('Superset', describeTarget(target)));
   note({ ...base, id, action: same ? 'unchanged' : 'updated' });
   return id;
-}
-
-/** Superset tests a connection before it saves one: say so, with the driver's reason, in one line. */
-function connectionRefused(target: WarehouseTarget) {
-  return (error: unknown): never => {
-    if (error instanceof SupersetApiError && error.status >= 400 && error.status < 500) {
-      throw new ConfigError(`Superset cannot use the warehouse ${describeTarget(target)}: ${error.message.replace(/^Superset [A-Z]+ \S+ answered \d+: /, '')}`);
-    }
-    throw error;
-  };
 }
 
 interface DatasetState {
