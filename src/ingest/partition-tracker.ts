@@ -91,7 +91,13 @@ export class PartitionTracker {
       // Not contiguous: fetched before our seek took effect, or the records
       // we need are no longer in Kafka (retention deleted them unlanded).
       if (state.seekSince !== undefined && Date.now() - state.seekSince < STALE_SEEK_MS) return;
-      const low = (await this.#d.lowWatermarks()).get(p) ?? 0;
+      let low: number;
+      try {
+        low = (await this.#d.lowWatermarks()).get(p) ?? 0;
+      } catch {
+        low = 0; // Kafka busy or away: seek back to where we are and look again on the next batch
+      }
+      if (this.#states.get(p) !== state) return; // reassigned or invalidated meanwhile
       if (low > state.position) {
         this.#d.logger.error({ partition: p, from: state.position, to: low }, `offsets ${state.position}..${low - 1} of partition ${p} were deleted from Kafka before they were landed`);
         this.#d.metrics.error('kafka_retention_gap');
