@@ -15,6 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { COPY_SIGNATURE, COPY_TRAILER, encodeRows, LANDING_COLUMNS } from '../../src/ingest/copy-binary.js';
@@ -39,13 +40,38 @@ interface Measure {
   readonly brokerCpuPerM?: number;
 }
 
+/**
+ * Each measurement lands 1M rows (~0.6–0.8 GB) in a fresh database, plus the
+ * unused warehouse database of freshDatabases: drop both once measured, so a
+ * run on a long-lived stack (TURNOVER_TEST_STATE_DIR) does not fill the disk.
+ */
+async function dropDatabases(t: TestStack, urls: { stagingUrl: string; warehouseUrl: string }): Promise<void> {
+  await withClient(t.postgresUrl('postgres'), async (c) => {
+    for (const url of [urls.stagingUrl, urls.warehouseUrl]) {
+      const name = new URL(url).pathname.slice(1).replaceAll('"', '');
+      await c.query(`drop database if exists "${name}" with (force)`);
+    }
+  });
+}
+
+async function deleteTopic(t: TestStack, topic: string): Promise<void> {
+  const admin = new Kafka({ brokers: [...t.kafka.brokers], clientId: 'bench-cleanup', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function brokerPid(t: TestStack): Promise<number | undefined> {
   return (await t.stack.status()).components.find((c) => c.name === 'kafka')?.pid;
 }
 
 /** (a) PostgreSQL alone: the same rows, pre-encoded, from one COPY BINARY connection. */
 async function reference(t: TestStack, topic: string, messages: number, size: number | undefined): Promise<Measure> {
-  const { stagingUrl } = await t.freshDatabases('bench_reference');
+  const databases = await t.freshDatabases('bench_reference');
+  const { stagingUrl } = databases;
   await migrateLanding(stagingUrl);
   const templates = liveFeedTemplates();
   const topicBytes = Buffer.from(topic);
@@ -88,12 +114,14 @@ async function reference(t: TestStack, topic: string, messages: number, size: nu
     };
   } finally {
     await client.end();
+    await dropDatabases(t, databases);
   }
 }
 
 /** (b) `turnover ingest --engine <engine>` as a real process, from start to the last row landed. */
 async function ingest(t: TestStack, engine: string, topic: string, messages: number): Promise<Measure> {
-  const { stagingUrl } = await t.freshDatabases(`bench_${engine}`);
+  const databases = await t.freshDatabases(`bench_${engine}`);
+  const { stagingUrl } = databases;
   await migrateLanding(stagingUrl);
   const broker = await brokerPid(t);
   const brokerCpu0 = broker ? cpuSeconds(broker) : Number.NaN;
@@ -145,6 +173,7 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
   const code = await exited;
   if (code !== 0) throw new Error(`turnover ingest exited with ${code} on SIGTERM`);
   const count = await withClient(stagingUrl, async (c) => Number((await c.query('select count(*) as n, count(distinct ("offset", partition)) as d from raw.kafka_messages')).rows[0].n));
+  await dropDatabases(t, databases);
   if (count !== messages) throw new Error(`landed ${count} rows, expected ${messages}`);
   return {
     what: `(b) turnover ingest --engine ${engine}, exactly-once`,
@@ -183,6 +212,7 @@ async function main(): Promise<void> {
         console.log(`| ${r.what} | ${fmt(r.rowsPerS)} | ${r.steadyRowsPerS ? fmt(r.steadyRowsPerS) : ''} | ${ratio} | ${r.clientCpuPerM?.toFixed(1) ?? ''} | ${r.serverCpuPerM?.toFixed(1) ?? ''} | ${r.brokerCpuPerM?.toFixed(1) ?? ''} | ${r.peakRssMb ?? ''} |`);
       }
       console.log(machineLine());
+      await deleteTopic(t, topic);
     }
   } finally {
     await t.release();
