@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { PostgresSession } from '../../src/warehouse/postgres/postgres-session.js';
-import { runCli, CLI } from '../../test/support/cli.js';
+import { CLI, runCli } from '../../test/support/cli.js';
 import { useStack } from '../../test/support/stack.js';
 import { fixtureValues } from '../../test/staging/landing-support.js';
 
@@ -14,17 +13,34 @@ import { fixtureValues } from '../../test/staging/landing-support.js';
  * STG load benchmark (SPEC §6): ≥ 1,000,000 landed records of the live
  * feed's shape -> STG on the local PostgreSQL, side by side with the
  * reference, one in-database INSERT … SELECT that parses the same raw rows
- * with jsonb and deduplicates. Prints rows/s of both, the ratio and the
- * loader's peak RSS. `RECORDS=…` changes the volume.
+ * with jsonb and deduplicates. ROUNDS rounds alternate reference and loader
+ * (a fresh warehouse each time), so both see the same machine. Prints rows/s,
+ * the ratio, the loader's peak RSS and CPU-seconds of every process involved
+ * (from /proc: on a shared machine CPU time says more than wall time), then
+ * one "replay" load of the same records into a warehouse that already holds
+ * them (every key stored: the lookup path). `RECORDS=…`, `CHUNK=…`,
+ * `ROUNDS=…`, `WORKERS=…` change the run.
  */
 const RECORDS = Number(process.env.RECORDS ?? 1_000_000);
 const PARTITIONS = 3;
 const CHUNK = Number(process.env.CHUNK ?? 20_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const WORKERS = Number(process.env.WORKERS ?? 1);
 
 type Json = Record<string, any>;
 
 function machine(): string {
   return `${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+}
+
+/** CPU seconds (user + system) of a process so far, or undefined once it is gone. */
+function cpuOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The live feed's shape: its real messages, each operation's status events under fresh ids, ~1 rate day per 25k events. */
@@ -38,7 +54,7 @@ function* feed(): Generator<Buffer> {
       continue;
     }
     const m = structuredClone(transactions[i % transactions.length]!);
-    const id = `${(i * 2654435761 % 2 ** 32).toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+    const id = `${((i * 2654435761) % 2 ** 32).toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
     m.object_id = id;
     m.payload.operation_id = id;
     yield Buffer.from(JSON.stringify(m));
@@ -74,7 +90,16 @@ async function landFeed(url: string): Promise<{ count: number; bytes: number }> 
   return { count, bytes };
 }
 
-async function reference(url: string): Promise<{ seconds: number; rows: number }> {
+interface Measured {
+  readonly seconds: number;
+  /** CPU-seconds: the PostgreSQL backends, and the loader's own process. */
+  readonly databaseCpu: number;
+  readonly loaderCpu?: number;
+  readonly peakRssMb?: number;
+  readonly summary?: string;
+}
+
+async function reference(url: string): Promise<Measured & { rows: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(`create table if not exists bench_reference_transactions (
@@ -83,23 +108,42 @@ async function reference(url: string): Promise<{ seconds: number; rows: number }
     amount bigint not null, transaction_dt timestamp not null, transaction_date date not null, sent_dttm timestamp not null,
     src_topic text not null, src_partition integer not null, src_offset bigint not null, loaded_at timestamptz not null default now(),
     primary key (operation_id, status))`);
-  const sql = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'staging', 'reference-insert-select.sql'), 'utf8');
-  const started = process.hrtime.bigint();
+  await client.query('truncate bench_reference_transactions');
+  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+  const pid = rows[0]!.pid;
+  const sql = readFileSync(join(PACKAGE_ROOT, 'bench', 'staging', 'reference-insert-select.sql'), 'utf8');
+  const cpuBefore = cpuOf(pid) ?? 0;
+  const started = performance.now();
   const result = await client.query(sql);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = (performance.now() - started) / 1000;
+  const databaseCpu = (cpuOf(pid) ?? cpuBefore) - cpuBefore;
   await client.end();
-  return { seconds, rows: result.rowCount ?? 0 };
+  return { seconds, rows: result.rowCount ?? 0, databaseCpu };
 }
 
-async function loader(env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRssMb: number; summary: string }> {
-  const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CLI, 'load-stg', '--until-caught-up', '--chunk-size', String(CHUNK)], {
+/** Runs the real CLI, sampling its RSS and CPU and the CPU of the backends serving it. */
+async function loader(env: NodeJS.ProcessEnv, databases: readonly string[], adminUrl: string): Promise<Measured> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  // backends connect in the loader's first moments, so the CPU they show when last seen is what they used
+  const lastSeen = new Map<number, number>();
+  const sampleBackends = async () => {
+    const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = any($1)', [databases]);
+    for (const { pid } of rows) {
+      const used = cpuOf(pid);
+      if (used !== undefined) lastSeen.set(pid, used);
+    }
+  };
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'load-stg', '--until-caught-up', '--chunk-size', String(CHUNK), '--parse-workers', String(WORKERS)], {
     env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   let peak = 0;
+  let loaderCpu = 0;
+  let sampling = false;
   const timer = setInterval(() => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -107,30 +151,70 @@ async function loader(env: NodeJS.ProcessEnv): Promise<{ seconds: number; peakRs
     } catch {
       // exited
     }
+    loaderCpu = cpuOf(child.pid!) ?? loaderCpu;
+    if (!sampling) {
+      sampling = true;
+      sampleBackends().finally(() => (sampling = false));
+    }
   }, 100);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const seconds = (performance.now() - started) / 1000;
   clearInterval(timer);
+  await admin.end();
   if (code !== 0) throw new Error(`load-stg exited ${code}`);
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: peak, summary: out.trim() };
+  let databaseCpu = 0;
+  for (const used of lastSeen.values()) databaseCpu += used;
+  return { seconds, databaseCpu, loaderCpu, peakRssMb: peak, summary: out.trim() };
 }
+
+const rate = (records: number, seconds: number) => Math.round(records / seconds).toLocaleString('en');
 
 const t = await useStack();
 try {
-  const { stagingUrl, warehouseUrl } = await t.freshDatabases('bench_stg');
-  const env = { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
-  const migrated = await runCli(['migrate'], { env });
+  const first = await t.freshDatabases('bench_stg');
+  const stagingUrl = first.stagingUrl;
+  const migrated = await runCli(['migrate'], { env: { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: first.warehouseUrl } });
   if (migrated.code !== 0) throw new Error(migrated.stderr);
   const landed = await landFeed(stagingUrl);
-  console.log(`landed ${landed.count} records, average value ${(landed.bytes / landed.count).toFixed(0)} bytes, ${PARTITIONS} partitions`);
-  console.log(`machine before: ${machine()}`);
-  const ref = await reference(stagingUrl);
-  console.log(`reference INSERT … SELECT (jsonb parse + dedup, one backend): ${ref.rows} rows in ${ref.seconds.toFixed(1)} s = ${Math.round(landed.count / ref.seconds)} raw rows/s`);
-  const run = await loader(env);
-  console.log(`turnover load-stg --chunk-size ${CHUNK}: ${run.seconds.toFixed(1)} s = ${Math.round(landed.count / run.seconds)} raw rows/s, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
-  console.log(`  ${run.summary}`);
-  console.log(`ratio load-stg / reference: ${(ref.seconds / run.seconds).toFixed(2)}x`);
-  console.log(`machine after: ${machine()}`);
-  console.log(`package: ${PACKAGE_ROOT}`);
+  console.log(`landed ${landed.count} records, average value ${(landed.bytes / landed.count).toFixed(0)} bytes, ${PARTITIONS} partitions; chunk ${CHUNK}, ${WORKERS} parse worker(s)`);
+  const ratios: number[] = [];
+  let lastWarehouse = '';
+  let lastEnv: NodeJS.ProcessEnv = {};
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`round ${round}: ${machine()}`);
+    const ref = await reference(stagingUrl);
+    console.log(`  reference INSERT … SELECT (jsonb parse + dedup, one backend): ${ref.rows} rows in ${ref.seconds.toFixed(1)} s = ${rate(landed.count, ref.seconds)} raw rows/s, backend ${ref.databaseCpu.toFixed(1)} CPU-s`);
+    const warehouseUrl = round === 1 ? first.warehouseUrl : (await t.freshDatabases(`bench_stg_${round}`)).warehouseUrl;
+    const env = { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
+    const setup = await runCli(['migrate'], { env });
+    if (setup.code !== 0) throw new Error(setup.stderr);
+    const databases = [new URL(stagingUrl).pathname.slice(1), new URL(warehouseUrl).pathname.slice(1)];
+    const run = await loader(env, databases, t.postgresUrl('postgres'));
+    console.log(
+      `  turnover load-stg: ${run.seconds.toFixed(1)} s = ${rate(landed.count, run.seconds)} raw rows/s (process start included), peak RSS ${run.peakRssMb!.toFixed(0)} MB, ` +
+        `CPU-s: load-stg ${run.loaderCpu!.toFixed(1)} + PostgreSQL backends ${run.databaseCpu.toFixed(1)}`,
+    );
+    console.log(`    ${run.summary}`);
+    ratios.push(ref.seconds / run.seconds);
+    console.log(`  ratio load-stg / reference: ${(ref.seconds / run.seconds).toFixed(2)}x`);
+    lastWarehouse = warehouseUrl;
+    lastEnv = env;
+  }
+  console.log(`ratios: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}`);
+
+  // replay: the same records again into a warehouse that holds them all (watermarks reset): every chunk takes the lookup path
+  const client = new pg.Client({ connectionString: lastWarehouse });
+  await client.connect();
+  await client.query('delete from stg.load_state');
+  await client.end();
+  const databases = [new URL(stagingUrl).pathname.slice(1), new URL(lastWarehouse).pathname.slice(1)];
+  const replay = await loader(lastEnv, databases, t.postgresUrl('postgres'));
+  console.log(
+    `replay into a warehouse holding every key: ${replay.seconds.toFixed(1)} s = ${rate(landed.count, replay.seconds)} raw rows/s, peak RSS ${replay.peakRssMb!.toFixed(0)} MB, ` +
+      `CPU-s: load-stg ${replay.loaderCpu!.toFixed(1)} + PostgreSQL backends ${replay.databaseCpu.toFixed(1)}`,
+  );
+  console.log(`  ${replay.summary}`);
+  console.log(`after: ${machine()}`);
 } finally {
   await t.release();
 }

@@ -1,4 +1,6 @@
-import { parseMessage, type CurrencyRecord, type Reject, type TransactionRecord } from '../contracts/index.js';
+// the parser's own modules, not the contracts index: a parse worker starts without loading zod (the schema path)
+import { parseMessage } from '../contracts/parse-message.js';
+import type { CurrencyRecord, Reject, TransactionRecord } from '../contracts/types.js';
 import type { Coordinates, CurrencyRow, LandedRecord, RejectRow, TransactionRow } from './types.js';
 import { transactionRow } from './types.js';
 

@@ -1,4 +1,4 @@
-import { TRANSACTION_STATUSES } from '../contracts/index.js';
+import { TRANSACTION_STATUSES } from '../contracts/types.js';
 import { CopyBinaryWriter, fieldEncoders, pgDays, pgTimestamp, writeRow } from '../warehouse/postgres/copy-binary.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import { foldVersions, type Fold, type VersionOps } from './chunk-planner.js';

@@ -1,4 +1,4 @@
-import { TRANSACTION_STATUSES } from '../contracts/index.js';
+import { TRANSACTION_STATUSES } from '../contracts/types.js';
 
 /**
  * A byte-level recogniser of the feed's TRANSACTION messages in their usual

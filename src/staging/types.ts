@@ -1,4 +1,4 @@
-import type { TransactionRecord } from '../contracts/index.js';
+import type { TransactionRecord } from '../contracts/types.js';
 
 /** One landed Kafka record as the loader reads it from `raw.kafka_messages`. */
 export interface LandedRecord {
