@@ -105,7 +105,7 @@ export class PostgresServer {
         '# turnover local stack',
         'max_connections = 200',
         'shared_buffers = 512MB',
-        'max_wal_size = 4GB',
+        'max_wal_size = 1GB', // bounded: a laptop's disk, and many throwaway test clusters
         'checkpoint_timeout = 15min',
         'work_mem = 64MB',
         'maintenance_work_mem = 256MB',
