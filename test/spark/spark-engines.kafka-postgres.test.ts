@@ -8,7 +8,7 @@ import { expectedSummary, IngesterProcess, landedCount, landedSummary, migrateLa
 import { LIVE_FEED } from '../support/paths.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { produceFeed } from '../ingest/feed.js';
-import { SparkIngestProcess } from './spark-harness.js';
+import { groupMembers, listeningAddresses, SparkIngestProcess } from './spark-harness.js';
 
 /**
  * The two engines write one landing contract: the same records land as the
@@ -43,6 +43,10 @@ describe('Spark and Node engines on one landing contract (real Spark, Kafka, Pos
     try {
       await waitFor('the node engine to land the fixtures', async () => (await landedCount(node.stagingUrl, topic)) >= messages.length);
       await waitFor('the spark engine to land the fixtures', async () => (await landedCount(spark.stagingUrl, topic)) >= messages.length, 180_000);
+      // local mode binds every port of the driver to the loopback (PLATFORM.md: else Spark takes the other interface)
+      const listening = groupMembers(sparkIngester.child.pid!).flatMap((pid) => listeningAddresses(pid));
+      assert.ok(listening.length > 0, 'the Spark driver listens (block manager, RPC)');
+      for (const address of listening) assert.match(address, /^(127\.|::ffff:127\.|::1:)/, `listening on ${address}`);
     } finally {
       assert.equal((await nodeIngester.kill('SIGTERM')).code, 0, nodeIngester.stderr);
       assert.equal((await sparkIngester.terminate()).code, 0, sparkIngester.stderr.slice(-3000));
