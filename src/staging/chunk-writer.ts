@@ -51,6 +51,8 @@ const refused = (result: CopyResult): string[] => result.rejected.map((r) => `ro
 export class ChunkWriter {
   /** Partitions whose last chunk found stored transaction keys. */
   readonly #storedSeen = new Set<string>();
+  /** Chunks whose transactions went through the lookup path (the rest: new keys first). */
+  lookups = 0;
 
   private constructor(
     private readonly warehouse: Warehouse,
@@ -125,6 +127,7 @@ export class ChunkWriter {
       }
     }
     if (tx === undefined) {
+      if (chunk.transactionVersions > 0) this.lookups += 1;
       const stored = await this.#storedTransactions(session, chunk);
       if (stored.size > 0) this.#storedSeen.add(partition);
       else this.#storedSeen.delete(partition);

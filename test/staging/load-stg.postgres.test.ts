@@ -160,6 +160,12 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
       const result = await loadStg(env, ['--chunk-size', String(size)]);
       assert.equal(result.code, 0, result.stderr);
       snapshots.push(await stgSnapshot(warehouseUrl));
+      if (size === 7) {
+        // redeliveries reach keys an earlier chunk stored: those chunks take the lookup path, the others copy new keys directly
+        const chunks = Number(/in (\d+) chunks/.exec(result.stdout)?.[1]);
+        const lookups = Number(/(\d+) chunks looked up stored keys/.exec(result.stdout)?.[1] ?? 0);
+        assert.ok(lookups > 0 && lookups < chunks, `both paths taken: ${result.stdout}`);
+      }
     }
     assert.deepEqual(snapshots[1], snapshots[0]);
     assert.deepEqual(snapshots[2], snapshots[0]);
@@ -171,6 +177,64 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
     assert.equal(Number(kept.amount), Number(messages[txIndex + 3]!.payload.amount), 'an older version loses');
     assert.equal((snapshot.conflicts as Json[]).length, 2);
     assert.equal((snapshot.transactions as Json[]).length, messages.filter((m) => m.object_type === 'TRANSACTION').length);
+  });
+
+  it('writes a chunk that mixes stored and new keys like one load of everything: newer versions win, older lose, redeliveries collapse', async () => {
+    const originals = fixtureValues()
+      .map((v) => JSON.parse(v.toString('utf8')) as Json)
+      .filter((m) => m.object_type === 'TRANSACTION')
+      .slice(0, 12);
+    const first = originals.map((m) => Buffer.from(JSON.stringify(m)));
+    const changed = (m: Json, sent: string, amount: number): Buffer => Buffer.from(JSON.stringify({ ...m, sent_dttm: sent, payload: { ...m.payload, amount } }));
+    // the second batch, one chunk: a newer and an older conflicting version, two exact redeliveries, new keys
+    const second = [
+      changed(originals[0]!, '2030-01-01 00:00:00', Number(originals[0]!.payload.amount) + 1),
+      changed(originals[1]!, '2000-01-01 00:00:00', Number(originals[1]!.payload.amount) + 1),
+      first[2]!,
+      first[3]!,
+      ...[1, 2, 3, 4, 5].map((n) => renamed(originals[n]!, uuid(5000 + n))),
+    ];
+    const stepwise = await migratedDatabases(t, 'stg_mixed');
+    await land(stepwise.stagingUrl, spread(TOPIC, first, 1));
+    assert.equal((await loadStg(stepwise.env)).code, 0);
+    await land(stepwise.stagingUrl, spread(TOPIC, second, 1, first.length));
+    const result = await loadStg(stepwise.env, ['--chunk-size', '10000']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /load-stg: 9 landed records in 1 chunks .*inserted 5, updated 1, duplicates 3, rejected 0, conflicts 2; 1 chunks looked up stored keys/);
+
+    const stored = await queryRows<Json>(stepwise.warehouseUrl, 'select operation_id::text, status, amount from stg.transactions');
+    const amountOf = (m: Json) => Number(stored.find((r) => r.operation_id === m.payload.operation_id && r.status === m.payload.status)?.amount);
+    assert.equal(amountOf(originals[0]!), Number(originals[0]!.payload.amount) + 1, 'the newer version replaced the stored one');
+    assert.equal(amountOf(originals[1]!), Number(originals[1]!.payload.amount), 'the older version lost');
+    assert.equal(stored.length, originals.length + 5);
+
+    const atOnce = await migratedDatabases(t, 'stg_mixed_once');
+    await land(atOnce.stagingUrl, spread(TOPIC, [...first, ...second], 1));
+    assert.equal((await loadStg(atOnce.env, ['--chunk-size', '10000'])).code, 0);
+    assert.deepEqual(await stgSnapshot(stepwise.warehouseUrl), await stgSnapshot(atOnce.warehouseUrl));
+  });
+
+  it('quarantines records the contract accepts but STG cannot store, and carries on', async () => {
+    const { stagingUrl, warehouseUrl, env } = await migratedDatabases(t, 'stg_unstorable');
+    const messages = fixtureValues().map((v) => JSON.parse(v.toString('utf8')) as Json);
+    const tx = messages.find((m) => m.object_type === 'TRANSACTION')!;
+    const rate = messages.find((m) => m.object_type === 'CURRENCY')!;
+    const bad = [
+      { value: renamed(tx, uuid(1), (m) => (m.payload.currency_code = 3_000_000_000)), field: 'payload.currency_code' },
+      { value: renamed(tx, uuid(2), (m) => (m.payload.country = 'can\u0000ada')), field: 'payload.country' },
+      { value: Buffer.from(JSON.stringify({ ...rate, payload: { ...rate.payload, currency_with_div: 1e15 } })), field: 'payload.currency_with_div' },
+    ];
+    const good = renamed(tx, uuid(3));
+    await land(stagingUrl, spread(TOPIC, [...bad.map((b) => b.value), good], 1));
+    const result = await loadStg(env);
+    assert.equal(result.code, 0, result.stderr);
+    const rejects = await queryRows<Json>(warehouseUrl, 'select src_offset, reason, field, value from stg.rejects order by src_offset');
+    assert.deepEqual(
+      rejects.map((r) => [Number(r.src_offset), r.reason, r.field]),
+      bad.map((b, i) => [i, 'wrong_type', b.field]),
+    );
+    bad.forEach((b, i) => assert.ok(Buffer.compare(rejects[i]!.value, b.value) === 0));
+    assert.deepEqual(await queryRows(warehouseUrl, 'select operation_id::text from stg.transactions'), [{ operation_id: uuid(3) }]);
   });
 
   it('marks an old day as touched when its records arrive after newer days were loaded', async () => {
