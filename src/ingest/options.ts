@@ -8,7 +8,7 @@ const MB = 1024 * 1024;
 /** Defaults measured in bench/ingest (docs/ingest.md explains them). */
 export const INGEST_DEFAULTS = Object.freeze({
   batchRows: 20_000,
-  bufferMb: 16,
+  bufferMb: 8,
   sessionTimeoutMs: 30_000,
   progressIntervalS: 10,
   fetchKbPerPartition: 1024,
@@ -33,7 +33,7 @@ export function ingestConfigFrom(options: Readonly<Record<string, unknown>>, env
     metricsPort: typeof options.metricsPort === 'number' ? options.metricsPort : undefined,
     writer: Object.freeze({
       maxRows: num(options.batchRows, INGEST_DEFAULTS.batchRows),
-      maxTransactionBytes: Math.max(16 * MB, bufferBytes / 2),
+      maxTransactionBytes: Math.min(8 * MB, bufferBytes),
       maxQueuedBytes: bufferBytes,
     }),
     sessionTimeoutMs: num(options.sessionTimeoutMs, INGEST_DEFAULTS.sessionTimeoutMs),
