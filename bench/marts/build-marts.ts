@@ -14,8 +14,9 @@ import { useStack } from '../../test/support/stack.js';
  * in stg.transactions (default 30 × 1,000,000: the live feed's status mix,
  * ≈ 2.9 rows per operation, so ≈ 317k counted transactions a day), generated
  * set-based inside PostgreSQL. Measures a full rebuild of every day (target
- * ≤ 60 s), the same again over built days, a one-day incremental rebuild
- * after late events, and a late rate (8 days). `OPERATIONS_PER_DAY=1030000`
+ * ≤ 60 s), the same again over built days with one and two transactions in
+ * flight, a one-day incremental rebuild after late events, and a late rate
+ * (8 days). `OPERATIONS_PER_DAY=1030000`
  * gives 1,000,000 counted transactions a day instead.
  */
 const DAYS = Number(process.env.DAYS ?? 30);
@@ -103,18 +104,20 @@ async function main(): Promise<void> {
       );
       return took;
     };
-    await run(`full build, ${DAYS} days`, { interval: { from: FIRST_DAY, to: last }, daysPerTransaction: 1 });
-    await run(`the same again (every day already built)`, { interval: { from: FIRST_DAY, to: last }, daysPerTransaction: 1 });
+    const all = { interval: { from: FIRST_DAY, to: last }, daysPerTransaction: 1 };
+    await run(`full build, ${DAYS} days, --parallel 2 (the default)`, { ...all, parallel: 2 });
+    await run(`the same again (days already built), --parallel 1`, { ...all, parallel: 1 });
+    await run(`the same again, --parallel 2`, { ...all, parallel: 2 });
 
     // late events: 1,000 more operations on a day in the middle, queued the way load-stg does it
     const lateDay = addDays(FIRST_DAY, Math.floor(DAYS / 2));
     await client.query(bench('fill-stg-transactions.sql'), [lateDay, 1_000, 900_000_000 + Math.floor(Math.random() * 1e8)]);
     await client.query(`insert into stg.touched_days (day, kind) values ($1, 'transactions') on conflict (day, kind) do update set touched_at = now()`, [lateDay]);
-    await run('incremental: late events for one old day (1 day + next day\'s drivers)', { daysPerTransaction: 1 });
+    await run('incremental: late events for one old day (1 day + next day\'s drivers)', { daysPerTransaction: 1, parallel: 2 });
     // a late rate: its day and the 7 days that may use it as a stale rate
     await client.query(`update stg.currencies set currency_with_div = currency_with_div * 1.01 where date_update = $1 and currency_code_with = 420`, [lateDay]);
     await client.query(`insert into stg.touched_days (day, kind) values ($1, 'currencies') on conflict (day, kind) do update set touched_at = now()`, [lateDay]);
-    await run('incremental: a late rate (8 days + next day\'s drivers)', { daysPerTransaction: 1 });
+    await run('incremental: a late rate (8 days + next day\'s drivers)', { daysPerTransaction: 1, parallel: 2 });
     await warehouse.close();
     await client.end();
     console.log(`machine after: ${machine()}`);

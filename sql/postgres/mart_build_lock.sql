@@ -1,3 +1,4 @@
--- Serialises mart builds: two builds of one day at once would each delete
--- what the other has not committed yet and insert twice. Readers are not blocked.
-lock table cdm.build_days in exclusive mode
+-- Held by a build-marts run, in a transaction of its own, until the run ends:
+-- two runs would otherwise rebuild neighbouring days at once and each read the
+-- other's day before it committed (the drivers read the previous day).
+lock table cdm.build_lock in exclusive mode

@@ -1,3 +1,3 @@
--- Serialises mart builds: two builds of one day at once would each delete
--- what the other has not committed yet and insert twice.
-lock table cdm.build_days in exclusive mode
+-- Held by a build-marts run, in a transaction of its own, until the run ends;
+-- same meaning as sql/postgres/mart_build_lock.sql.
+lock table cdm.build_lock in exclusive mode

@@ -3,48 +3,104 @@ import type { Warehouse, WarehouseSession } from '../warehouse/index.js';
 import { contiguousRuns, type Day } from './days.js';
 import { planInterval, planQueue } from './plan.js';
 import { readBuildState } from './state.js';
-import type { BuildStep, BuildSummary, QueueEntry } from './types.js';
+import type { BuildPlan, BuildStep, BuildSummary, QueueEntry } from './types.js';
 
-/** The mart tables in build order: each reads only STG and the ones before it. */
-export const MART_TABLES = ['usd_rates_daily', 'currency_daily', 'global_metrics', 'turnover_drivers', 'data_quality_daily'] as const;
+/** The mart tables a day is replaced in, in build order: each reads only STG and the ones before it. */
+export const MART_TABLES = ['usd_rates_daily', 'currency_daily', 'global_metrics', 'data_quality_daily', 'turnover_drivers'] as const;
 export type MartTable = (typeof MART_TABLES)[number];
 
 export interface BuildMartsRequest {
   /** Exactly these days; without it, the days of the `stg.touched_days` queue. */
   readonly interval?: { readonly from: Day; readonly to: Day };
   readonly daysPerTransaction: number;
+  /** Transactions in flight at once (each on its own connection). */
+  readonly parallel?: number;
   /** Plan only: nothing is written. */
   readonly dryRun?: boolean;
-  /** Stops between transactions: every committed day is whole. */
+  /** Stops starting transactions: every committed day is whole. */
   readonly signal?: AbortSignal;
 }
 
 /**
- * Rebuilds whole days of every mart. Each step is one transaction that
- * records the build, replaces its days in every mart (`replaceDays`: delete,
- * then insert from STG and the marts before it), rebuilds the drivers of the
- * following built day and consumes the queue rows it completes; so a crash at
- * any point leaves every day either as before or rebuilt, and the queue rows
- * of an unfinished day still queued. The statements are functions of STG and
- * of which days are built, so rebuilding any interval again gives identical
- * tables (docs/marts.md).
+ * Rebuilds whole days of every mart. The run holds `cdm.build_lock` from its
+ * start to its end (a transaction of its own), so runs never overlap, and
+ * reads the queue under it. Each step is one transaction that records the
+ * build, replaces its days in every mart (`replaceDays`: delete, then insert
+ * from STG and the marts before it), rebuilds the drivers of the following
+ * built day and consumes the queue rows it completes.
+ *
+ * Up to `parallel` steps run at once, but each step waits for the previous
+ * one to commit before its drivers (they read the previous day) and so before
+ * its own commit: steps commit in day order. Hence a failure or a crash
+ * leaves every day either as before or rebuilt, never a queue row consumed
+ * before all its days are, and the statements, functions of STG and of which
+ * days are built, give identical tables whatever the interval or the
+ * parallelism (docs/marts.md).
  */
 export async function buildMarts(warehouse: Warehouse, request: BuildMartsRequest, logger: Logger): Promise<BuildSummary> {
   const started = performance.now();
+  if (request.dryRun) {
+    const plan = await makePlan(warehouse, request);
+    return { plan, stepsDone: 0, consumed: 0, durationMs: performance.now() - started, interrupted: false };
+  }
+  const lease = await warehouse.connect();
+  try {
+    return await lease.transaction(async (session) => {
+      await session.query(warehouse.sql('mart_build_lock'));
+      const plan = await makePlan(warehouse, request);
+      const done = await runSteps(warehouse, plan, request, logger);
+      let consumed = done.consumed;
+      if (!done.interrupted && plan.consumeOnly.length > 0) {
+        consumed += await warehouse.transaction((s) => consumeEntries(warehouse, s, plan.consumeOnly));
+      }
+      return { plan, stepsDone: done.stepsDone, consumed, durationMs: performance.now() - started, interrupted: done.interrupted };
+    });
+  } finally {
+    await lease.close();
+  }
+}
+
+async function makePlan(warehouse: Warehouse, request: BuildMartsRequest): Promise<BuildPlan> {
   const state = await readBuildState(warehouse, request.interval);
   const input = { queue: state.queue, built: state.built, daysPerTransaction: request.daysPerTransaction };
-  const plan = request.interval ? planInterval(request.interval.from, request.interval.to, input) : planQueue(input);
+  return request.interval ? planInterval(request.interval.from, request.interval.to, input) : planQueue(input);
+}
+
+/** Runs the plan's steps, up to `parallel` at once, committing in step order. */
+async function runSteps(
+  warehouse: Warehouse,
+  plan: BuildPlan,
+  request: BuildMartsRequest,
+  logger: Logger,
+): Promise<{ stepsDone: number; consumed: number; interrupted: boolean }> {
+  const commits: Promise<void>[] = [];
+  let next = 0;
   let stepsDone = 0;
   let consumed = 0;
   let interrupted = false;
-  if (!request.dryRun) {
-    for (const step of plan.steps) {
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (next >= plan.steps.length || failed) return;
       if (request.signal?.aborted) {
         interrupted = true;
-        break;
+        return;
       }
+      // no await between taking an index and registering its commit: the next step finds it
+      const index = next++;
+      const step = plan.steps[index]!;
+      const previous = index === 0 ? Promise.resolve() : commits[index - 1]!;
       const stepStarted = performance.now();
-      const result = await warehouse.transaction((session) => runStep(warehouse, session, step));
+      const commit = warehouse.transaction((session) => runStep(warehouse, session, step, previous));
+      commits[index] = commit.then(() => undefined);
+      commits[index]!.catch(() => undefined); // awaited by the next step, if there is one
+      let result: Awaited<typeof commit>;
+      try {
+        result = await commit;
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
       stepsDone += 1;
       consumed += result.consumed;
       logger.info(
@@ -57,20 +113,27 @@ export async function buildMarts(warehouse: Warehouse, request: BuildMartsReques
         `built ${stepsDone}/${plan.steps.length}`,
       );
     }
-    if (!interrupted && plan.consumeOnly.length > 0) {
-      consumed += await warehouse.transaction((session) => consumeEntries(warehouse, session, plan.consumeOnly));
-    }
-  }
-  return { plan, stepsDone, consumed, durationMs: performance.now() - started, interrupted };
+  };
+  const workers = Array.from({ length: Math.max(1, request.parallel ?? 1) }, worker);
+  const outcomes = await Promise.allSettled(workers);
+  // a failed step fails the steps after it (they wait for its commit): report the first
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return { stepsDone, consumed, interrupted };
 }
 
-async function runStep(warehouse: Warehouse, session: WarehouseSession, step: BuildStep): Promise<{ currencyRows: number; consumed: number }> {
-  const days = [step.from, step.to];
-  await session.query(warehouse.sql('mart_build_lock'));
+async function runStep(
+  warehouse: Warehouse,
+  session: WarehouseSession,
+  step: BuildStep,
+  previousCommitted: Promise<void>,
+): Promise<{ currencyRows: number; consumed: number }> {
   // first: the drivers of a day need it (and the day before) marked as built
-  await session.query(warehouse.sql('mart_build_days_record'), days);
+  await session.query(warehouse.sql('mart_build_days_record'), [step.from, step.to]);
   let currencyRows = 0;
   for (const table of MART_TABLES) {
+    // the drivers read the day before, which the previous step may still be writing
+    if (table === 'turnover_drivers') await previousCommitted;
     const result = await replace(warehouse, session, table, step.from, step.to);
     if (table === 'global_metrics') currencyRows = result.inserted;
   }

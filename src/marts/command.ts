@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../cli/command-spec.js';
 import { positiveInt } from '../cli/parsers.js';
 import { INTERVAL_OPTIONS, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
-import { DEFAULT_DAYS_PER_TRANSACTION } from './options.js';
+import { DEFAULT_DAYS_PER_TRANSACTION, DEFAULT_PARALLEL } from './options.js';
 
 export const BUILD_MARTS_COMMAND: CommandSpec = {
   name: 'build-marts',
@@ -20,6 +20,13 @@ export const BUILD_MARTS_COMMAND: CommandSpec = {
       env: 'TURNOVER_MARTS_DAYS_PER_TRANSACTION',
       defaultValue: DEFAULT_DAYS_PER_TRANSACTION,
       parse: positiveInt('--days-per-transaction'),
+    },
+    {
+      flags: '--parallel <n>',
+      description: 'transactions in flight at once, each on its own connection (they still commit in day order)',
+      env: 'TURNOVER_MARTS_PARALLEL',
+      defaultValue: DEFAULT_PARALLEL,
+      parse: positiveInt('--parallel'),
     },
     { flags: '--dry-run', description: 'print the days that would be built, change nothing' },
   ],

@@ -7,10 +7,13 @@ export interface BuildMartsConfig {
   /** Both or neither: without them the `stg.touched_days` queue decides. */
   readonly interval?: { readonly from: Day; readonly to: Day };
   readonly daysPerTransaction: number;
+  readonly parallel: number;
   readonly dryRun: boolean;
 }
 
 export const DEFAULT_DAYS_PER_TRANSACTION = 1;
+/** One transaction per core of the development machine; each holds a warehouse connection. */
+export const DEFAULT_PARALLEL = 2;
 
 export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown>>): BuildMartsConfig {
   const from = options.from as Day | undefined;
@@ -23,6 +26,7 @@ export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown
     warehouseUrl: options.warehouseUrl,
     ...(from !== undefined && to !== undefined ? { interval: Object.freeze({ from, to }) } : {}),
     daysPerTransaction: (options.daysPerTransaction as number | undefined) ?? DEFAULT_DAYS_PER_TRANSACTION,
+    parallel: (options.parallel as number | undefined) ?? DEFAULT_PARALLEL,
     dryRun: options.dryRun === true,
   });
 }

@@ -13,6 +13,7 @@ export const buildMartsCommand: Handler = async (input, context) => {
       {
         ...(config.interval ? { interval: config.interval } : {}),
         daysPerTransaction: config.daysPerTransaction,
+        parallel: config.parallel,
         dryRun: config.dryRun,
         signal: context.signal,
       },

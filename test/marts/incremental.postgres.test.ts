@@ -109,6 +109,10 @@ describe('build-marts: 30 days, reruns, late events, CLI', () => {
     assert.deepEqual(await martSnapshot(db.warehouseUrl), first);
     await buildMarts(db, ['--from', '2023-04-10', '--to', '2023-04-12', '--days-per-transaction', '3']);
     assert.deepEqual(await martSnapshot(db.warehouseUrl), first);
+    await buildMarts(db, ['--from', days[0]!, '--to', days.at(-1)!, '--parallel', '1']);
+    assert.deepEqual(await martSnapshot(db.warehouseUrl), first);
+    await buildMarts(db, ['--from', days[0]!, '--to', days.at(-1)!, '--parallel', '4', '--days-per-transaction', '2']);
+    assert.deepEqual(await martSnapshot(db.warehouseUrl), first);
   });
 
   it('late events for an old day rebuild only that day and the next day\'s drivers, and equal a full rebuild', { timeout: 600_000 }, async () => {
@@ -158,6 +162,36 @@ describe('build-marts: 30 days, reruns, late events, CLI', () => {
     const withoutLate = (rows: unknown[]) => rows.filter((r) => !String((r as { row: string }).row).includes(',late_arrivals,'));
     assert.deepEqual({ ...incremental, data_quality_daily: withoutLate(incremental.data_quality_daily!) }, full);
     assert.equal(withoutLate(incremental.data_quality_daily!).length, incremental.data_quality_daily!.length - 1);
+  });
+
+  it('a day that fails: the days before it stay committed, it and the days after are untouched and stay queued', { timeout: 600_000 }, async () => {
+    const feed = generatedFeed({ from: '2023-06-01', to: '2023-06-08', transactionsPerDay: 300, seed: 11 });
+    const db = await freshPipeline(t, 'marts_failure');
+    await landAndLoad(db, feed);
+    const queue = `select day::text, kind from stg.touched_days order by 1, 2`;
+    const queued = await queryRows<{ day: string; kind: string }>(db.warehouseUrl, queue);
+    // a fault injected into the warehouse: inserting 2023-06-05 into global_metrics fails
+    await queryRows(db.warehouseUrl, `create function cdm.fail_on_day() returns trigger language plpgsql as
+      $$ begin if new.date_update = date '2023-06-05' then raise exception 'injected failure'; end if; return new; end $$`);
+    await queryRows(db.warehouseUrl, 'create trigger fail_on_day before insert on cdm.global_metrics for each row execute function cdm.fail_on_day()');
+    const failed = await runCli(['build-marts', '--parallel', '3'], { env: db.env });
+    assert.notEqual(failed.code, 0);
+    assert.match(failed.stderr, /injected failure/);
+    const built = await queryRows<{ day: string }>(db.warehouseUrl, 'select date_update::text as day from cdm.build_days order by 1');
+    assert.deepEqual(built.map((b) => b.day), ['2023-06-01', '2023-06-02', '2023-06-03', '2023-06-04']);
+    assert.deepEqual(
+      (await queryRows<{ day: string }>(db.warehouseUrl, 'select distinct date_update::text as day from cdm.global_metrics order by 1')).map((r) => r.day),
+      ['2023-06-01', '2023-06-02', '2023-06-03', '2023-06-04'],
+    );
+    // consumed: the transactions of the committed days; queued: the rest, and every rate (each reaches a day from 06-05 on)
+    assert.deepEqual(await queryRows(db.warehouseUrl, queue), queued.filter((q) => q.kind === 'currencies' || q.day >= '2023-06-05'));
+    // the fault repaired, the next run finishes the job and equals a build in one go
+    await queryRows(db.warehouseUrl, 'drop trigger fail_on_day on cdm.global_metrics');
+    await buildMarts(db);
+    const once = await freshPipeline(t, 'marts_failure_once');
+    await landAndLoad(once, feed);
+    await buildMarts(once);
+    assert.deepEqual(await martSnapshot(db.warehouseUrl), await martSnapshot(once.warehouseUrl));
   });
 
   it('the CLI: an empty queue, a half interval, an interval backwards', { timeout: 120_000 }, async () => {

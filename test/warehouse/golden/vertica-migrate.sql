@@ -291,14 +291,30 @@ values (?, ?, ?, ?);
 commit;
 
 -- [30]
+create table if not exists cdm.build_lock (
+    id int not null,
+    primary key (id) enabled
+)
+order by id
+unsegmented all nodes;
+
+-- [31]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["cdm","0002","0002_build_lock","0c86cc39f3c34cd999cf8bf43a285a765960c9e97a22575e52b2af64ae5e82e9"]
+
+-- [32]
+commit;
+
+-- [33]
 delete from public.turnover_migration_lock
 where
     lock_name = 'migrate'
     and owner = ?;
 -- values: ["<host:pid:nonce>"]
 
--- [31]
+-- [34]
 commit;
 
--- [32]
+-- [35]
 -- end;
