@@ -1,3 +1,4 @@
+import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { loadDefinition, type Definition } from '../definition/definition.js';
 import { parseWarehouseTarget } from '../definition/warehouse-target.js';
@@ -5,7 +6,6 @@ import { readAdmin } from './superset-secrets.js';
 import { LocalSuperset, type SupersetStatus, type SupersetUpResult } from './superset-server.js';
 import { provisionSuperset as provision, type SupersetProvisionReport } from './superset-provision.js';
 import { resolveSupersetSettings } from './superset-settings.js';
-import { ConfigError } from '../../errors.js';
 
 /**
  * The programmatic API of the local Superset, for `turnover up
