@@ -12,6 +12,7 @@ import { LocalStack, stackEnv } from '../stack/stack.js';
 import { assertPortFree, freePort, resolveStackSettings } from '../stack/stack-settings.js';
 import { BackfillPlan } from './backfill.js';
 import { martLoop } from './mart-loop.js';
+import { startSuperset } from './superset.js';
 import { upConfigFrom, type UpConfig } from './options.js';
 import { statusLine, StatusReader, type PipelineStatus } from './status.js';
 import { Supervisor, type ChildExit } from './supervisor.js';
@@ -49,6 +50,7 @@ export const up: Handler = async (input, context) => {
   let stackStarted: string[] = [];
   const supervisor = new Supervisor(join(config.stateDir, 'logs'), logger);
   const stopping = new AbortController();
+  let stopSuperset: (() => Promise<void>) | undefined;
   const stopAll = () => stopping.abort();
   signal.addEventListener('abort', stopAll, { once: true });
   try {
@@ -77,7 +79,16 @@ export const up: Handler = async (input, context) => {
     };
     void supervisor.fatal.then(onFatal);
 
+    const superset = config.withSuperset
+      ? startSuperset({ stateDir: config.stateDir, warehouseUrl: endpoints.warehouseUrl, logger, signal: stopping.signal, stdout })
+          .then((stop) => {
+            stopSuperset = stop;
+          })
+          .catch((error: unknown) => logger.error({ err: (error as Error).message }, `Superset did not come up: ${(error as Error).message}`))
+      : Promise.resolve();
+
     const loops = [
+      superset,
       martLoop({ supervisor, args: [CLI, 'build-marts'], env: childEnv, intervalMs: config.martIntervalMs, signal: stopping.signal, logger, onFatal }),
       config.generator ? runFeed(config, supervisor, childEnv, stopping.signal, logger, onFatal) : Promise.resolve(),
     ];
@@ -91,6 +102,7 @@ export const up: Handler = async (input, context) => {
     signal.removeEventListener('abort', stopAll);
     stdout.write('\nstopping: generator, ingester, STG loader, mart builder, dashboard…\n');
     await supervisor.stopAll(STOP_ORDER);
+    await stopSuperset?.();
     if (stackStarted.length > 0 && !config.keepStack) {
       await stack.down(logger);
       stdout.write(`stopped the local stack (started by this run; --keep-stack keeps it)\n`);
