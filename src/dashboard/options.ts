@@ -1,6 +1,6 @@
 import { postgresUrl } from '../db/postgres-url.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { kafkaConfigFrom, type KafkaConfig } from '../kafka/index.js';
+import { kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.js';
 
 /** What `turnover dashboard` was asked to do, validated once at the edge and frozen. */
 export interface DashboardConfig {

@@ -1,7 +1,7 @@
 import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
 import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../cli/parsers.js';
 import { INTERVAL_OPTIONS, KAFKA_OPTIONS } from '../cli/shared-options.js';
-import { PRODUCER_LIBRARIES } from '../kafka/index.js';
+import { PRODUCER_LIBRARIES } from '../kafka/producer-library.js';
 
 /** How messages are produced: shared by generate and replay. */
 const PRODUCE_OPTIONS: readonly OptionSpec[] = [

@@ -11,13 +11,8 @@ export type * from './client.js';
 export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
 export { partitionForKey } from './partitioner.js';
 
-/**
- * Library behind a producer. kafkajs is the default; @platformatic/kafka
- * spends about a third of kafkajs' CPU per message (bench/generator), so
- * bulk producers (generate, replay) use it.
- */
-export type ProducerLibrary = 'kafkajs' | 'platformatic';
-export const PRODUCER_LIBRARIES: readonly ProducerLibrary[] = ['kafkajs', 'platformatic'];
+import type { ProducerLibrary } from './producer-library.js';
+export { PRODUCER_LIBRARIES, type ProducerLibrary } from './producer-library.js';
 export { configurationProblem } from './kafka-errors.js';
 
 /** The one place that picks the client library behind our Kafka interfaces. */
