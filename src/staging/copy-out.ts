@@ -1,4 +1,5 @@
 import { TurnoverError } from '../errors.js';
+import type { BufferSource } from '../warehouse/postgres/copy-binary.js';
 
 /**
  * `COPY … TO STDOUT` collected straight into one Buffer, as a `pg`
@@ -42,9 +43,10 @@ export class CopyOut {
 
   constructor(
     readonly text: string,
+    private readonly buffers: BufferSource,
     sizeHint = 1 << 20,
   ) {
-    this.#out = Buffer.allocUnsafe(Math.max(sizeHint, 1 << 12));
+    this.#out = buffers.take(Math.max(sizeHint, 1 << 12));
     this.result = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -130,8 +132,9 @@ export class CopyOut {
   #append(chunk: Buffer, start: number, end: number): void {
     const needed = this.#length + end - start;
     if (needed > this.#out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.#out.length * 2));
+      const grown = this.buffers.take(Math.max(needed, this.#out.length * 2));
       this.#out.copy(grown, 0, 0, this.#length);
+      this.buffers.give(this.#out);
       this.#out = grown;
     }
     chunk.copy(this.#out, this.#length, start, end);

@@ -1,5 +1,5 @@
 import { TRANSACTION_STATUSES } from '../contracts/types.js';
-import { CopyBinaryWriter, fieldEncoders, pgDays, pgTimestamp, writeRow } from '../warehouse/postgres/copy-binary.js';
+import { CopyBinaryWriter, fieldEncoders, pgDays, pgTimestamp, writeRow, type BufferSource } from '../warehouse/postgres/copy-binary.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import { foldVersions, type Fold, type VersionOps } from './chunk-planner.js';
 import { LandedCopyCursor } from './landed-copy.js';
@@ -48,8 +48,8 @@ export class VersionTable {
   /** transaction_date, days since 2000-01-01. */
   day = new Int32Array(0);
 
-  constructor(capacity: number, arenaBytes: number) {
-    this.arena = new CopyBinaryWriter(arenaBytes);
+  constructor(capacity: number, arenaBytes: number, buffers?: BufferSource) {
+    this.arena = new CopyBinaryWriter(arenaBytes, buffers);
     this.#grow(Math.max(16, capacity));
   }
 
@@ -184,9 +184,9 @@ export interface EncodedChunk {
   readonly versions: number[];
 }
 
-export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }): EncodedChunk {
+export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }, buffers?: BufferSource): EncodedChunk {
   const data = chunk.data;
-  const table = new VersionTable(Math.ceil(data.length / 300), Math.max(1 << 16, Math.ceil(data.length * 0.6)));
+  const table = new VersionTable(Math.ceil(data.length / 300), Math.max(1 << 16, Math.ceil(data.length * 0.6)), buffers);
   const builder = new ChunkBuilder(chunk.topic, chunk.partition, (row) => addRow(table, row));
   const topicField = Buffer.alloc(4 + Buffer.byteLength(chunk.topic));
   topicField.writeInt32BE(topicField.length - 4, 0);
@@ -227,8 +227,8 @@ function inKeyOrder(t: VersionTable, versions: readonly number[]): number[] {
   return sorted;
 }
 
-function tuples(t: VersionTable, versions: readonly number[], keysOnly: boolean): BulkRows {
-  const out = new CopyBinaryWriter(Math.max(1 << 16, versions.length * (keysOnly ? 40 : 224)));
+function tuples(t: VersionTable, versions: readonly number[], keysOnly: boolean, buffers?: BufferSource): BulkRows {
+  const out = new CopyBinaryWriter(Math.max(1 << 16, versions.length * (keysOnly ? 40 : 224)), buffers);
   const b = t.arena.buffer;
   out.header();
   for (const v of versions) {
@@ -244,7 +244,7 @@ function tuples(t: VersionTable, versions: readonly number[], keysOnly: boolean)
 }
 
 /** Distinct keys of the versions (first seen), as key tuples for the lookup's work table. */
-export function encodedKeys(t: VersionTable, versions: readonly number[]): BulkRows {
+export function encodedKeys(t: VersionTable, versions: readonly number[], buffers?: BufferSource): BulkRows {
   const seen = new Set<string>();
   const first: number[] = [];
   for (const v of versions) {
@@ -253,10 +253,10 @@ export function encodedKeys(t: VersionTable, versions: readonly number[]): BulkR
     seen.add(key);
     first.push(v);
   }
-  return tuples(t, first, true);
+  return tuples(t, first, true, buffers);
 }
 
-function writesOf(t: VersionTable, fold: Fold<number>): TransactionWrites {
+function writesOf(t: VersionTable, fold: Fold<number>, buffers?: BufferSource): TransactionWrites {
   const days = new Set<number>();
   const replaced: number[] = [];
   const replacedWinners: Winner[] = [];
@@ -279,14 +279,14 @@ function writesOf(t: VersionTable, fold: Fold<number>): TransactionWrites {
     counts: fold.counts,
     conflicts,
     touchedDays: [...days].map(dayText),
-    writes: tuples(t, inKeyOrder(t, fold.current), false),
-    replaced: tuples(t, replaced, true),
+    writes: tuples(t, inKeyOrder(t, fold.current), false, buffers),
+    replaced: tuples(t, replaced, true, buffers),
     replacedWinners,
   };
 }
 
 /** The plan of a chunk's versions given the stored rows of their keys (none: the plan that assumes every key is new). */
-export function encodedPlan(chunk: EncodedChunk, storedRows: readonly TransactionRow[] = []): TransactionWrites {
+export function encodedPlan(chunk: EncodedChunk, storedRows: readonly TransactionRow[] = [], buffers?: BufferSource): TransactionWrites {
   const t = chunk.table;
   const stored = new Map<string, number>();
   if (storedRows.length > 0) {
@@ -296,5 +296,5 @@ export function encodedPlan(chunk: EncodedChunk, storedRows: readonly Transactio
       stored.set(t.keys[v]!, v);
     }
   }
-  return writesOf(t, foldVersions(chunk.versions, stored, opsOf(t)));
+  return writesOf(t, foldVersions(chunk.versions, stored, opsOf(t)), buffers);
 }

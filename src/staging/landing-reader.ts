@@ -2,6 +2,7 @@ import pg from 'pg';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { readSql } from '../warehouse/sql-files.js';
+import { BufferPool } from './buffer-pool.js';
 import { CopyOut } from './copy-out.js';
 import { landedRange } from './landed-copy.js';
 
@@ -38,7 +39,12 @@ export class LandingReader {
   /** The largest chunk read so far, in bytes: the next read's buffer starts that big. */
   #lastSize = 1 << 20;
 
-  constructor(url: string, logger: Logger) {
+  /** @param buffers where the buffers of landed chunks come from (the parse workers hand them back) */
+  constructor(
+    url: string,
+    logger: Logger,
+    private readonly buffers: BufferPool = new BufferPool(),
+  ) {
     this.#url = url;
     this.#logger = logger;
     this.#pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
@@ -55,7 +61,7 @@ export class LandingReader {
     try {
       const client = await this.#copyConnection();
       await client.query(readSql('landing', 'stg_read_chunk_bounds'), [at.topic, at.partition, fromOffset, limit]);
-      const copy = new CopyOut(readSql('landing', 'stg_copy_chunk'), this.#lastSize * 1.25);
+      const copy = new CopyOut(readSql('landing', 'stg_copy_chunk'), this.buffers, this.#lastSize * 1.05);
       client.query(copy as unknown as pg.QueryConfig);
       const { data } = await copy.result;
       this.#lastSize = Math.max(this.#lastSize, data.length);

@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CopyEncoding } from '../warehouse/index.js';
 import { encodedKeys, encodedPlan, parseEncoded, type EncodedChunk } from './encoded-chunk.js';
 import type { ParseReply, WorkerReply, WorkerRequest } from './parser-pool.js';
-import { planTransfers } from './parser-pool.js';
+import { planTransfers, transferable } from './parser-pool.js';
+import { BufferPool } from './buffer-pool.js';
 
 /**
  * Entry of a parse worker (see parser-pool.ts). Holds the transaction
@@ -13,6 +14,8 @@ const port = parentPort!;
 const encoding = (workerData as { encoding: CopyEncoding }).encoding;
 if (encoding !== 'postgres-binary') throw new Error(`parse workers encode postgres-binary only, not ${String(encoding)}`);
 const held = new Map<number, EncodedChunk>();
+/** Arenas and output buffers of released chunks, and what the main thread hands back, for the next chunks. */
+const buffers = new BufferPool(4);
 
 function chunkOf(chunkId: number): EncodedChunk {
   const chunk = held.get(chunkId);
@@ -25,9 +28,9 @@ function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffe
     case 'parse': {
       const view = request.chunk.data as Uint8Array;
       const data = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-      const parsed = parseEncoded({ ...request.chunk, data }, { loseOneRecord: request.loseOneRecord });
+      const parsed = parseEncoded({ ...request.chunk, data }, { loseOneRecord: request.loseOneRecord }, buffers);
       held.set(request.chunkId, parsed);
-      const fresh = encodedPlan(parsed);
+      const fresh = encodedPlan(parsed, [], buffers);
       const result: ParseReply = {
         firstOffset: parsed.firstOffset,
         lastOffset: parsed.lastOffset,
@@ -36,21 +39,27 @@ function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffe
         rejects: parsed.rejects,
         transactionVersions: parsed.versions.length,
         fresh,
+        landed: view,
       };
-      return { result, transfer: planTransfers(fresh) };
+      // the landed bytes are read: their buffer goes back to the main thread for the next landing read
+      return { result, transfer: [...planTransfers(fresh), ...transferable(view)] };
     }
     case 'keys': {
       const chunk = chunkOf(request.chunkId);
-      const keys = encodedKeys(chunk.table, chunk.versions);
+      const keys = encodedKeys(chunk.table, chunk.versions, buffers);
       return { result: keys, transfer: planTransfers(keys) };
     }
     case 'plan': {
-      const plan = encodedPlan(chunkOf(request.chunkId), request.stored);
+      const plan = encodedPlan(chunkOf(request.chunkId), request.stored, buffers);
       return { result: plan, transfer: planTransfers(plan) };
     }
-    case 'release':
+    case 'release': {
+      const chunk = held.get(request.chunkId);
       held.delete(request.chunkId);
+      if (chunk) buffers.give(chunk.table.arena.buffer);
+      for (const returned of request.buffers) buffers.give(returned);
       return undefined;
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { TurnoverError } from '../errors.js';
 import type { CopyEncoding } from '../warehouse/index.js';
 import type { LandedChunk } from './landing-reader.js';
 import type { BulkRows, ChunkParser, StagedChunk, TransactionWrites } from './staged-chunk.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { CurrencyRow, RejectRow, TransactionRow } from './types.js';
 
 /** What the main thread asks a parse worker (parse-worker.ts). */
@@ -10,7 +11,8 @@ export type WorkerRequest =
   | { readonly id: number; readonly op: 'parse'; readonly chunkId: number; readonly chunk: LandedChunk; readonly loseOneRecord: boolean }
   | { readonly id: number; readonly op: 'keys'; readonly chunkId: number }
   | { readonly id: number; readonly op: 'plan'; readonly chunkId: number; readonly stored: readonly TransactionRow[] }
-  | { readonly id: number; readonly op: 'release'; readonly chunkId: number };
+  /** Done with the chunk: the worker may drop it; `buffers` are its encoded plans' buffers, handed back for reuse. */
+  | { readonly id: number; readonly op: 'release'; readonly chunkId: number; readonly buffers: readonly Uint8Array[] };
 
 /** A parsed chunk's summary, its rows of few kinds, and the fresh plan of its transactions. */
 export interface ParseReply {
@@ -21,6 +23,8 @@ export interface ParseReply {
   readonly rejects: readonly RejectRow[];
   readonly transactionVersions: number;
   readonly fresh: TransactionWrites;
+  /** The landed bytes, handed back for the next landing read. */
+  readonly landed: Uint8Array;
 }
 
 export type WorkerReply = { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
@@ -70,8 +74,8 @@ class ParseWorker {
     });
   }
 
-  post(message: Record<string, unknown> & { op: WorkerRequest['op'] }): void {
-    if (!this.#failure) this.#worker.postMessage({ ...message, id: 0 });
+  post(message: Record<string, unknown> & { op: WorkerRequest['op'] }, transfer: ArrayBuffer[] = []): void {
+    if (!this.#failure) this.#worker.postMessage({ ...message, id: 0 }, transfer);
   }
 
   async close(): Promise<void> {
@@ -92,7 +96,12 @@ export class ParserPool implements ChunkParser {
   #turn = 0;
   #chunkIds = 0;
 
-  constructor(size: number, encoding: CopyEncoding) {
+  /** @param buffers the landing reader's pool: parsed chunks' buffers go back there */
+  constructor(
+    size: number,
+    encoding: CopyEncoding,
+    private readonly buffers: BufferPool,
+  ) {
     this.#workers = Array.from({ length: Math.max(1, size) }, () => new ParseWorker(encoding));
   }
 
@@ -100,6 +109,13 @@ export class ParserPool implements ChunkParser {
     const worker = this.#workers[this.#turn++ % this.#workers.length]!;
     const chunkId = ++this.#chunkIds;
     const reply = await worker.request<ParseReply>({ op: 'parse', chunkId, chunk, loseOneRecord: options.loseOneRecord }, transferable(chunk.data));
+    this.buffers.give(reply.landed);
+    // every encoded plan of the chunk goes back to the worker on release, when the writer is done with it
+    const handedOut: (TransactionWrites | BulkRows)[] = [reply.fresh];
+    const track = <T extends TransactionWrites | BulkRows>(plan: T): T => {
+      handedOut.push(plan);
+      return plan;
+    };
     let released = false;
     return {
       topic: chunk.topic,
@@ -111,12 +127,13 @@ export class ParserPool implements ChunkParser {
       rejects: reply.rejects,
       transactionVersions: reply.transactionVersions,
       fresh: async () => reply.fresh,
-      keys: () => worker.request<BulkRows>({ op: 'keys', chunkId }),
-      planWith: (stored) => worker.request<TransactionWrites>({ op: 'plan', chunkId, stored: [...stored.values()] }),
+      keys: async () => track(await worker.request<BulkRows>({ op: 'keys', chunkId })),
+      planWith: async (stored) => track(await worker.request<TransactionWrites>({ op: 'plan', chunkId, stored: [...stored.values()] })),
       release: () => {
         if (released) return;
         released = true;
-        worker.post({ op: 'release', chunkId });
+        const transfer = [...new Set(handedOut.flatMap(planTransfers))];
+        worker.post({ op: 'release', chunkId, buffers: transfer.map((b) => new Uint8Array(b)) }, transfer);
       },
     };
   }

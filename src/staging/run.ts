@@ -1,5 +1,6 @@
 import type { Handler } from '../cli/command-spec.js';
 import { openWarehouse } from '../warehouse/index.js';
+import { BufferPool } from './buffer-pool.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { InlineParser } from './landed-parser.js';
 import { LandingReader } from './landing-reader.js';
@@ -10,12 +11,13 @@ import { ParserPool } from './parser-pool.js';
 export const loadStg: Handler = async (input, context) => {
   const config = loadStgConfig(input.options, context.env);
   const started = Date.now();
-  const reader = new LandingReader(config.stagingUrl, context.logger);
+  const buffers = new BufferPool(2);
+  const reader = new LandingReader(config.stagingUrl, context.logger, buffers);
   const warehouse = await openWarehouse(config.warehouseUrl, context.logger);
   try {
     const writer = await ChunkWriter.open(warehouse);
     const encoding = warehouse.capabilities.copyEncoding;
-    const parser = encoding === undefined ? new InlineParser() : new ParserPool(config.parseWorkers, encoding);
+    const parser = encoding === undefined ? new InlineParser() : new ParserPool(config.parseWorkers, encoding, buffers);
     try {
       const loader = new StgLoader(config, reader, parser, writer, context.logger, context.signal);
       const t = await loader.run();

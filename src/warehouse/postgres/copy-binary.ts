@@ -15,6 +15,12 @@ const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const PG_EPOCH_DAYS = PG_EPOCH_MS / MS_PER_DAY;
 const TWO_32 = 2 ** 32;
 
+/** A supply of reusable buffers (the STG loader's BufferPool). */
+export interface BufferSource {
+  take(bytes: number): Buffer;
+  give(buffer: Uint8Array): void;
+}
+
 /**
  * Appends COPY BINARY data to a growing buffer: the stream header and
  * trailer, tuple headers and typed fields. Integers are stored byte by byte
@@ -24,16 +30,21 @@ export class CopyBinaryWriter {
   buffer: Buffer;
   length = 0;
 
-  constructor(size = 1 << 16) {
-    this.buffer = Buffer.allocUnsafe(Math.max(size, 64));
+  /** @param buffers where large buffers come from and go back to (reuse across chunks); default: allocated. */
+  constructor(
+    size = 1 << 16,
+    private readonly buffers?: BufferSource,
+  ) {
+    this.buffer = buffers ? buffers.take(Math.max(size, 64)) : Buffer.allocUnsafe(Math.max(size, 64));
   }
 
   reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
     let size = this.buffer.length * 2;
     while (size < this.length + bytes) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = this.buffers ? this.buffers.take(size) : Buffer.allocUnsafe(size);
     this.buffer.copy(next, 0, 0, this.length);
+    this.buffers?.give(this.buffer);
     this.buffer = next;
   }
 
