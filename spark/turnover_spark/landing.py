@@ -96,7 +96,7 @@ class LandingStore:
             rows = conn.execute(self._read_offsets, [self._group, self._topic, partitions]).fetchall()
         except psycopg.Error as error:
             raise self._fail(error) from error
-        found = {int(p): int(n) for p, n in rows}
+        found = {int(p): (None if n is None else int(n)) for p, n in rows}
         return {p: found.get(p) for p in partitions}
 
     def land(self, batch: Batch, max_conflicts: int = 5) -> Landed:
@@ -112,7 +112,7 @@ class LandingStore:
         partitions = sorted(batch.ranges)
         try:
             with conn.transaction():
-                found = {int(p): int(n) for p, n in conn.execute(self._read_offsets, [self._group, self._topic, partitions]).fetchall()}
+                found = {int(p): (None if n is None else int(n)) for p, n in conn.execute(self._read_offsets, [self._group, self._topic, partitions]).fetchall()}
                 plans = plan_batch(batch.ranges, {p: found.get(p) for p in partitions})
                 if not plans:
                     return Landed(0, [])

@@ -1,8 +1,10 @@
 -- Fenced advance of a group's next offsets, run in the transaction that lands
--- the rows. A partition advances only from the offset the writer expected
--- (null = "no row yet": the row is created). Returns the partitions that
--- advanced: any partition missing from the result means another process
--- moved it first, and the caller rolls the whole transaction back.
+-- the rows. A partition with a row advances only from the offset the writer
+-- expected; a partition without one gets its row created (the expectation
+-- then came from what is landed, see read_offsets.sql, and the primary key of
+-- raw.kafka_messages guards it). Returns the partitions that advanced: any
+-- partition missing from the result means another process moved it first,
+-- and the caller rolls the whole transaction back.
 -- $1 group_id, $2 topic, $3 partitions, $4 expected next offsets (null = no row), $5 new next offsets
 with wanted as (
     select
@@ -34,7 +36,13 @@ started as (
         w.next_offset,
         now()
     from wanted as w
-    where w.expected_offset is null
+    where not exists (
+        select 1
+        from raw.consumer_offsets as o
+        where o.group_id = $1
+          and o.topic = $2
+          and o.partition = w.partition
+    )
     on conflict (group_id, topic, partition) do nothing
     returning partition
 )

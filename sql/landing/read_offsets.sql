@@ -1,8 +1,21 @@
--- Next offsets of a group's partitions; a partition without a row has landed nothing yet.
+-- Where a group's partitions continue: its next offset when it has a row;
+-- otherwise just after what is already landed for that (topic, partition) —
+-- a renamed group, or a lost offsets row, then continues instead of running
+-- into the primary key; null when the group has no row and nothing is landed
+-- (the consumer starts at the earliest offset Kafka still has).
 select
-    partition,
-    next_offset
-from raw.consumer_offsets
-where group_id = $1
-  and topic = $2
-  and partition = any($3::int[])
+    p.partition,
+    coalesce(
+        o.next_offset,
+        (
+            select max(m."offset") + 1
+            from raw.kafka_messages as m
+            where m.topic = $2
+              and m.partition = p.partition
+        )
+    ) as next_offset
+from unnest($3::int[]) as p (partition)
+left join raw.consumer_offsets as o
+    on o.group_id = $1
+    and o.topic = $2
+    and o.partition = p.partition

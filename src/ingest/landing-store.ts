@@ -59,12 +59,12 @@ export class LandingStore {
     this.#client = client;
   }
 
-  /** PostgreSQL's next offsets for these partitions; null = nothing landed yet. */
+  /** Where these partitions continue (sql/landing/read_offsets.sql); null = no row and nothing landed. */
   async readOffsets(partitions: readonly number[]): Promise<Map<number, number | null>> {
     const client = await this.#ready();
     try {
-      const { rows } = await client.query<{ partition: number; next_offset: string }>(readSql('landing', 'read_offsets'), [this.#group, this.#topic, partitions]);
-      const found = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
+      const { rows } = await client.query<{ partition: number; next_offset: string | null }>(readSql('landing', 'read_offsets'), [this.#group, this.#topic, partitions]);
+      const found = new Map(rows.map((r) => [r.partition, r.next_offset === null ? null : Number(r.next_offset)]));
       return new Map(partitions.map((p) => [p, found.get(p) ?? null]));
     } catch (error) {
       throw this.#fail(error);

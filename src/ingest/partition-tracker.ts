@@ -34,8 +34,9 @@ const STALE_SEEK_MS = 5_000;
  * After every assignment (and after a conflict) it forgets what it knew and
  * re-reads PostgreSQL's offsets — PostgreSQL, not Kafka, says where to start —
  * then accepts only batches that continue exactly where the accepted ones
- * ended, and seeks the consumer there otherwise. A partition PostgreSQL has
- * no row for starts at the earliest offset Kafka still has.
+ * ended, and seeks the consumer there otherwise. A partition the group has
+ * no row for continues after what is landed, or starts at the earliest offset
+ * Kafka still has when nothing is (sql/landing/read_offsets.sql).
  */
 export class PartitionTracker {
   readonly #d: TrackerDeps;

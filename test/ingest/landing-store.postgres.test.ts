@@ -72,12 +72,29 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
         chunks: [encodeRows(topicBytes, 1, records(0, 2)), encodeRows(topicBytes, 0, records(0, 2))],
       });
       assert.equal(outcome, 'conflict');
-      assert.deepEqual(await store.readOffsets([0, 1]), new Map([[0, null], [1, null]]));
+      // partition 0 continues after what is landed (a group without a row), partition 1 from the start
+      assert.deepEqual(await store.readOffsets([0, 1]), new Map([[0, 5], [1, null]]));
     } finally {
       await store.close();
     }
     const partition1 = await withClient(url, async (c) => Number((await c.query('select count(*) as n from raw.kafka_messages where partition = 1')).rows[0].n));
     assert.equal(partition1, 0);
+  });
+
+  it('a group without offsets rows (renamed) continues after the landed rows', async () => {
+    const renamed = new LandingStore(url, 'g1-renamed', TOPIC);
+    try {
+      const start = (await renamed.readOffsets([0])).get(0)!;
+      assert.equal(start, 5);
+      assert.equal(await renamed.land({ advances: [{ partition: 0, expected: start, next: 7 }], chunks: [encodeRows(topicBytes, 0, records(5, 2))] }), 'committed');
+      assert.deepEqual(await renamed.readOffsets([0]), new Map([[0, 7]]));
+      // its row now exists: a stale expectation is fenced like any other
+      assert.equal(await renamed.land({ advances: [{ partition: 0, expected: 5, next: 8 }], chunks: [encodeRows(topicBytes, 0, records(5, 3))] }), 'conflict');
+    } finally {
+      await renamed.close();
+    }
+    const offsets = await withClient(url, async (c) => (await c.query(`select "offset" from raw.kafka_messages where partition = 0 order by "offset"`)).rows.map((r) => Number(r.offset)));
+    assert.deepEqual(offsets, [0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('two writers racing on one partition: exactly one commits', async () => {
