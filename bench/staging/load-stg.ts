@@ -143,7 +143,7 @@ async function loader(env: NodeJS.ProcessEnv, databases: readonly string[], admi
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   let peak = 0;
   let loaderCpu = 0;
-  let sampling = false;
+  let sampling: Promise<void> | undefined;
   const timer = setInterval(() => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -152,14 +152,14 @@ async function loader(env: NodeJS.ProcessEnv, databases: readonly string[], admi
       // exited
     }
     loaderCpu = cpuOf(child.pid!) ?? loaderCpu;
-    if (!sampling) {
-      sampling = true;
-      sampleBackends().finally(() => (sampling = false));
-    }
+    sampling ??= sampleBackends()
+      .catch(() => undefined)
+      .finally(() => (sampling = undefined));
   }, 100);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const seconds = (performance.now() - started) / 1000;
   clearInterval(timer);
+  await sampling;
   await admin.end();
   if (code !== 0) throw new Error(`load-stg exited ${code}`);
   let databaseCpu = 0;

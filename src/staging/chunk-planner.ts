@@ -69,10 +69,11 @@ function samePayload(a: TransactionRow, b: TransactionRow): boolean {
   );
 }
 
-class KeyState<R> {
+/** One key's state during a fold: the version it holds now, the stored one it started from, whether the row changes. */
+export class KeyState<V> {
   constructor(
-    public current: R,
-    readonly stored: R | undefined,
+    public current: V,
+    readonly stored: V | undefined,
     public changed: boolean,
   ) {}
 }
@@ -97,15 +98,62 @@ export interface Fold<V> {
   readonly counts: OutcomeCounts;
 }
 
+/** What a fold collects while it steps through keys; `fold()` reads the outcome once every key is done. */
+export class FoldCollector<V> {
+  readonly counts: OutcomeCounts = { inserted: 0, updated: 0, duplicates: 0 };
+  readonly #current: V[] = [];
+  readonly #stored: (V | undefined)[] = [];
+  readonly #losers: { state: KeyState<V>; other: V }[] = [];
+
+  /** A key's first version when nothing is stored under it: a new row. */
+  fresh(): void {
+    this.counts.inserted += 1;
+  }
+
+  /**
+   * The rules of SPEC §3 for one more version of a key already held: an equal
+   * payload is a duplicate (the row moves to it when it is newer); a different
+   * one is a conflict whose loser is logged, and it wins (an update) when newer.
+   */
+  step(state: KeyState<V>, version: V, ops: VersionOps<V>): void {
+    const newer = ops.newer(version, state.current);
+    if (ops.samePayload(version, state.current)) {
+      this.counts.duplicates += 1;
+      if (newer) {
+        state.current = version;
+        state.changed = true;
+      }
+    } else if (newer) {
+      this.#losers.push({ state, other: state.current });
+      this.counts.updated += 1;
+      state.current = version;
+      state.changed = true;
+    } else {
+      this.#losers.push({ state, other: version });
+      this.counts.duplicates += 1;
+    }
+  }
+
+  /** A key is done: its row is written if it changed. */
+  close(current: V, stored: V | undefined, changed: boolean): void {
+    if (!changed) return;
+    this.#current.push(current);
+    this.#stored.push(stored);
+  }
+
+  fold(): Fold<V> {
+    return { current: this.#current, stored: this.#stored, losers: this.#losers.map(({ state, other }) => ({ kept: state.current, other })), counts: this.counts };
+  }
+}
+
 /**
- * The transaction rules, once for every representation: folds versions (in
- * offset order) into their keys' states, starting from the stored versions.
+ * The transaction rules over versions in offset order, keys interleaved:
+ * each key's state lives in a map until every version has been seen.
  */
 export function foldVersions<V>(versions: readonly V[], stored: ReadonlyMap<string, V>, ops: VersionOps<V>): Fold<V> {
-  const counts: OutcomeCounts = { inserted: 0, updated: 0, duplicates: 0 };
+  const collector = new FoldCollector<V>();
   // a key seen once and not stored holds just its version (most keys: no state object per row)
   const states = new Map<string, V | KeyState<V>>();
-  const losers: { key: string; other: V }[] = [];
   const checkStored = stored.size > 0;
   for (const version of versions) {
     const key = ops.key(version);
@@ -115,7 +163,7 @@ export function foldVersions<V>(versions: readonly V[], stored: ReadonlyMap<stri
       const before = checkStored ? stored.get(key) : undefined;
       if (before === undefined) {
         states.set(key, version);
-        counts.inserted += 1;
+        collector.fresh();
         continue;
       }
       state = new KeyState(before, before, false);
@@ -126,39 +174,13 @@ export function foldVersions<V>(versions: readonly V[], stored: ReadonlyMap<stri
       state = new KeyState(seen, undefined, true);
       states.set(key, state);
     }
-    const newer = ops.newer(version, state.current);
-    if (ops.samePayload(version, state.current)) {
-      counts.duplicates += 1;
-      if (newer) {
-        state.current = version;
-        state.changed = true;
-      }
-    } else if (newer) {
-      losers.push({ key, other: state.current });
-      counts.updated += 1;
-      state.current = version;
-      state.changed = true;
-    } else {
-      losers.push({ key, other: version });
-      counts.duplicates += 1;
-    }
+    collector.step(state, version, ops);
   }
-  const current: V[] = [];
-  const replaced: (V | undefined)[] = [];
   for (const state of states.values()) {
-    if (!(state instanceof KeyState)) {
-      current.push(state);
-      replaced.push(undefined);
-    } else if (state.changed) {
-      current.push(state.current);
-      replaced.push(state.stored);
-    }
+    if (state instanceof KeyState) collector.close(state.current, state.stored, state.changed);
+    else collector.close(state, undefined, true);
   }
-  const kept = (key: string): V => {
-    const state = states.get(key)!;
-    return state instanceof KeyState ? state.current : state;
-  };
-  return { current, stored: replaced, losers: losers.map(({ key, other }) => ({ kept: kept(key), other })), counts };
+  return collector.fold();
 }
 
 const ROW_OPS: VersionOps<TransactionRow> = { key: transactionKey, newer: isNewer, samePayload };

@@ -102,43 +102,60 @@ export class CopyOut {
     while (this.#pgListener && stream && (chunk = stream.read() as Buffer | null) !== null) this.#parse(chunk);
   }
 
+  /**
+   * Stages a socket read at the end of the output in one copy, then closes
+   * the gaps of the message headers in place (copyWithin: no allocation per
+   * row), keeping only CopyData payloads.
+   */
   #parse(input: Buffer): void {
     let chunk = input;
     if (this.#partial) {
       chunk = Buffer.concat([this.#partial, chunk]);
       this.#partial = null;
     }
+    this.#reserve(chunk.length);
+    const out = this.#out;
+    const base = this.#length;
+    chunk.copy(out, base);
+    let write = base;
     let at = 0;
     while (at < chunk.length) {
       if (this.#remaining < 0) {
-        if (chunk[at] === ERROR_RESPONSE) return this.#detach(chunk.subarray(at));
+        if (chunk[at] === ERROR_RESPONSE) {
+          this.#length = write;
+          return this.#detach(chunk.subarray(at));
+        }
         if (chunk.length - at < HEADER) {
           this.#partial = Buffer.from(chunk.subarray(at));
-          return;
+          break;
         }
         this.#code = chunk[at]!;
         this.#remaining = chunk.readInt32BE(at + 1) - 4;
         at += HEADER;
-        if (this.#code === COPY_DONE) return this.#detach(chunk.subarray(at));
+        if (this.#code === COPY_DONE) {
+          this.#length = write;
+          return this.#detach(chunk.subarray(at));
+        }
       }
       const n = Math.min(this.#remaining, chunk.length - at);
-      if (this.#code === COPY_DATA && n > 0) this.#append(chunk, at, at + n);
+      if (this.#code === COPY_DATA && n > 0) {
+        if (write !== base + at) out.copyWithin(write, base + at, base + at + n);
+        write += n;
+      }
       at += n;
       this.#remaining -= n;
       if (this.#remaining === 0) this.#remaining = -1;
     }
+    this.#length = write;
   }
 
-  #append(chunk: Buffer, start: number, end: number): void {
-    const needed = this.#length + end - start;
-    if (needed > this.#out.length) {
-      const grown = this.buffers.take(Math.max(needed, this.#out.length * 2));
-      this.#out.copy(grown, 0, 0, this.#length);
-      this.buffers.give(this.#out);
-      this.#out = grown;
-    }
-    chunk.copy(this.#out, this.#length, start, end);
-    this.#length = needed;
+  #reserve(bytes: number): void {
+    const needed = this.#length + bytes;
+    if (needed <= this.#out.length) return;
+    const grown = this.buffers.take(Math.max(needed, this.#out.length * 2));
+    this.#out.copy(grown, 0, 0, this.#length);
+    this.buffers.give(this.#out);
+    this.#out = grown;
   }
 
   /** Hands the socket back to pg, with the bytes it has not seen yet. */

@@ -1,7 +1,7 @@
 import { TRANSACTION_STATUSES } from '../contracts/types.js';
 import { CopyBinaryWriter, fieldEncoders, pgDays, pgTimestamp, writeRow, type BufferSource } from '../warehouse/postgres/copy-binary.js';
 import { ChunkBuilder } from './chunk-builder.js';
-import { foldVersions, type Fold, type VersionOps } from './chunk-planner.js';
+import { FoldCollector, KeyState, type Fold, type VersionOps } from './chunk-planner.js';
 import { LandedCopyCursor } from './landed-copy.js';
 import type { LandedChunk } from './landing-reader.js';
 import type { BulkRows, TransactionWrites, Winner } from './staged-chunk.js';
@@ -31,7 +31,6 @@ const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
 /** Transaction versions: their tuples in one arena, and per version number the columns the fold reads. */
 export class VersionTable {
   readonly arena: CopyBinaryWriter;
-  readonly keys: string[] = [];
   readonly topics: string[] = [];
   count = 0;
   start = new Int32Array(0);
@@ -53,12 +52,11 @@ export class VersionTable {
     this.#grow(Math.max(16, capacity));
   }
 
-  add(key: string, topic: string, partition: number, offset: number, sentSeconds: number, sentMicros: number, day: number, start: number, keyEnd: number, payloadEnd: number): number {
+  add(topic: string, partition: number, offset: number, sentSeconds: number, sentMicros: number, day: number, start: number, keyEnd: number, payloadEnd: number): number {
     const i = this.count;
     if (i === this.start.length) this.#grow(i * 2);
     let topicId = this.topics.indexOf(topic);
     if (topicId < 0) topicId = this.topics.push(topic) - 1;
-    this.keys[i] = key;
     this.topic[i] = topicId;
     this.partition[i] = partition;
     this.offset[i] = offset;
@@ -76,7 +74,6 @@ export class VersionTable {
   /** Forgets versions from `count` on (the stored rows of an earlier lookup). */
   truncate(count: number): void {
     this.count = count;
-    this.keys.length = count;
     this.arena.length = count === 0 ? 0 : this.end[count - 1]!;
   }
 
@@ -101,9 +98,16 @@ export class VersionTable {
   }
 }
 
+/** `<operation_id>|<status>` of a version, as transactionKey() writes it, from its tuple's bytes (only where a lookup needs it). */
+function keyText(t: VersionTable, v: number): string {
+  const b = t.arena.buffer;
+  const id = b.toString('hex', t.start[v]! + 6, t.start[v]! + 22);
+  return `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}|${b.toString('utf8', t.start[v]! + 26, t.keyEnd[v]!)}`;
+}
+
 function opsOf(t: VersionTable): VersionOps<number> {
   return {
-    key: (i) => t.keys[i]!,
+    key: (i) => keyText(t, i),
     newer: (a, b) => {
       if (t.sentSeconds[a] !== t.sentSeconds[b]) return t.sentSeconds[a]! > t.sentSeconds[b]!;
       if (t.sentMicros[a] !== t.sentMicros[b]) return t.sentMicros[a]! > t.sentMicros[b]!;
@@ -118,7 +122,62 @@ function opsOf(t: VersionTable): VersionOps<number> {
   };
 }
 
-const keyScratch = Buffer.allocUnsafe(64);
+/** Same key bytes (operation_id, status)? */
+function sameKey(t: VersionTable, a: number, b: number): boolean {
+  const buffer = t.arena.buffer;
+  return buffer.compare(buffer, t.start[b]! + 2, t.keyEnd[b]!, t.start[a]! + 2, t.keyEnd[a]!) === 0;
+}
+
+/**
+ * The versions grouped by key: groups in key order (by the operation id's
+ * first 4 bytes, the order a B-tree takes best), each group's versions in
+ * offset order. Sorting replaces a hash map of key strings: no object per
+ * version, and the rows to write come out in insert order.
+ */
+export interface KeyGroups {
+  /** Version numbers, group after group. */
+  readonly members: Int32Array;
+  /** Where each group starts in `members`, and the end as the last entry. */
+  readonly starts: Int32Array;
+}
+
+function keyGroups(t: VersionTable, versions: readonly number[]): KeyGroups {
+  const n = versions.length;
+  if (n >= 2 ** 21) throw new Error(`a chunk of ${n} transaction versions is more than the fold sorts (2^21)`);
+  const b = t.arena.buffer;
+  const order = new Float64Array(n);
+  for (let i = 0; i < n; i++) order[i] = b.readUInt32BE(t.start[versions[i]!]! + 6) * 2 ** 21 + i;
+  order.sort();
+  const members = new Int32Array(n);
+  const starts: number[] = [];
+  let out = 0;
+  for (let run = 0; run < n; ) {
+    // versions with the same 4-byte prefix: usually one key, possibly several
+    const prefix = Math.floor(order[run]! / 2 ** 21);
+    let runEnd = run + 1;
+    while (runEnd < n && Math.floor(order[runEnd]! / 2 ** 21) === prefix) runEnd++;
+    if (runEnd - run === 1) {
+      starts.push(out);
+      members[out++] = versions[order[run]! % 2 ** 21]!;
+    } else {
+      const pending = [];
+      for (let i = run; i < runEnd; i++) pending.push(versions[order[i]! % 2 ** 21]!);
+      while (pending.length > 0) {
+        const first = pending[0]!;
+        starts.push(out);
+        const rest: number[] = [];
+        for (const v of pending) {
+          if (sameKey(t, first, v)) members[out++] = v;
+          else rest.push(v);
+        }
+        pending.splice(0, pending.length, ...rest);
+      }
+    }
+    run = runEnd;
+  }
+  starts.push(out);
+  return { members, starts: Int32Array.from(starts) };
+}
 
 /** Appends a recognised message's tuple. */
 function addScanned(t: VersionTable, bytes: Buffer, scan: ScannedTransaction, topic: string, topicField: Buffer, partition: number, offset: number): void {
@@ -144,12 +203,7 @@ function addScanned(t: VersionTable, bytes: Buffer, scan: ScannedTransaction, to
   arena.raw(topicField, 0, topicField.length);
   arena.int4Field(partition);
   arena.int8Field(offset);
-  // the key as transactionKey() writes it: `<operation_id>|<status>`
-  for (let i = 0; i < 36; i++) keyScratch[i] = bytes[scan.idStart + i]!;
-  keyScratch[36] = 0x7c;
-  for (let i = 0; i < status.length; i++) keyScratch[37 + i] = status[i]!;
-  const key = keyScratch.toString('latin1', 0, 37 + status.length);
-  t.add(key, topic, partition, offset, scan.sentSeconds, scan.sentMicros, scan.transactionDays, start, keyEnd, payloadEnd);
+  t.add(topic, partition, offset, scan.sentSeconds, scan.sentMicros, scan.transactionDays, start, keyEnd, payloadEnd);
 }
 
 /** Appends a row object's tuple (messages the scanner left to the contract parser, stored rows of a lookup). */
@@ -165,7 +219,7 @@ export function addRow(t: VersionTable, row: TransactionRow): number {
     return at;
   };
   const sent = pgTimestamp(row.sentDttm);
-  return t.add(transactionKey(row), row.topic, row.partition, row.offset, sent.seconds, sent.micros, pgDays(row.transactionDate), start, fieldEnd(2), fieldEnd(11));
+  return t.add(row.topic, row.partition, row.offset, sent.seconds, sent.micros, pgDays(row.transactionDate), start, fieldEnd(2), fieldEnd(11));
 }
 
 const dayText = (day: number): string => new Date(EPOCH_2000_MS + day * 86_400_000).toISOString().slice(0, 10);
@@ -182,6 +236,8 @@ export interface EncodedChunk {
   readonly parsedCount: number;
   /** The chunk's versions, in offset order. */
   readonly versions: number[];
+  /** The versions by key, computed once (the fresh plan, then the keys and the plan of a lookup). */
+  groups?: KeyGroups;
 }
 
 export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }, buffers?: BufferSource): EncodedChunk {
@@ -215,18 +271,6 @@ export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneReco
   return { firstOffset: parsed.firstOffset, lastOffset: parsed.lastOffset, read: parsed.read, currencies: [...currencies], rejects: [...rejects], table, parsedCount: table.count, versions };
 }
 
-/** Versions in approximate primary-key order, by the first 4 bytes of operation_id (a B-tree takes them with far fewer page visits than random uuids). */
-function inKeyOrder(t: VersionTable, versions: readonly number[]): number[] {
-  if (versions.length < 2 || versions.length >= 2 ** 21) return [...versions];
-  const b = t.arena.buffer;
-  const order = new Float64Array(versions.length);
-  for (let i = 0; i < versions.length; i++) order[i] = b.readUInt32BE(t.start[versions[i]!]! + 6) * 2 ** 21 + i;
-  order.sort();
-  const sorted = new Array<number>(versions.length);
-  for (let i = 0; i < versions.length; i++) sorted[i] = versions[order[i]! % 2 ** 21]!;
-  return sorted;
-}
-
 function tuples(t: VersionTable, versions: readonly number[], keysOnly: boolean, buffers?: BufferSource): BulkRows {
   const out = new CopyBinaryWriter(Math.max(1 << 16, versions.length * (keysOnly ? 40 : 224)), buffers);
   const b = t.arena.buffer;
@@ -243,24 +287,22 @@ function tuples(t: VersionTable, versions: readonly number[], keysOnly: boolean,
   return { count: versions.length, encoded: out.result() };
 }
 
-/** Distinct keys of the versions (first seen), as key tuples for the lookup's work table. */
-export function encodedKeys(t: VersionTable, versions: readonly number[], buffers?: BufferSource): BulkRows {
-  const seen = new Set<string>();
+/** The chunk's distinct keys, as key tuples for the lookup's work table. */
+export function encodedKeys(chunk: EncodedChunk, buffers?: BufferSource): BulkRows {
+  const { members, starts } = (chunk.groups ??= keyGroups(chunk.table, chunk.versions));
   const first: number[] = [];
-  for (const v of versions) {
-    const key = t.keys[v]!;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    first.push(v);
-  }
-  return tuples(t, first, true, buffers);
+  for (let g = 0; g + 1 < starts.length; g++) first.push(members[starts[g]!]!);
+  return tuples(chunk.table, first, true, buffers);
 }
 
 function writesOf(t: VersionTable, fold: Fold<number>, buffers?: BufferSource): TransactionWrites {
   const days = new Set<number>();
   const replaced: number[] = [];
   const replacedWinners: Winner[] = [];
-  const named = (v: number) => ({ operationId: t.keys[v]!.slice(0, 36), status: t.keys[v]!.slice(37), transactionDate: dayText(t.day[v]!) });
+  const named = (v: number) => {
+    const key = keyText(t, v);
+    return { operationId: key.slice(0, 36), status: key.slice(37), transactionDate: dayText(t.day[v]!) };
+  };
   for (let i = 0; i < fold.current.length; i++) {
     const current = fold.current[i]!;
     const stored = fold.stored[i];
@@ -279,22 +321,45 @@ function writesOf(t: VersionTable, fold: Fold<number>, buffers?: BufferSource): 
     counts: fold.counts,
     conflicts,
     touchedDays: [...days].map(dayText),
-    writes: tuples(t, inKeyOrder(t, fold.current), false, buffers),
+    writes: tuples(t, fold.current, false, buffers),
     replaced: tuples(t, replaced, true, buffers),
     replacedWinners,
   };
 }
 
-/** The plan of a chunk's versions given the stored rows of their keys (none: the plan that assumes every key is new). */
+/**
+ * The plan of a chunk's versions given the stored rows of their keys (none:
+ * the plan that assumes every key is new): the rules of `FoldCollector`,
+ * key group after key group.
+ */
 export function encodedPlan(chunk: EncodedChunk, storedRows: readonly TransactionRow[] = [], buffers?: BufferSource): TransactionWrites {
   const t = chunk.table;
   const stored = new Map<string, number>();
-  if (storedRows.length > 0) {
-    t.truncate(chunk.parsedCount);
-    for (const row of storedRows) {
-      const v = addRow(t, row);
-      stored.set(t.keys[v]!, v);
+  t.truncate(chunk.parsedCount);
+  for (const row of storedRows) stored.set(transactionKey(row), addRow(t, row));
+  const { members, starts } = (chunk.groups ??= keyGroups(t, chunk.versions));
+  const ops = opsOf(t);
+  const collector = new FoldCollector<number>();
+  for (let g = 0; g + 1 < starts.length; g++) {
+    const from = starts[g]!;
+    const to = starts[g + 1]!;
+    const first = members[from]!;
+    const before = stored.size > 0 ? stored.get(keyText(t, first)) : undefined;
+    if (before === undefined && to - from === 1) {
+      collector.fresh();
+      collector.close(first, undefined, true);
+      continue;
     }
+    let state: KeyState<number>;
+    if (before === undefined) {
+      collector.fresh();
+      state = new KeyState(first, undefined, true);
+    } else {
+      state = new KeyState(before, before, false);
+      collector.step(state, first, ops);
+    }
+    for (let i = from + 1; i < to; i++) collector.step(state, members[i]!, ops);
+    collector.close(state.current, state.stored, state.changed);
   }
-  return writesOf(t, foldVersions(chunk.versions, stored, opsOf(t)), buffers);
+  return writesOf(t, collector.fold(), buffers);
 }

@@ -45,8 +45,7 @@ function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffe
       return { result, transfer: [...planTransfers(fresh), ...transferable(view)] };
     }
     case 'keys': {
-      const chunk = chunkOf(request.chunkId);
-      const keys = encodedKeys(chunk.table, chunk.versions, buffers);
+      const keys = encodedKeys(chunkOf(request.chunkId), buffers);
       return { result: keys, transfer: planTransfers(keys) };
     }
     case 'plan': {
