@@ -4,6 +4,15 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// A SIGINT/SIGTERM that arrives while the CLI is still loading is kept and handed to the
+// entry point, which stops gracefully: without this the default action would kill the
+// process mid-start with no exit status of ours.
+const earlySignals = [];
+const remember = (signal) => earlySignals.push(signal);
+process.on('SIGINT', remember);
+process.on('SIGTERM', remember);
+globalThis.turnoverEarlySignals = { signals: earlySignals, listener: remember };
+
 const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src', 'cli', 'main.js');
 if (!existsSync(entry)) {
   process.stderr.write('turnover: not built yet: run `npm ci` (or `npm run build`) in the checkout first\n');

@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  takeOverEarlySignals(onSignal);
   watchSupervisor(process.env.TURNOVER_SUPERVISOR_PID, shutdown);
 
   let status = 0;
@@ -56,6 +57,15 @@ async function main(argv: string[]): Promise<number> {
     if (process.env.TURNOVER_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return exitCodeOf(error);
   }
+}
+
+/** Signals bin/turnover.js caught while the CLI was loading: handled now, like any other. */
+function takeOverEarlySignals(onSignal: (signal: NodeJS.Signals) => void): void {
+  const early = (globalThis as { turnoverEarlySignals?: { signals: NodeJS.Signals[]; listener: (s: NodeJS.Signals) => void } }).turnoverEarlySignals;
+  if (!early) return;
+  process.off('SIGINT', early.listener);
+  process.off('SIGTERM', early.listener);
+  for (const signal of early.signals.splice(0)) onSignal(signal);
 }
 
 /**

@@ -47,6 +47,8 @@ describe('turnover ingest survives SIGKILL (real Kafka + PostgreSQL)', () => {
 
     const last = new IngesterProcess(env, args);
     await waitFor('every produced record to land', async () => (await landedCount(stagingUrl, topic)) >= TOTAL, 180_000, last);
+    // the last kill may have come after everything landed: let this run start before stopping it
+    await waitFor('the last run to join the group', async () => last.latestAssignment() !== undefined, 120_000, last);
     const exit = await last.kill('SIGTERM');
     assert.equal(exit.code, 0, last.stderr);
 
