@@ -3,7 +3,7 @@ import { encodeCopyRows } from '../warehouse/copy-encoding.js';
 import type { CopyColumn, CopyResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse/index.js';
 import { planCurrencies, repointConflicts, touchedDays, type ParsedChunk } from './chunk-planner.js';
 import { reconcile } from './reconciliation.js';
-import { inlineChunk, type BulkRows, type StagedChunk, type TransactionWrites } from './staged-chunk.js';
+import { inlineChunk, type BulkRows, type StagedChunk, type StoredTransactions, type TransactionWrites } from './staged-chunk.js';
 import {
   CONFLICT_COLUMNS,
   conflictValues,
@@ -129,10 +129,10 @@ export class ChunkWriter {
     if (tx === undefined) {
       if (chunk.transactionVersions > 0) this.lookups += 1;
       const stored = await this.#storedTransactions(session, chunk);
-      if (stored.size > 0) this.#storedSeen.add(partition);
+      if (stored.count > 0) this.#storedSeen.add(partition);
       else this.#storedSeen.delete(partition);
       storedCurrencies ??= await this.#storedCurrencies(session, chunk.currencies);
-      tx = stored.size === 0 ? await chunk.fresh() : await chunk.planWith(stored);
+      tx = stored.count === 0 ? await chunk.fresh() : await chunk.planWith(stored.versions);
       conflicts.push(...tx.conflicts);
       if (tx.replaced.count > 0) transactionsDeleted = await this.#deleteReplacedTransactions(session, tx, conflicts);
     } else {
@@ -175,19 +175,27 @@ export class ChunkWriter {
     return counts;
   }
 
-  /** Stored versions of the chunk's transaction keys, through the keys work table. */
-  async #storedTransactions(session: WarehouseSession, chunk: StagedChunk): Promise<Map<string, TransactionRow>> {
-    const stored = new Map<string, TransactionRow>();
-    if (chunk.transactionVersions === 0) return stored;
+  /**
+   * Stored versions of the chunk's transaction keys, through the keys work
+   * table: as tuples straight to the parse worker where the chunk and the
+   * session both speak the encoding, else as rows.
+   */
+  async #storedTransactions(session: WarehouseSession, chunk: StagedChunk): Promise<{ versions: StoredTransactions; count: number }> {
+    if (chunk.transactionVersions === 0) return { versions: { rows: new Map() }, count: 0 };
     const keys = await chunk.keys();
     if ('encoded' in keys) await session.copyEncoded!('chunk_transaction_keys', TRANSACTION_KEY_COLUMNS, keys.encoded);
     else await session.copyInto('chunk_transaction_keys', TRANSACTION_KEY_COLUMNS, keys.rows);
+    if (chunk.storedAs === 'encoded' && session.copyOutEncoded) {
+      const { data, count } = await session.copyOutEncoded(this.warehouse.sql('stg_copy_existing_transactions'));
+      return { versions: { encoded: data, count }, count };
+    }
     const { rows } = await session.query<Row>(this.warehouse.sql('stg_select_existing_transactions'));
+    const stored = new Map<string, TransactionRow>();
     for (const row of rows) {
       const version = toTransaction(row);
       stored.set(transactionKey(version), version);
     }
-    return stored;
+    return { versions: { rows: stored }, count: stored.size };
   }
 
   async #storedCurrencies(session: WarehouseSession, currencies: readonly CurrencyRow[]): Promise<Map<string, CurrencyRow>> {

@@ -8,7 +8,6 @@ import type { BulkRows, TransactionWrites, Winner } from './staged-chunk.js';
 import { TRANSACTION_COLUMNS, transactionValues } from './stg-columns.js';
 import { ScannedTransaction, scanTransaction } from './transaction-scanner.js';
 import type { ConflictRow, CurrencyRow, RejectRow, TransactionRow } from './types.js';
-import { transactionKey } from './types.js';
 
 /**
  * The PostgreSQL path of a parse worker: each transaction version becomes
@@ -98,7 +97,7 @@ export class VersionTable {
   }
 }
 
-/** `<operation_id>|<status>` of a version, as transactionKey() writes it, from its tuple's bytes (only where a lookup needs it). */
+/** `<operation_id>|<status>` of a version, as transactionKey() writes it, from its tuple's bytes (for conflicts, which are few). */
 function keyText(t: VersionTable, v: number): string {
   const b = t.arena.buffer;
   const id = b.toString('hex', t.start[v]! + 6, t.start[v]! + 22);
@@ -131,52 +130,64 @@ function sameKey(t: VersionTable, a: number, b: number): boolean {
 /**
  * The versions grouped by key: groups in key order (by the operation id's
  * first 4 bytes, the order a B-tree takes best), each group's versions in
- * offset order. Sorting replaces a hash map of key strings: no object per
- * version, and the rows to write come out in insert order.
+ * offset order, with the stored version of its key if a lookup found one.
+ * Sorting replaces a hash map of key strings: no object per version, and the
+ * rows to write come out in insert order.
  */
 export interface KeyGroups {
-  /** Version numbers, group after group. */
+  /** The chunk's version numbers, group after group. */
   readonly members: Int32Array;
   /** Where each group starts in `members`, and the end as the last entry. */
   readonly starts: Int32Array;
+  /** Per group, the stored version of its key (-1: none). */
+  readonly stored: Int32Array;
 }
 
-function keyGroups(t: VersionTable, versions: readonly number[]): KeyGroups {
-  const n = versions.length;
+function keyGroups(t: VersionTable, versions: readonly number[], storedVersions: readonly number[] = []): KeyGroups {
+  const all = storedVersions.length === 0 ? versions : [...versions, ...storedVersions];
+  const n = all.length;
   if (n >= 2 ** 21) throw new Error(`a chunk of ${n} transaction versions is more than the fold sorts (2^21)`);
   const b = t.arena.buffer;
   const order = new Float64Array(n);
-  for (let i = 0; i < n; i++) order[i] = b.readUInt32BE(t.start[versions[i]!]! + 6) * 2 ** 21 + i;
+  for (let i = 0; i < n; i++) order[i] = b.readUInt32BE(t.start[all[i]!]! + 6) * 2 ** 21 + i;
   order.sort();
-  const members = new Int32Array(n);
+  const members = new Int32Array(versions.length);
   const starts: number[] = [];
+  const stored: number[] = [];
   let out = 0;
+  /** Closes a group: its chunk versions (positions in `all`, ascending = offset order) and its stored version. */
+  const group = (positions: readonly number[]): void => {
+    let storedVersion = -1;
+    const from = out;
+    for (const i of positions) {
+      if (i >= versions.length) storedVersion = storedVersion < 0 ? all[i]! : storedVersion;
+      else members[out++] = all[i]!;
+    }
+    if (out === from) return; // a stored row no chunk version asked for
+    starts.push(from);
+    stored.push(storedVersion);
+  };
   for (let run = 0; run < n; ) {
     // versions with the same 4-byte prefix: usually one key, possibly several
     const prefix = Math.floor(order[run]! / 2 ** 21);
     let runEnd = run + 1;
     while (runEnd < n && Math.floor(order[runEnd]! / 2 ** 21) === prefix) runEnd++;
     if (runEnd - run === 1) {
-      starts.push(out);
-      members[out++] = versions[order[run]! % 2 ** 21]!;
+      group([order[run]! % 2 ** 21]);
     } else {
-      const pending = [];
-      for (let i = run; i < runEnd; i++) pending.push(versions[order[i]! % 2 ** 21]!);
+      let pending: number[] = [];
+      for (let i = run; i < runEnd; i++) pending.push(order[i]! % 2 ** 21);
       while (pending.length > 0) {
-        const first = pending[0]!;
-        starts.push(out);
-        const rest: number[] = [];
-        for (const v of pending) {
-          if (sameKey(t, first, v)) members[out++] = v;
-          else rest.push(v);
-        }
-        pending.splice(0, pending.length, ...rest);
+        const first = all[pending[0]!]!;
+        const same = pending.filter((i) => sameKey(t, first, all[i]!));
+        pending = pending.filter((i) => !sameKey(t, first, all[i]!));
+        group(same);
       }
     }
     run = runEnd;
   }
   starts.push(out);
-  return { members, starts: Int32Array.from(starts) };
+  return { members, starts: Int32Array.from(starts), stored: Int32Array.from(stored) };
 }
 
 /** Appends a recognised message's tuple. */
@@ -220,6 +231,49 @@ export function addRow(t: VersionTable, row: TransactionRow): number {
   };
   const sent = pgTimestamp(row.sentDttm);
   return t.add(row.topic, row.partition, row.offset, sent.seconds, sent.micros, pgDays(row.transactionDate), start, fieldEnd(2), fieldEnd(11));
+}
+
+/**
+ * Appends the tuples of a COPY BINARY stream of stg.transactions rows
+ * (stg_copy_existing_transactions.sql: TRANSACTION_COLUMNS, as the server
+ * stores them) and returns their version numbers.
+ */
+export function addTuples(t: VersionTable, data: Uint8Array): number[] {
+  const b = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const added: number[] = [];
+  let at = 19 + b.readInt32BE(15);
+  for (;;) {
+    const fields = b.readInt16BE(at);
+    if (fields === -1) return added;
+    if (fields !== FIELDS) throw new Error(`a stored row of ${fields} columns, expected ${FIELDS}`);
+    const ends: number[] = [];
+    let p = at + 2;
+    for (let i = 0; i < FIELDS; i++) {
+      p += 4 + Math.max(0, b.readInt32BE(p));
+      ends.push(p);
+    }
+    const start = t.arena.length;
+    t.arena.raw(b, at, p);
+    const shift = start - at;
+    const field = (i: number): number => (i === 0 ? at + 2 : ends[i - 1]!) + 4; // a field's value, in `b`
+    const micros = BigInt.asIntN(64, b.readBigInt64BE(field(11)));
+    const seconds = micros / 1_000_000n - (micros % 1_000_000n < 0n ? 1n : 0n);
+    const topicAt = field(12);
+    added.push(
+      t.add(
+        b.toString('utf8', topicAt, ends[12]!),
+        b.readInt32BE(field(13)),
+        Number(b.readBigInt64BE(field(14))),
+        Number(seconds),
+        Number(micros - seconds * 1_000_000n),
+        b.readInt32BE(field(10)),
+        start,
+        ends[1]! + shift,
+        ends[10]! + shift,
+      ),
+    );
+    at = p;
+  }
 }
 
 const dayText = (day: number): string => new Date(EPOCH_2000_MS + day * 86_400_000).toISOString().slice(0, 10);
@@ -332,26 +386,30 @@ function writesOf(t: VersionTable, fold: Fold<number>, buffers?: BufferSource): 
  * the plan that assumes every key is new): the rules of `FoldCollector`,
  * key group after key group.
  */
-export function encodedPlan(chunk: EncodedChunk, storedRows: readonly TransactionRow[] = [], buffers?: BufferSource): TransactionWrites {
+export function encodedPlan(
+  chunk: EncodedChunk,
+  storedVersions: { readonly rows: readonly TransactionRow[] } | { readonly encoded: Uint8Array } = { rows: [] },
+  buffers?: BufferSource,
+): TransactionWrites {
   const t = chunk.table;
-  const stored = new Map<string, number>();
   t.truncate(chunk.parsedCount);
-  for (const row of storedRows) stored.set(transactionKey(row), addRow(t, row));
-  const { members, starts } = (chunk.groups ??= keyGroups(t, chunk.versions));
+  const storedList = 'rows' in storedVersions ? storedVersions.rows.map((row) => addRow(t, row)) : addTuples(t, storedVersions.encoded);
+  const groups = storedList.length === 0 ? (chunk.groups ??= keyGroups(t, chunk.versions)) : keyGroups(t, chunk.versions, storedList);
+  const { members, starts } = groups;
   const ops = opsOf(t);
   const collector = new FoldCollector<number>();
   for (let g = 0; g + 1 < starts.length; g++) {
     const from = starts[g]!;
     const to = starts[g + 1]!;
     const first = members[from]!;
-    const before = stored.size > 0 ? stored.get(keyText(t, first)) : undefined;
-    if (before === undefined && to - from === 1) {
+    const before = groups.stored[g]!;
+    if (before < 0 && to - from === 1) {
       collector.fresh();
       collector.close(first, undefined, true);
       continue;
     }
     let state: KeyState<number>;
-    if (before === undefined) {
+    if (before < 0) {
       collector.fresh();
       state = new KeyState(first, undefined, true);
     } else {

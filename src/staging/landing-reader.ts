@@ -3,7 +3,7 @@ import { UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { readSql } from '../warehouse/sql-files.js';
 import { BufferPool } from './buffer-pool.js';
-import { CopyOut } from './copy-out.js';
+import { CopyOut } from '../warehouse/postgres/copy-out.js';
 import { landedRange } from './landed-copy.js';
 
 export interface LandedPartition {

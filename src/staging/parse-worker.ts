@@ -30,7 +30,7 @@ function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffe
       const data = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
       const parsed = parseEncoded({ ...request.chunk, data }, { loseOneRecord: request.loseOneRecord }, buffers);
       held.set(request.chunkId, parsed);
-      const fresh = encodedPlan(parsed, [], buffers);
+      const fresh = encodedPlan(parsed, { rows: [] }, buffers);
       const result: ParseReply = {
         firstOffset: parsed.firstOffset,
         lastOffset: parsed.lastOffset,

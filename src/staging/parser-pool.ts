@@ -10,7 +10,7 @@ import type { CurrencyRow, RejectRow, TransactionRow } from './types.js';
 export type WorkerRequest =
   | { readonly id: number; readonly op: 'parse'; readonly chunkId: number; readonly chunk: LandedChunk; readonly loseOneRecord: boolean }
   | { readonly id: number; readonly op: 'keys'; readonly chunkId: number }
-  | { readonly id: number; readonly op: 'plan'; readonly chunkId: number; readonly stored: readonly TransactionRow[] }
+  | { readonly id: number; readonly op: 'plan'; readonly chunkId: number; readonly stored: { readonly rows: readonly TransactionRow[] } | { readonly encoded: Uint8Array } }
   /** Done with the chunk: the worker may drop it; `buffers` are its encoded plans' buffers, handed back for reuse. */
   | { readonly id: number; readonly op: 'release'; readonly chunkId: number; readonly buffers: readonly Uint8Array[] };
 
@@ -128,7 +128,11 @@ export class ParserPool implements ChunkParser {
       transactionVersions: reply.transactionVersions,
       fresh: async () => reply.fresh,
       keys: async () => track(await worker.request<BulkRows>({ op: 'keys', chunkId })),
-      planWith: async (stored) => track(await worker.request<TransactionWrites>({ op: 'plan', chunkId, stored: [...stored.values()] })),
+      storedAs: 'encoded',
+      planWith: async (stored) => {
+        const message = 'rows' in stored ? { rows: [...stored.rows.values()] } : { encoded: stored.encoded };
+        return track(await worker.request<TransactionWrites>({ op: 'plan', chunkId, stored: message }, 'encoded' in message ? transferable(message.encoded) : []));
+      },
       release: () => {
         if (released) return;
         released = true;

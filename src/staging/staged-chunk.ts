@@ -39,6 +39,9 @@ export interface Winner {
   readonly offset: number;
 }
 
+/** Stored versions of a chunk's keys as a lookup returned them: row objects by key, or tuples in the warehouse's copyEncoding. */
+export type StoredTransactions = { readonly rows: ReadonlyMap<string, TransactionRow> } | { readonly encoded: Uint8Array; readonly count: number };
+
 export interface StagedChunk {
   readonly topic: string;
   readonly partition: number;
@@ -54,8 +57,10 @@ export interface StagedChunk {
   fresh(): Promise<TransactionWrites>;
   /** The chunk's distinct transaction keys (TRANSACTION_KEY_COLUMNS), for the stored-row lookup. */
   keys(): Promise<BulkRows>;
-  /** The plan given the stored versions of the chunk's keys (by `transactionKey`). */
-  planWith(stored: ReadonlyMap<string, TransactionRow>): Promise<TransactionWrites>;
+  /** How `planWith` prefers the stored versions: `encoded` takes the tuples of a binary lookup as they come. */
+  readonly storedAs: 'rows' | 'encoded';
+  /** The plan given the stored versions of the chunk's keys. */
+  planWith(stored: StoredTransactions): Promise<TransactionWrites>;
   /** Frees what the chunk holds. */
   release(): void;
 }
@@ -104,7 +109,11 @@ export function inlineChunk(chunk: ParsedChunk): StagedChunk {
     transactionVersions: chunk.transactions.length,
     fresh: async () => transactionWrites(planTransactions(chunk.transactions)),
     keys: async () => distinctKeys(chunk.transactions),
-    planWith: async (stored) => transactionWrites(planTransactions(chunk.transactions, stored)),
+    storedAs: 'rows',
+    planWith: async (stored) => {
+      if (!('rows' in stored)) throw new TypeError('an in-thread chunk plans with stored rows, not encoded tuples');
+      return transactionWrites(planTransactions(chunk.transactions, stored.rows));
+    },
     release: () => undefined,
   };
 }

@@ -93,6 +93,12 @@ export interface WarehouseSession {
    * where `copyEncoding` is set and primary keys are enforced.
    */
   copyNewKeys?(table: string, columns: readonly CopyColumn[], data: Uint8Array): Promise<CopyResult | null>;
+  /**
+   * Runs a bulk-export statement of this dialect (`copy (select …) to stdout
+   * (format binary)` on PostgreSQL) in this transaction and returns its rows
+   * in `capabilities.copyEncoding`, with their count.
+   */
+  copyOutEncoded?(sql: string): Promise<{ readonly data: Uint8Array; readonly count: number }>;
 }
 
 /**

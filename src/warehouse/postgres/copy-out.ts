@@ -1,5 +1,5 @@
-import { TurnoverError } from '../errors.js';
-import type { BufferSource } from '../warehouse/postgres/copy-binary.js';
+import { TurnoverError } from '../../errors.js';
+import type { BufferSource } from './copy-binary.js';
 
 /**
  * `COPY … TO STDOUT` collected straight into one Buffer, as a `pg`
