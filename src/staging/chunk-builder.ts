@@ -51,7 +51,7 @@ function unstorable(record: TransactionRecord | CurrencyRecord): Reject | undefi
   return undefined;
 }
 
-export const utcDate = (at: Date): string => at.toISOString().slice(0, 10);
+const utcDate = (at: Date): string => at.toISOString().slice(0, 10);
 
 /** Collects parsed records of one chunk, in offset order; nothing is dropped. */
 export class ChunkBuilder {

@@ -28,7 +28,7 @@ const AUTHORIZATION = Buffer.from('authorization', 'latin1');
 const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
 
 /** Transaction versions: their tuples in one arena, and per version number the columns the fold reads. */
-export class VersionTable {
+class VersionTable {
   readonly arena: CopyBinaryWriter;
   readonly topics: string[] = [];
   count = 0;
@@ -134,7 +134,7 @@ function sameKey(t: VersionTable, a: number, b: number): boolean {
  * Sorting replaces a hash map of key strings: no object per version, and the
  * rows to write come out in insert order.
  */
-export interface KeyGroups {
+interface KeyGroups {
   /** The chunk's version numbers, group after group. */
   readonly members: Int32Array;
   /** Where each group starts in `members`, and the end as the last entry. */
@@ -218,7 +218,7 @@ function addScanned(t: VersionTable, bytes: Buffer, scan: ScannedTransaction, to
 }
 
 /** Appends a row object's tuple (messages the scanner left to the contract parser, stored rows of a lookup). */
-export function addRow(t: VersionTable, row: TransactionRow): number {
+function addRow(t: VersionTable, row: TransactionRow): number {
   const arena = t.arena;
   const start = arena.length;
   writeRow(arena, ROW_ENCODERS, transactionValues(row));
@@ -238,7 +238,7 @@ export function addRow(t: VersionTable, row: TransactionRow): number {
  * (stg_copy_existing_transactions.sql: TRANSACTION_COLUMNS, as the server
  * stores them) and returns their version numbers.
  */
-export function addTuples(t: VersionTable, data: Uint8Array): number[] {
+function addTuples(t: VersionTable, data: Uint8Array): number[] {
   const b = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const added: number[] = [];
   let at = 19 + b.readInt32BE(15);

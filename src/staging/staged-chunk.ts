@@ -74,7 +74,7 @@ export interface ChunkParser {
 const keyValues = (r: TransactionRow): unknown[] => [r.operationId, r.status];
 
 /** A fold's plan in the writer's terms, rows in hand. */
-export function transactionWrites(plan: TransactionPlan): TransactionWrites {
+function transactionWrites(plan: TransactionPlan): TransactionWrites {
   const replacedKeys = new Set(plan.replaced.map(transactionKey));
   return {
     counts: plan.counts,
