@@ -95,7 +95,12 @@ def ingest(stop: threading.Event) -> int:
         last: dict = {}
         next_progress = 0.0
         while not stop.is_set() and query.isActive:
-            query.awaitTermination(0.5)
+            try:
+                query.awaitTermination(0.5)
+            except Exception:
+                if stop.is_set():
+                    break  # the batch abandoned on purpose (Stopped) ended the query: still a graceful stop
+                raise
             run.check_writer()
             if config.progress_interval_s > 0:
                 if time.monotonic() >= next_progress:

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createAirflowHome, tail, TURNOVER_CLI_COMMAND, type AirflowHome } from '../support/airflow.js';
+import { track } from '../support/child-processes.js';
 import { CLI, runCli } from '../support/cli.js';
 import { LIVE_FEED, PACKAGE_ROOT } from '../support/paths.js';
 import { useStack, type TestStack } from '../support/stack.js';
@@ -132,7 +133,7 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, valu
 
 /** Runs `turnover ingest` until the topic's records have all landed, then stops it as an operator would (SIGTERM). */
 async function ingestAll(env: Record<string, string>, topic: string, expected: number): Promise<void> {
-  const child = spawn(process.execPath, [CLI, 'ingest'], { env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = track(spawn(process.execPath, [CLI, 'ingest'], { env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdmin, createProducer } from '../../src/kafka/index.js';
 import { IngesterProcess } from '../ingest/ingest-harness.js';
 import { buildMarts } from '../marts/marts-support.js';
+import { track } from '../support/child-processes.js';
 import { CLI } from '../support/cli.js';
 import type { TestStack } from '../support/stack.js';
 import { loadStg, migratedDatabases, queryRows } from '../staging/landing-support.js';
@@ -119,10 +120,12 @@ export class DashboardProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(env: Readonly<Record<string, string>>, args: readonly string[] = []) {
-    this.child = spawn(process.execPath, [CLI, 'dashboard', '--port', '0', ...args], {
-      env: { ...process.env, TURNOVER_LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = track(
+      spawn(process.execPath, [CLI, 'dashboard', '--port', '0', ...args], {
+        env: { ...process.env, TURNOVER_LOG_LEVEL: 'info', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString('utf8');
     });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { track } from '../support/child-processes.js';
 import { CLI, runCli } from '../support/cli.js';
 import { valuesHash } from './feed.js';
 
@@ -16,10 +17,12 @@ export class IngesterProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(env: Readonly<Record<string, string>>, args: readonly string[] = []) {
-    this.child = spawn(process.execPath, [CLI, 'ingest', '--progress-interval', '1', ...args], {
-      env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'info', TURNOVER_LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    this.child = track(
+      spawn(process.execPath, [CLI, 'ingest', '--progress-interval', '1', ...args], {
+        env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'info', TURNOVER_LOG_FORMAT: 'json' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
     let pending = '';
     this.child.stderr!.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');

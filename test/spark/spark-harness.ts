@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { track } from '../support/child-processes.js';
 import { CLI } from '../support/cli.js';
 
 export interface LogLine {
@@ -21,11 +22,13 @@ export class SparkIngestProcess {
   readonly #waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
   constructor(env: Readonly<Record<string, string>>, args: readonly string[] = []) {
-    this.child = spawn(process.execPath, [CLI, 'ingest', '--engine', 'spark', '--master', 'local[2]', '--progress-interval', '2', ...args], {
-      env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'debug', TURNOVER_LOG_FORMAT: 'json' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: true,
-    });
+    this.child = track(
+      spawn(process.execPath, [CLI, 'ingest', '--engine', 'spark', '--master', 'local[2]', '--progress-interval', '2', ...args], {
+        env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'debug', TURNOVER_LOG_FORMAT: 'json' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      }),
+    );
     let pending = '';
     this.child.stderr!.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -115,7 +118,13 @@ export function groupMembers(pgid: number): number[] {
 /** Local addresses of the TCP sockets a process listens on (Linux /proc), e.g. `127.0.0.1:41234`. */
 export function listeningAddresses(pid: number): string[] {
   const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return []; // the process has exited meanwhile
+  }
+  for (const fd of fds) {
     try {
       const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
       if (m) inodes.add(m[1]!);
