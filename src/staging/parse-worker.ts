@@ -15,7 +15,7 @@ const encoding = (workerData as { encoding: CopyEncoding }).encoding;
 if (encoding !== 'postgres-binary') throw new Error(`parse workers encode postgres-binary only, not ${String(encoding)}`);
 const held = new Map<number, EncodedChunk>();
 /** Arenas and output buffers of released chunks, and what the main thread hands back, for the next chunks. */
-const buffers = new BufferPool(4);
+const buffers = new BufferPool(2);
 
 function chunkOf(chunkId: number): EncodedChunk {
   const chunk = held.get(chunkId);
