@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { useStack, type TestStack } from '../support/stack.js';
 import { produceFeed } from './feed.js';
 import { expectedSummary, groupOffsets, IngesterProcess, landedCount, landedSummary, migrateLanding, total, waitFor } from './ingest-harness.js';
@@ -31,14 +32,18 @@ describe('turnover ingest survives SIGKILL (real Kafka + PostgreSQL)', () => {
 
     // Each run gets fresh records to land while it is being killed: 20,000 first, 30,000 more per run.
     const produced = await produceFeed(t.kafka, topic, { from: 0, count: 20_000, partitions: 3 });
+    const poll = await LandedPoll.open(stagingUrl, topic);
+    ctx.after(() => poll.close());
     const killedAt: { landed: number; produced: number }[] = [];
     for (let kill = 0; kill < 6; kill++) {
       const before = await landedCount(stagingUrl, topic);
       const ingester = new IngesterProcess(env, args);
       await produceFeed(t.kafka, topic, { from: total(produced), count: 30_000, partitions: 3, into: produced });
-      // a random moment once this run is landing (a new member first waits for the dead one's session to expire)
-      await waitFor(`run ${kill} to land something`, async () => (await landedCount(stagingUrl, topic)) > before, 120_000, ingester);
-      await sleep(Math.floor(Math.random() * 1_500));
+      // a random moment while this run lands its share, chosen in records rather than in time so
+      // that it falls mid-stream on a quiet machine as on a busy one (a new member first waits for
+      // the dead one's session to expire)
+      const target = before + 1 + Math.floor(Math.random() * 20_000);
+      await poll.until(target, 120_000, ingester);
       const exit = await ingester.kill('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL', `run ${kill} had already exited: ${ingester.stderr}`);
       killedAt.push({ landed: await landedCount(stagingUrl, topic), produced: total(produced) });
@@ -64,3 +69,35 @@ describe('turnover ingest survives SIGKILL (real Kafka + PostgreSQL)', () => {
     );
   });
 });
+
+/** Counts landed rows on one open connection, cheap enough to poll every few milliseconds. */
+class LandedPoll {
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly topic: string,
+  ) {}
+
+  static async open(url: string, topic: string): Promise<LandedPoll> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return new LandedPoll(client, topic);
+  }
+
+  async landed(): Promise<number> {
+    const { rows } = await this.client.query<{ n: string }>('select count(*) as n from raw.kafka_messages where topic = $1', [this.topic]);
+    return Number(rows[0]!.n);
+  }
+
+  /** Returns as soon as `target` rows are landed (polled every 10 ms), or fails with the ingester's log. */
+  async until(target: number, timeoutMs: number, ingester: IngesterProcess): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.landed()) < target) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${target} landed rows:\n${ingester.stderr.split('\n').slice(-15).join('\n')}`);
+      await sleep(10);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
