@@ -28,6 +28,11 @@ export const GENERATE_COMMAND: CommandSpec = {
     { flags: '--scenario <spec>', description: 'KIND[:ARG]...@WHEN, repeatable, e.g. fx-shock:440:+10%@2023-03-05 (see docs/generator.md)', parse: collect },
     { flags: '--out <file>', description: 'write a .jsonl file (one message value per line) instead of producing to Kafka' },
     { flags: '--max-messages <n>', description: 'stop after this many messages', parse: positiveInt('--max-messages') },
+    {
+      flags: '--skip-messages <n>',
+      description: 'generate but do not send the first n messages: resumes an interrupted backfill, since a run\'s messages are deterministic',
+      parse: nonNegativeInt('--skip-messages'),
+    },
     ...PRODUCE_OPTIONS,
     ...KAFKA_OPTIONS,
   ],

@@ -20,6 +20,8 @@ export interface GenerateConfig {
   readonly customers?: number;
   readonly scenarios: readonly Scenario[];
   readonly maxMessages?: number;
+  /** Messages generated but not sent at the start (resuming an interrupted run). */
+  readonly skipMessages: number;
   readonly json: boolean;
   readonly destination: Destination;
   /** What the defaults decided, said once at the start. */
@@ -88,6 +90,7 @@ export function generateConfigFrom(options: Readonly<Record<string, unknown>>, e
     ...(options.customers === undefined ? {} : { customers: Number(options.customers) }),
     scenarios: Object.freeze(scenarios),
     ...(options.maxMessages === undefined ? {} : { maxMessages: Number(options.maxMessages) }),
+    skipMessages: options.skipMessages === undefined ? 0 : Number(options.skipMessages),
     json: options.json === true,
     destination: Object.freeze(destinationFrom(options, env)),
     notes: Object.freeze(notes),

@@ -31,6 +31,8 @@ interface RunState {
   readonly summary: FeedSummary;
   readonly progress: Progress;
   stopped: boolean;
+  /** Messages still to generate without sending (--skip-messages). */
+  toSkip: number;
 }
 
 async function pump(feed: Iterable<GeneratedMessage>, live: boolean, sink: FeedSink, config: GenerateConfig, state: RunState, signal: AbortSignal): Promise<void> {
@@ -51,6 +53,11 @@ async function pump(feed: Iterable<GeneratedMessage>, live: boolean, sink: FeedS
         state.stopped = true;
         return;
       }
+    }
+    if (state.toSkip > 0) {
+      // already sent by the run being resumed: same seed and options, same messages in the same order
+      state.toSkip -= 1;
+      continue;
     }
     const wait = sink.write(message);
     if (wait) await wait;
@@ -91,7 +98,8 @@ export const handler: Handler = async ({ options }, { logger, signal, stdout, en
   for (const note of config.notes) logger.info(note);
   logger.info(`generating ${describeRun(config)}`);
   const sink = await openSink(config.destination, logger);
-  const state: RunState = { summary: new FeedSummary(), progress: new Progress(logger), stopped: false };
+  const state: RunState = { summary: new FeedSummary(), progress: new Progress(logger), stopped: false, toSkip: config.skipMessages };
+  if (config.skipMessages > 0) logger.info(`skipping the first ${config.skipMessages.toLocaleString('en-US')} messages (sent by the run being resumed)`);
   let liveStopped = false;
   let failure: unknown;
   try {

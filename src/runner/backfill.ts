@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 
 /**
  * The generated history `turnover up` backfills once per state dir. The
- * window is fixed on the first run and each finished day is recorded, so a
- * restart finishes only the days not done yet: no second backfill. A day
- * interrupted half-way is produced again whole; its messages are then exact
- * redeliveries, which STG collapses by natural key (nothing doubles in the marts).
+ * window is fixed on the first run and each finished day is recorded with the
+ * number of messages it sent, so a restart finishes only the days not done
+ * yet: no second backfill. A day interrupted half-way is resumed after the
+ * messages it already sent (the topic's size tells how many; a day's messages
+ * are deterministic), so not even that day's messages reach Kafka twice.
  */
 export interface BackfillState {
   readonly from: string;
@@ -15,6 +16,10 @@ export interface BackfillState {
   readonly transactionsPerDay: number;
   readonly scenarios: readonly string[];
   readonly doneDays: string[];
+  /** Messages in the topic before the backfill began (set when the first day starts). */
+  baseMessages?: number;
+  /** Messages each finished day sent. */
+  readonly dayMessages: Record<string, number>;
 }
 
 const DAY_MS = 86_400_000;
@@ -65,7 +70,7 @@ export class BackfillPlan {
     const to = addDays(settings.today, -1);
     const from = addDays(settings.today, -settings.days);
     const scenarios = settings.scenarios ?? defaultScenarios(from, to);
-    const plan = new BackfillPlan(file, { from, to, seed: settings.seed, transactionsPerDay: settings.transactionsPerDay, scenarios, doneDays: [] });
+    const plan = new BackfillPlan(file, { from, to, seed: settings.seed, transactionsPerDay: settings.transactionsPerDay, scenarios, doneDays: [], dayMessages: {} });
     plan.#save();
     return plan;
   }
@@ -76,8 +81,24 @@ export class BackfillPlan {
     return daysBetween(this.state.from, this.state.to).filter((d) => !done.has(d));
   }
 
-  markDone(day: string): void {
+  /**
+   * Messages of the next pending day already in the topic, to skip when it is
+   * generated again; 0 when the day starts afresh. Only the first pending day
+   * can be partial: days are produced one after the other.
+   */
+  alreadySent(topicMessages: number): number {
+    if (this.state.baseMessages === undefined) {
+      this.state.baseMessages = topicMessages;
+      this.#save();
+      return 0;
+    }
+    const finished = Object.values(this.state.dayMessages).reduce((sum, n) => sum + n, 0);
+    return Math.max(0, topicMessages - this.state.baseMessages - finished);
+  }
+
+  markDone(day: string, messages: number): void {
     this.state.doneDays.push(day);
+    this.state.dayMessages[day] = messages;
     this.#save();
   }
 

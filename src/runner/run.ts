@@ -15,7 +15,7 @@ import { martLoop } from './mart-loop.js';
 import { startSuperset } from './superset.js';
 import { upConfigFrom, type UpConfig } from './options.js';
 import { statusLine, StatusReader, type PipelineStatus } from './status.js';
-import { Supervisor, type ChildExit } from './supervisor.js';
+import { isConfigurationExit, Supervisor, type ChildExit } from './supervisor.js';
 
 const CLI = join(PACKAGE_ROOT, 'bin', 'turnover.js');
 const DEFAULT_TOPIC = 'transaction-service-input';
@@ -90,7 +90,7 @@ export const up: Handler = async (input, context) => {
     const loops = [
       superset,
       martLoop({ supervisor, args: [CLI, 'build-marts'], env: childEnv, intervalMs: config.martIntervalMs, signal: stopping.signal, logger, onFatal }),
-      config.generator ? runFeed(config, supervisor, childEnv, stopping.signal, logger, onFatal) : Promise.resolve(),
+      config.generator ? runFeed(config, endpoints, supervisor, childEnv, stopping.signal, logger, onFatal) : Promise.resolve(),
     ];
 
     stdout.write(`\nturnover is running — dashboard: ${dashboardUrl}\n`);
@@ -162,8 +162,28 @@ async function ensureTopic(kafka: KafkaConfig, topic: string, partitions: number
   }
 }
 
+async function topicMessages(kafka: KafkaConfig, topic: string, logger: Logger): Promise<number> {
+  const admin = createAdmin(kafka, logger);
+  try {
+    return Number((await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n));
+  } finally {
+    await admin.close();
+  }
+}
+
+/** Messages a `generate --json` run sent, from its summary line. */
+function sentMessages(exit: ChildExit): number | undefined {
+  const line = [...exit.lastLines].reverse().find((l) => l.startsWith('{'));
+  try {
+    return line ? (JSON.parse(line) as { messages: number }).messages : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The backfill (each day once per state dir), then the live tail. */
-async function runFeed(config: UpConfig, supervisor: Supervisor, env: NodeJS.ProcessEnv, signal: AbortSignal, logger: Logger, onFatal: (exit: ChildExit) => void): Promise<void> {
+async function runFeed(config: UpConfig, endpoints: Endpoints, supervisor: Supervisor, env: NodeJS.ProcessEnv, signal: AbortSignal, logger: Logger, onFatal: (exit: ChildExit) => void): Promise<void> {
+  const { kafka, topic } = endpoints;
   const today = new Date().toISOString().slice(0, 10);
   const plan = BackfillPlan.open(join(config.stateDir, 'up', 'backfill.json'), {
     days: config.backfillDays,
@@ -175,19 +195,35 @@ async function runFeed(config: UpConfig, supervisor: Supervisor, env: NodeJS.Pro
   const pending = plan.pendingDays();
   if (pending.length > 0) logger.info({ days: pending.length, from: pending[0], to: pending.at(-1) }, 'backfilling generated history');
   const scenarioArgs = plan.state.scenarios.flatMap((s) => ['--scenario', s]);
-  for (const day of pending) {
-    if (signal.aborted) return;
+  let backoffMs = 1_000;
+  for (let i = 0; i < pending.length && !signal.aborted; ) {
+    const day = pending[i]!;
+    const skip = plan.alreadySent(await topicMessages(kafka, topic, logger));
+    if (skip > 0) logger.info({ day, skip }, 'resuming the interrupted backfill day after the messages it already sent');
     const exit = await supervisor.runOnce({
       name: 'generate-backfill',
-      args: [CLI, 'generate', '--from', day, '--to', day, '--seed', String(plan.state.seed), '--transactions-per-day', String(plan.state.transactionsPerDay), '--partitions', String(config.partitions), ...scenarioArgs],
+      args: [
+        CLI, 'generate', '--from', day, '--to', day, '--seed', String(plan.state.seed), '--transactions-per-day', String(plan.state.transactionsPerDay),
+        '--partitions', String(config.partitions), '--skip-messages', String(skip), '--json', ...scenarioArgs,
+      ],
       env,
     });
     if (signal.aborted) return;
-    if (exit.code !== 0) {
+    const sent = sentMessages(exit);
+    if (exit.code === 0 && sent !== undefined) {
+      plan.markDone(day, skip + sent);
+      i += 1;
+      backoffMs = 1_000;
+      continue;
+    }
+    if (isConfigurationExit(exit.code)) {
       onFatal(exit);
       return;
     }
-    plan.markDone(day);
+    // Kafka away, the generator killed: the day resumes after what it sent, once the back-off is over.
+    logger.warn({ day, code: exit.code, signal: exit.signal, retryInMs: backoffMs }, `backfill of ${day} stopped; resuming it. Last lines:\n${exit.lastLines.map((l) => `    ${l}`).join('\n')}`);
+    await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
+    backoffMs = Math.min(backoffMs * 2, 30_000);
   }
   if (config.rate > 0 && !signal.aborted) {
     // A fresh seed per start: the same seed would replay the same operation ids with new timestamps.

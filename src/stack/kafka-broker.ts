@@ -127,7 +127,7 @@ export class KafkaBroker {
   async #formatOnce(properties: string): Promise<void> {
     const dataDir = join(this.#o.dir, 'data');
     if (existsSync(join(dataDir, 'meta.properties'))) return;
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    const clusterId = newClusterId();
     const result = await run(
       javaBinary(this.#o.env),
       ['-cp', `${this.#o.jarsDir}/*`, `-Dlog4j2.configurationFile=${join(this.#o.dir, 'log4j2.xml')}`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', properties],
@@ -170,6 +170,18 @@ export class KafkaBroker {
       'message.max.bytes=4194304',
       '',
     ].join('\n');
+  }
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes, base64url, 22 characters. Like Kafka's
+ * own Uuid.randomUuid, never one starting with "-": the storage tool would
+ * take it for an option and refuse to format (1 start in 64 otherwise).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
 

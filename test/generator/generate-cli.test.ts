@@ -37,6 +37,21 @@ test('the same command twice writes the same bytes', async () => {
   assert.ok(readFileSync(a).equals(readFileSync(b)));
 });
 
+test('--max-messages then --skip-messages of the same run write exactly the bytes of one whole run (resuming an interrupted backfill)', async () => {
+  const base = ['generate', '--from', '2023-03-01', '--to', '2023-03-02', '--transactions-per-day', '300', '--seed', '5', '--scenario', 'corrections:3%@2023-03-02'];
+  const whole = join(dir, 'whole.jsonl');
+  const head = join(dir, 'head.jsonl');
+  const rest = join(dir, 'rest.jsonl');
+  assert.equal((await runCli([...base, '--out', whole])).code, 0);
+  const lines = readFileSync(whole, 'utf8').split('\n').filter(Boolean).length;
+  const cut = Math.floor(lines / 3);
+  assert.equal((await runCli([...base, '--max-messages', String(cut), '--out', head])).code, 0);
+  const resumed = await runCli([...base, '--skip-messages', String(cut), '--out', rest, '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal((JSON.parse(resumed.stdout) as { messages: number }).messages, lines - cut);
+  assert.ok(Buffer.concat([readFileSync(head), readFileSync(rest)]).equals(readFileSync(whole)));
+});
+
 test('without an interval it generates the last 7 full days and says so', async () => {
   const out = join(dir, 'default.jsonl');
   const result = await runCli(['generate', '--transactions-per-day', '50', '--out', out, '--json'], { env: { TURNOVER_LOG_LEVEL: 'info' } });
