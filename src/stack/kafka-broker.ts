@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from '../errors.js';
@@ -8,7 +8,7 @@ import { createAdmin } from '../kafka/index.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
 import { javaBinary } from './prerequisites.js';
-import { commandLineOf, isAlive, run, tailFile, waitForExit } from './processes.js';
+import { isAlive, ourPid, run, tailFile, waitForExit } from './processes.js';
 
 export interface KafkaBrokerOptions {
   readonly dir: string;
@@ -41,11 +41,7 @@ export class KafkaBroker {
 
   /** The broker's pid when it is our running broker, else undefined. */
   pid(): number | undefined {
-    if (!existsSync(this.#pidFile)) return undefined;
-    const pid = Number(readFileSync(this.#pidFile, 'utf8').trim());
-    const cmdline = commandLineOf(pid);
-    const ours = cmdline === undefined ? isAlive(pid) : cmdline.includes('kafka.Kafka') && cmdline.includes(this.#o.dir);
-    return ours && isAlive(pid) ? pid : undefined;
+    return ourPid(this.#pidFile, ['kafka.Kafka', this.#o.dir]);
   }
 
   /** True when the broker answers a metadata request (TCP accept alone is not enough). */

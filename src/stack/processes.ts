@@ -29,6 +29,18 @@ export function commandLineOf(pid: number): string | undefined {
   }
 }
 
+/**
+ * The pid in a pid file when that process still runs and is ours: its command
+ * line contains every one of `marks` (a reused pid belongs to someone else).
+ */
+export function ourPid(pidFile: string, marks: readonly string[]): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const cmdline = commandLineOf(pid);
+  const ours = cmdline === undefined || marks.every((mark) => cmdline.includes(mark));
+  return ours && isAlive(pid) ? pid : undefined;
+}
+
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

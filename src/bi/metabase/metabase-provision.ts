@@ -5,7 +5,7 @@ import { describeTarget, metabaseConnection, type WarehouseTarget } from '../def
 import { entityId, metabaseCard, metabasePlacements, type MetabaseCard } from './metabase-cards.js';
 import { MetabaseClient } from './metabase-client.js';
 import { connectionRefused } from '../http-json.js';
-import type { Action, ProvisionedObject } from '../report.js';
+import type { ProvisionedObject } from '../report.js';
 
 export type MetabaseObject = ProvisionedObject<'database' | 'collection' | 'card' | 'dashboard'>;
 

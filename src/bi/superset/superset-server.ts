@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { ensureVenv, venvDir } from '../../setup/python-venv.js';
-import { commandLineOf, isAlive, tailFile, waitForExit } from '../../stack/processes.js';
+import { ourPid, tailFile, waitForExit } from '../../stack/processes.js';
 import { assertPortFree } from '../../stack/stack-settings.js';
 import { renderSupersetConfig } from './superset-config.js';
 import { adminFromEnv, ensureSecretKey, randomPassword, readAdmin, writeAdmin, type AdminCredentials } from './superset-secrets.js';
@@ -57,11 +57,7 @@ export class LocalSuperset {
 
   /** gunicorn's master pid when it is ours (its command line names our state dir), else undefined. */
   pid(): number | undefined {
-    if (!existsSync(this.#pidFile)) return undefined;
-    const pid = Number(readFileSync(this.#pidFile, 'utf8').trim());
-    const cmdline = commandLineOf(pid);
-    const ours = cmdline === undefined ? isAlive(pid) : cmdline.includes('gunicorn') && cmdline.includes(this.#s.dir);
-    return ours && isAlive(pid) ? pid : undefined;
+    return ourPid(this.#pidFile, ['gunicorn', this.#s.dir]);
   }
 
   async healthy(): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { defaultCacheDir, defaultStateDir } from '../../paths.js';
+import { freePort } from '../../stack/stack-settings.js';
 
 export const SUPERSET_DEFAULTS = Object.freeze({
   port: 18088,
@@ -72,14 +72,3 @@ function readPersisted(dir: string): Persisted | undefined {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
