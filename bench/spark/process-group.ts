@@ -12,21 +12,42 @@ export interface GroupSample {
 
 const TICKS_PER_SECOND = 100;
 
-export function sampleGroup(pgid: number, exclude: ReadonlySet<number> = new Set()): GroupSample {
-  let rssKb = 0;
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || exclude.has(Number(entry))) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== pgid) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
-      if (m) rssKb += Number(m[1]);
-    } catch {
-      // exited meanwhile
+/**
+ * Samples one process group again and again. RSS counts only processes that
+ * were already there at the previous sample: the driver JVM shells out for
+ * local file operations (Hadoop's `readlink`, `chmod`, `rm` on the checkpoint,
+ * through jspawnhelper), and until its exec such a child reports the JVM's
+ * whole resident set as its own. Counting it measured 2.4–3.1 GB of "peak RSS"
+ * for a group whose three real processes never held more than 1.8 GB.
+ * CPU time counts every process (a child's ticks are its own).
+ */
+export class GroupSampler {
+  private previous = new Set<string>();
+
+  constructor(private readonly pgid: number) {}
+
+  sample(): GroupSample {
+    let rssKb = 0;
+    let ticks = 0;
+    const current = new Set<string>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[2]) !== this.pgid) continue;
+        ticks += Number(fields[11]) + Number(fields[12]);
+        // pid + start time: a reused pid is another process.
+        const identity = `${entry}:${fields[19]}`;
+        current.add(identity);
+        if (!this.previous.has(identity)) continue;
+        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
+        if (m) rssKb += Number(m[1]);
+      } catch {
+        // exited meanwhile
+      }
     }
+    this.previous = current;
+    return { rssMb: Math.round(rssKb / 1024), cpuSeconds: ticks / TICKS_PER_SECOND };
   }
-  return { rssMb: Math.round(rssKb / 1024), cpuSeconds: ticks / TICKS_PER_SECOND };
 }

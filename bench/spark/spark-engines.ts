@@ -32,7 +32,7 @@ import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
 import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
 import { cpuSeconds, machineLine } from '../ingest/machine.js';
-import { sampleGroup } from './process-group.js';
+import { GroupSampler } from './process-group.js';
 
 const PARTITIONS = 3;
 const MASTER = 'local[2]';
@@ -141,13 +141,14 @@ async function throughput(engine: Engine, t: TestStack, topic: string, messages:
   await poll.connect();
   const started = Date.now();
   const run = launch(engine, t, stagingUrl, topic, `bench-${engine}-${started}`, { checkpoint });
+  const group = new GroupSampler(run.child.pid!);
   let peak = 0;
   let cpu = 0;
   const backends = new Map<number, number>();
   const pollPid = Number((await poll.query('select pg_backend_pid() as pid')).rows[0].pid);
   try {
     await waitLanded(poll, engine, run, messages, () => {
-      const s = sampleGroup(run.child.pid!);
+      const s = group.sample();
       peak = Math.max(peak, s.rssMb);
       cpu = Math.max(cpu, s.cpuSeconds);
       void poll.query('select pid from pg_stat_activity where datname = current_database() and pid <> $1', [pollPid]).then(({ rows }) => {
