@@ -16,7 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createProducer } from '../../src/kafka/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { runCli } from '../../test/support/cli.js';
-import { backfillDone, freshStateDir, query, stackUrls, UpProcess, waitFor } from '../../test/runner/up-harness.js';
+import { backfillDone, freshStateDir, stackUrls, UpProcess, waitFor } from '../../test/runner/up-harness.js';
+import { queryRows } from '../../test/staging/landing-support.js';
 import { machineLine } from '../ingest/machine.js';
 
 const PROBE_DAY = '2000-01-01';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     await waitFor('the backfill', async () => backfillDone(stateDir), up, 300_000);
     const urls = stackUrls(stateDir);
     await waitFor('the live tail in the marts', async () => {
-      const [row] = await query<{ n: string | null }>(urls.warehouseUrl, 'select sum(cnt_transactions)::text as n from cdm.global_metrics where date_update = current_date');
+      const [row] = await queryRows<{ n: string | null }>(urls.warehouseUrl, 'select sum(cnt_transactions)::text as n from cdm.global_metrics where date_update = current_date');
       return Number(row?.n ?? 0) > 0;
     }, up, 300_000);
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
       const sent = performance.now();
       await producer.send('transaction-service-input', [{ key: `probe-${n}`, value: probeMessage(n) }]);
       for (;;) {
-        const [row] = await query<{ n: string | null }>(urls.warehouseUrl, 'select cnt_transactions::text as n from cdm.global_metrics where date_update = $1 and currency_from = 420', [PROBE_DAY]);
+        const [row] = await queryRows<{ n: string | null }>(urls.warehouseUrl, 'select cnt_transactions::text as n from cdm.global_metrics where date_update = $1 and currency_from = 420', [PROBE_DAY]);
         if (Number(row?.n ?? 0) >= n) break;
         if (performance.now() - sent > 60_000) throw new Error(`probe ${n} not visible after 60 s`);
         await sleep(50);

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { addDays, dayRange } from '../marts/days.js';
 
 /**
  * The generated history `turnover up` backfills once per state dir. The
@@ -20,18 +21,6 @@ export interface BackfillState {
   baseMessages?: number;
   /** Messages each finished day sent. */
   readonly dayMessages: Record<string, number>;
-}
-
-const DAY_MS = 86_400_000;
-
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
-  return days;
 }
 
 /**
@@ -78,7 +67,7 @@ export class BackfillPlan {
   pendingDays(): string[] {
     if (this.state.to < this.state.from) return [];
     const done = new Set(this.state.doneDays);
-    return daysBetween(this.state.from, this.state.to).filter((d) => !done.has(d));
+    return dayRange(this.state.from, this.state.to).filter((d) => !done.has(d));
   }
 
   /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
+import { queryRows } from '../staging/landing-support.js';
 import { track } from '../support/child-processes.js';
 import { CLI } from '../support/cli.js';
 
@@ -59,15 +59,6 @@ export function stackUrls(stateDir: string): StackUrls {
   return { brokers: `127.0.0.1:${ports.kafkaPort}`, stagingUrl: `${base}/turnover`, warehouseUrl: `${base}/turnover_dwh` };
 }
 
-export async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Polls `check` until it returns true; fails with `what` and the process output on timeout. */
 export async function waitFor(what: string, check: () => Promise<boolean>, up: UpProcess, timeoutMs: number): Promise<void> {
@@ -100,9 +91,9 @@ export async function caughtUp(urls: StackUrls, topic: string): Promise<boolean>
   await admin.connect();
   const end = (await admin.fetchTopicOffsets(topic)).reduce((s, p) => s + Number(p.high), 0);
   await admin.disconnect();
-  const [landed] = await query<{ n: string }>(urls.stagingUrl, 'select coalesce(sum(next_offset), 0)::text as n from raw.consumer_offsets where topic = $1', [topic]);
-  const [loaded] = await query<{ n: string }>(urls.warehouseUrl, 'select coalesce(sum(next_offset), 0)::text as n from stg.load_state where topic = $1', [topic]);
-  const [queue] = await query<{ n: string }>(urls.warehouseUrl, 'select count(*)::text as n from stg.touched_days');
+  const [landed] = await queryRows<{ n: string }>(urls.stagingUrl, 'select coalesce(sum(next_offset), 0)::text as n from raw.consumer_offsets where topic = $1', [topic]);
+  const [loaded] = await queryRows<{ n: string }>(urls.warehouseUrl, 'select coalesce(sum(next_offset), 0)::text as n from stg.load_state where topic = $1', [topic]);
+  const [queue] = await queryRows<{ n: string }>(urls.warehouseUrl, 'select count(*)::text as n from stg.touched_days');
   return end > 0 && Number(landed!.n) === end && Number(loaded!.n) === end && Number(queue!.n) === 0;
 }
 

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { queryRows } from '../staging/landing-support.js';
 import { runCli } from '../support/cli.js';
 import {
   backfillDone,
   caughtUp,
   countedTransactions,
   freshStateDir,
-  query,
   readTopic,
   stackUrls,
   UpProcess,
@@ -53,7 +53,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     await waitFor('the backfilled days in cdm.global_metrics to equal an independent count of the topic', async () => {
       const counts = countedTransactions(await readTopic(urls.brokers, TOPIC));
       expected = new Map([...counts].filter(([key]) => backfilled.includes(key.split('|')[0]!)));
-      const rows = await query<{ d: string; c: number; n: string }>(
+      const rows = await queryRows<{ d: string; c: number; n: string }>(
         urls.warehouseUrl,
         'select date_update::text as d, currency_from as c, cnt_transactions::text as n from cdm.global_metrics where date_update between $1 and $2',
         [backfilled[0], backfilled[1]],
@@ -64,7 +64,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     assert.ok([...expected.values()].reduce((a, b) => a + b, 0) > 500, 'the backfill produced counted transactions');
 
     await waitFor('the live tail to reach today\'s marts', async () => {
-      const [row] = await query<{ n: string | null }>(urls.warehouseUrl, 'select sum(cnt_transactions)::text as n from cdm.global_metrics where date_update = $1', [day(0)]);
+      const [row] = await queryRows<{ n: string | null }>(urls.warehouseUrl, 'select sum(cnt_transactions)::text as n from cdm.global_metrics where date_update = $1', [day(0)]);
       return Number(row?.n ?? 0) > 0;
     }, up, 180_000);
 
@@ -73,7 +73,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     const api = (await (await fetch(`${dashboard}api/global-metrics?from=${backfilled[0]}&to=${backfilled[1]}`)).json()) as {
       rows: { day: string; currency: number; transactions: number; amountUsd: number | null }[];
     };
-    const marts = await query<{ d: string; c: number; n: string; usd: string | null }>(
+    const marts = await queryRows<{ d: string; c: number; n: string; usd: string | null }>(
       urls.warehouseUrl,
       'select date_update::text as d, currency_from as c, cnt_transactions::text as n, amount_total::text as usd from cdm.global_metrics where date_update between $1 and $2',
       [backfilled[0], backfilled[1]],
@@ -124,7 +124,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
 
     const first = new UpProcess(['--state-dir', dir, '--port', '0', '--mart-interval', '1', ...feed]);
     await waitFor('the first run to start landing', async () => {
-      const [row] = await query<{ n: string }>(urls.stagingUrl, 'select count(*)::text as n from raw.kafka_messages');
+      const [row] = await queryRows<{ n: string }>(urls.stagingUrl, 'select count(*)::text as n from raw.kafka_messages');
       return Number(row!.n) > 0;
     }, first, 240_000);
     assert.equal(await first.interrupt(), 0, first.text());
@@ -132,7 +132,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
 
     const second = new UpProcess(['--state-dir', dir, '--port', '0', '--mart-interval', '1', ...feed]);
     await waitFor('the second run to be running and STG loaded', async () => {
-      const [row] = await query<{ n: string }>(urls.warehouseUrl, 'select count(*)::text as n from stg.transactions');
+      const [row] = await queryRows<{ n: string }>(urls.warehouseUrl, 'select count(*)::text as n from stg.transactions');
       return second.text().includes('turnover is running') && Number(row!.n) > 0;
     }, second, 240_000);
     assert.equal(await second.interrupt(), 0, second.text());
@@ -158,7 +158,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
 
 /** Business content of STG and the marts; load times, Kafka offsets and late-arrival timing left out. */
 async function snapshot(urls: StackUrls) {
-  const rows = async (sql: string) => (await query<Record<string, unknown>>(urls.warehouseUrl, sql)).map((r) => JSON.stringify(r));
+  const rows = async (sql: string) => (await queryRows<Record<string, unknown>>(urls.warehouseUrl, sql)).map((r) => JSON.stringify(r));
   return {
     stgTransactions: await rows(
       'select operation_id, status, account_number_from, account_number_to, currency_code, transaction_type, amount, transaction_dt::text, sent_dttm::text from stg.transactions order by operation_id, status',
