@@ -9,15 +9,31 @@ export function machineLine(): string {
 
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-export function cpuSeconds(pid: number): number {
+/** What the benchmarks read of `/proc/<pid>/stat`. */
+export interface ProcStat {
+  readonly processGroup: number;
+  /** User + system CPU seconds so far. */
+  readonly cpuSeconds: number;
+  /** Start time in clock ticks after boot: with the pid, it names one process. */
+  readonly startTicks: string;
+}
+
+/** `/proc/<pid>/stat` of a process, or undefined once it is gone. */
+export function procStat(pid: number | string): ProcStat | undefined {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return Number.NaN;
+    return undefined;
   }
+  // after the command name (which may hold spaces and parentheses): fields[0] is field 3 of proc(5)
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { processGroup: Number(fields[2]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, startTicks: fields[19]! };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN once it is gone. */
+export function cpuSeconds(pid: number): number {
+  return procStat(pid)?.cpuSeconds ?? Number.NaN;
 }
 
 /** Peak resident set size (VmHWM) of a running process, in MB. */

@@ -8,6 +8,7 @@ import { buildMarts } from '../../src/marts/index.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { useStack } from '../../test/support/stack.js';
+import { procStat } from '../ingest/machine.js';
 
 /**
  * Marts benchmark (SPEC §6): DAYS days × ROWS_PER_DAY transaction rows a day
@@ -39,13 +40,10 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 async function backendCpu(client: pg.Client): Promise<Map<number, number> | undefined> {
   const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
   const cpu = new Map<number, number>();
-  try {
-    for (const { pid } of rows) {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
-    }
-  } catch {
-    return undefined;
+  for (const { pid } of rows) {
+    const stat = procStat(pid);
+    if (!stat) return undefined;
+    cpu.set(pid, stat.cpuSeconds);
   }
   return cpu;
 }

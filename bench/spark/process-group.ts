@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { procStat } from '../ingest/machine.js';
 
 /**
  * Resources of a whole process group (launcher + driver JVM + Python driver),
@@ -9,8 +10,6 @@ export interface GroupSample {
   readonly rssMb: number;
   readonly cpuSeconds: number;
 }
-
-const TICKS_PER_SECOND = 100;
 
 /**
  * Samples one process group again and again. RSS counts only processes that
@@ -28,19 +27,18 @@ export class GroupSampler {
 
   sample(): GroupSample {
     let rssKb = 0;
-    let ticks = 0;
+    let cpuSeconds = 0;
     const current = new Set<string>();
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
+      const stat = procStat(entry);
+      if (stat?.processGroup !== this.pgid) continue;
+      cpuSeconds += stat.cpuSeconds;
+      // pid + start time: a reused pid is another process.
+      const identity = `${entry}:${stat.startTicks}`;
+      current.add(identity);
+      if (!this.previous.has(identity)) continue;
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) !== this.pgid) continue;
-        ticks += Number(fields[11]) + Number(fields[12]);
-        // pid + start time: a reused pid is another process.
-        const identity = `${entry}:${fields[19]}`;
-        current.add(identity);
-        if (!this.previous.has(identity)) continue;
         const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
         if (m) rssKb += Number(m[1]);
       } catch {
@@ -48,6 +46,6 @@ export class GroupSampler {
       }
     }
     this.previous = current;
-    return { rssMb: Math.round(rssKb / 1024), cpuSeconds: ticks / TICKS_PER_SECOND };
+    return { rssMb: Math.round(rssKb / 1024), cpuSeconds };
   }
 }

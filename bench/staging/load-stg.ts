@@ -8,6 +8,7 @@ import { PostgresSession } from '../../src/warehouse/postgres/postgres-session.j
 import { CLI, runCli } from '../../test/support/cli.js';
 import { useStack } from '../../test/support/stack.js';
 import { fixtureValues } from '../../test/staging/landing-support.js';
+import { procStat } from '../ingest/machine.js';
 
 /**
  * STG load benchmark (SPEC §6): ≥ 1,000,000 landed records of the live
@@ -34,14 +35,7 @@ function machine(): string {
 }
 
 /** CPU seconds (user + system) of a process so far, or undefined once it is gone. */
-function cpuOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
+const cpuOf = (pid: number): number | undefined => procStat(pid)?.cpuSeconds;
 
 /** The live feed's shape: its real messages, each operation's status events under fresh ids, ~1 rate day per 25k events. */
 function* feed(): Generator<Buffer> {
