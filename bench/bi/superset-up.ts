@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +7,11 @@ import { readAdmin } from '../../src/bi/superset/superset-secrets.js';
 import { localSuperset } from '../../src/bi/superset/index.js';
 import { treeRss } from '../../src/bi/superset/superset-server.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { defaultCacheDir, PACKAGE_ROOT } from '../../src/paths.js';
+import { defaultCacheDir } from '../../src/paths.js';
 import { venvReady } from '../../src/setup/python-venv.js';
 import { LocalStack, stackEnv } from '../../src/stack/stack.js';
 import { resolveStackSettings } from '../../src/stack/stack-settings.js';
+import { runCli, type CliResult } from '../../test/support/cli.js';
 import { machineLine } from '../ingest/machine.js';
 
 /**
@@ -24,19 +24,11 @@ import { machineLine } from '../ingest/machine.js';
  *   TURNOVER_WAREHOUSE_URL=postgres://… node dist/bench/bi/superset-up.js   # a warehouse with data
  */
 
-const CLI = join(PACKAGE_ROOT, 'bin', 'turnover.js');
-
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; seconds: number }> {
+/** The real CLI as a user runs it, timed (Superset's `up` takes minutes on a cold machine). */
+async function timedCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult & { seconds: number }> {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, TURNOVER_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
-  });
+  const result = await runCli(args, { env, timeoutMs: 900_000 });
+  return { ...result, seconds: (performance.now() - started) / 1000 };
 }
 
 const mb = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
@@ -58,7 +50,7 @@ async function main(): Promise<void> {
       stack = new LocalStack(await resolveStackSettings({ stateDir: stackDir, kafkaPort: 0, postgresPort: 0, kafkaHeap: '256m' }, process.env), process.env);
       await stack.up(silentLogger());
       const env = stackEnv(stack.settings);
-      const migrated = await runCli(['migrate'], env);
+      const migrated = await timedCli(['migrate'], env);
       if (migrated.code !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
       warehouseUrl = env.TURNOVER_WAREHOUSE_URL!;
       console.log('warehouse: a private local stack, marts migrated and empty');
@@ -66,9 +58,9 @@ async function main(): Promise<void> {
       console.log('warehouse: TURNOVER_WAREHOUSE_URL');
     }
     const env = { TURNOVER_SUPERSET_ADMIN_USER: '', TURNOVER_SUPERSET_ADMIN_PASSWORD: '' };
-    const up = await runCli(['bi', 'superset', 'up', '--state-dir', stateDir, '--port', '0'], env);
+    const up = await timedCli(['bi', 'superset', 'up', '--state-dir', stateDir, '--port', '0'], env);
     if (up.code !== 0) throw new Error(`up failed: ${up.stderr}`);
-    const provision = await runCli(['bi', 'superset', 'provision', '--state-dir', stateDir], { ...env, TURNOVER_WAREHOUSE_URL: warehouseUrl });
+    const provision = await timedCli(['bi', 'superset', 'provision', '--state-dir', stateDir], { ...env, TURNOVER_WAREHOUSE_URL: warehouseUrl });
     if (provision.code !== 0) throw new Error(`provision failed: ${provision.stderr}`);
     const url = /^Superset: (\S+)/m.exec(up.stdout)![1]!;
     const pid = (await localSuperset({ stateDir })).pid()!;
@@ -81,9 +73,10 @@ async function main(): Promise<void> {
     await Promise.all(charts.result.map((c) => client.get(`/api/v1/chart/${c.id}/data/`)));
     const dataSeconds = (performance.now() - dataStarted) / 1000;
     const rssLoaded = treeRss(pid);
-    const second = await runCli(['bi', 'superset', 'provision', '--state-dir', stateDir], { ...env, TURNOVER_WAREHOUSE_URL: warehouseUrl });
+    const second = await timedCli(['bi', 'superset', 'provision', '--state-dir', stateDir], { ...env, TURNOVER_WAREHOUSE_URL: warehouseUrl });
 
-    const objects = 1 + loadDefinition().datasets.size + loadDefinition().charts.length + 1;
+    const definition = loadDefinition();
+    const objects = 1 + definition.datasets.size + definition.charts.length + 1;
     console.log(`bi superset up (fresh state dir, venv cached):  ${up.seconds.toFixed(1)} s`);
     console.log(`bi superset provision (${objects} objects):        ${provision.seconds.toFixed(1)} s`);
     console.log(`up -> provisioned dashboard:                     ${(up.seconds + provision.seconds).toFixed(1)} s`);
@@ -92,7 +85,7 @@ async function main(): Promise<void> {
     console.log(`Superset RSS (gunicorn master + 1 worker): ${mb(rssProvisioned)} after provisioning, ${mb(rssLoaded)} after every chart's data`);
     console.log(machineLine());
   } finally {
-    await runCli(['bi', 'superset', 'down', '--state-dir', stateDir], {});
+    await timedCli(['bi', 'superset', 'down', '--state-dir', stateDir], {});
     if (stack) await stack.down(silentLogger());
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+
 export type Action = 'created' | 'updated' | 'unchanged';
 
 /** What a provisioning run did to one object of a BI tool. */
@@ -8,6 +10,15 @@ export interface ProvisionedObject<Kind extends string = string> {
   readonly name: string;
   readonly id: number;
   readonly action: Action;
+}
+
+/**
+ * True when every key of `wanted` has an equal value in `current`: the BI
+ * tools add keys of their own, so an object is up to date when it covers the
+ * definition's keys (a missing key equals null).
+ */
+export function covers(current: Record<string, unknown> | undefined, wanted: Record<string, unknown>): boolean {
+  return Object.entries(wanted).every(([k, v]) => isDeepStrictEqual(current?.[k] ?? null, v ?? null));
 }
 
 /** One line per object, then what changed: the output of the provision commands. */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +8,7 @@ import { loadDefinition } from '../../src/bi/definition/definition.js';
 import { SupersetClient } from '../../src/bi/superset/superset-client.js';
 import { readAdmin } from '../../src/bi/superset/superset-secrets.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
+import { freePort } from '../../src/stack/stack-settings.js';
 import { loadPipeline, type LoadedPipeline } from '../dashboard/dashboard-support.js';
 import { launchBrowser } from '../support/browser.js';
 import { runCli, type CliResult } from '../support/cli.js';
@@ -278,14 +278,6 @@ describe('turnover bi superset: a real Superset over marts built from the live f
     assert.equal(again.stdout, 'Superset is not running\n');
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Superset's login page fires a request of its own that can replace the

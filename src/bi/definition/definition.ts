@@ -110,12 +110,6 @@ export function loadDefinition(file: string = DEFAULT_DEFINITION): Definition {
   });
 }
 
-/** The columns a chart reads from its dataset (to check them against the dataset's result). */
-export function chartColumns(chart: Chart): string[] {
-  if (chart.kind === 'table') return chart.columns.map((c) => c.column);
-  return [chart.x, ...('series' in chart && chart.series ? [chart.series] : []), ...chart.metrics.map((m) => m.column)];
-}
-
 /** Widths of the charts of one layout row on a grid of `columns`: equal shares, the remainder to the first ones. */
 export function rowWidths(charts: number, columns: number): number[] {
   const base = Math.floor(columns / charts);

@@ -5,7 +5,7 @@ import { describeTarget, metabaseConnection, type WarehouseTarget } from '../def
 import { entityId, metabaseCard, metabasePlacements, type MetabaseCard } from './metabase-cards.js';
 import { MetabaseClient } from './metabase-client.js';
 import { connectionRefused } from '../http-json.js';
-import type { ProvisionedObject } from '../report.js';
+import { covers, type ProvisionedObject } from '../report.js';
 
 export type MetabaseObject = ProvisionedObject<'database' | 'collection' | 'card' | 'dashboard'>;
 
@@ -78,10 +78,6 @@ interface DashboardState {
 /** Older Metabase answers lists as arrays, newer ones as `{data: [...]}`. */
 function listOf<T>(body: T[] | { data: T[] }): T[] {
   return Array.isArray(body) ? body : body.data;
-}
-
-function covers(current: Record<string, unknown> | undefined, wanted: Record<string, unknown>): boolean {
-  return Object.entries(wanted).every(([k, v]) => isDeepStrictEqual(current?.[k] ?? null, v ?? null));
 }
 
 /** The SQL and database of a stored query, in the legacy shape or in MBQL 5 (`stages`). */

@@ -6,7 +6,7 @@ import type { RisonValue } from './rison.js';
 import { supersetChart } from './superset-charts.js';
 import { SupersetClient } from './superset-client.js';
 import { connectionRefused } from '../http-json.js';
-import type { Action, ProvisionedObject as Reported } from '../report.js';
+import { covers, type Action, type ProvisionedObject as Reported } from '../report.js';
 import { supersetMetadata, supersetPositions, type PlacedChart } from './superset-layout.js';
 
 export type ProvisionedObject = Reported<'database' | 'dataset' | 'chart' | 'dashboard'>;
@@ -44,11 +44,6 @@ async function findByUuid(client: SupersetClient, resource: string, uuids: reado
 async function findBy(client: SupersetClient, resource: string, col: string, value: string): Promise<number | undefined> {
   const found = await client.get<Result<{ id: number }[]>>(`/api/v1/${resource}/`, { filters: [{ col, opr: 'eq', value }], columns: ['id'], page_size: 1 });
   return found.result[0]?.id;
-}
-
-/** True when every key of `wanted` has an equal value in `current` (Superset adds keys of its own). */
-function covers(current: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
-  return Object.entries(wanted).every(([k, v]) => isDeepStrictEqual(current[k] ?? null, v ?? null));
 }
 
 function parseJson(text: unknown): unknown {

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import { ensureVenv, venvDir } from '../../setup/python-venv.js';
+import { ensureVenv } from '../../setup/python-venv.js';
 import { ourPid, tailFile, waitForExit } from '../../stack/processes.js';
 import { assertPortFree } from '../../stack/stack-settings.js';
 import { renderSupersetConfig } from './superset-config.js';
@@ -231,11 +231,6 @@ export class LocalSuperset {
       PYTHONUNBUFFERED: '1',
     };
   }
-}
-
-/** The venv of the pinned Superset (built by `up`; `turnover setup python:superset` builds it ahead). */
-export function supersetVenv(settings: SupersetSettings): string {
-  return venvDir('superset', settings.cacheDir);
 }
 
 function killGroup(pid: number): void {
