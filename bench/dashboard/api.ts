@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startDashboard } from '../../src/dashboard/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { migratedDatabases } from '../../test/staging/landing-support.js';
+import { migratedDatabases, queryRows } from '../../test/staging/landing-support.js';
 import { useStack } from '../../test/support/stack.js';
 import { machineLine } from '../ingest/machine.js';
 
@@ -39,16 +38,6 @@ const RANGES: readonly [string, string][] = [
 
 const sql = (name: string): string => readFileSync(join(PACKAGE_ROOT, 'bench', 'dashboard', name), 'utf8');
 
-async function run(url: string, text: string, params: unknown[]): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text, params);
-  } finally {
-    await client.end();
-  }
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
@@ -67,9 +56,9 @@ try {
   const db = await migratedDatabases(t, 'bench_dashboard');
   const topic = await t.freshTopic('bench_dashboard', 3);
   let started = performance.now();
-  await run(db.warehouseUrl, sql('fill-marts.sql'), [DAYS]);
-  await run(db.stagingUrl, sql('fill-landing.sql'), [LANDED, topic]);
-  await run(db.stagingUrl, 'analyze raw.kafka_messages', []);
+  await queryRows(db.warehouseUrl, sql('fill-marts.sql'), [DAYS]);
+  await queryRows(db.stagingUrl, sql('fill-landing.sql'), [LANDED, topic]);
+  await queryRows(db.stagingUrl, 'analyze raw.kafka_messages', []);
   console.log(`filled ${DAYS} days of marts and ${LANDED.toLocaleString('en-US')} landed records in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const dashboard = await startDashboard(

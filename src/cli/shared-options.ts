@@ -6,9 +6,13 @@ import { isoDate, positiveInt } from './parsers.js';
  * canonical ones of SPEC §5; flags override them. Secrets (passwords) have
  * no flag on purpose: a flag is visible to every user in `ps`.
  */
+/** The feed's topic and the ingesters' consumer group when none is configured. */
+export const DEFAULT_TOPIC = 'transaction-service-input';
+export const DEFAULT_GROUP = 'turnover-ingest';
+
 export const KAFKA_OPTIONS: readonly OptionSpec[] = [
   { flags: '--brokers <list>', description: 'Kafka bootstrap servers, comma-separated', env: 'TURNOVER_KAFKA_BROKERS' },
-  { flags: '--topic <name>', description: 'Kafka topic of the feed', env: 'TURNOVER_KAFKA_TOPIC', defaultValue: 'transaction-service-input' },
+  { flags: '--topic <name>', description: 'Kafka topic of the feed', env: 'TURNOVER_KAFKA_TOPIC', defaultValue: DEFAULT_TOPIC },
   {
     flags: '--sasl-mechanism <mechanism>',
     description: 'SASL mechanism (password from TURNOVER_KAFKA_SASL_PASSWORD)',
@@ -30,7 +34,7 @@ export const KAFKA_GROUP_OPTION: OptionSpec = {
   flags: '--group <id>',
   description: 'Kafka consumer group (offsets live in PostgreSQL under this name)',
   env: 'TURNOVER_KAFKA_GROUP',
-  defaultValue: 'turnover-ingest',
+  defaultValue: DEFAULT_GROUP,
 };
 
 export const STAGING_URL_OPTION: OptionSpec = {

@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../cli/shared-options.js';
 import { postgresUrl } from '../db/postgres-url.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.js';
@@ -48,8 +49,8 @@ export function resolveDashboardConfig(options: Readonly<Record<string, unknown>
     warehouseUrl: options.warehouseUrl,
     stagingUrl,
     kafka,
-    topic: String(options.topic ?? 'transaction-service-input'),
-    group: String(options.group ?? 'turnover-ingest'),
+    topic: String(options.topic ?? DEFAULT_TOPIC),
+    group: String(options.group ?? DEFAULT_GROUP),
   });
 }
 

@@ -131,9 +131,9 @@ function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics
       const now = Date.now();
       const rate = Math.round(((metrics.landed - last.landed) * 1000) / Math.max(1, now - last.at));
       last = { at: now, landed: metrics.landed };
+      if (config.progressIntervalS === 0) return;
       const memory = process.memoryUsage();
       const mb = Math.round(memory.rss / 1048576);
-      if (config.progressIntervalS === 0) return;
       logger.info(
         {
           landed: metrics.landed,

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ConfigError, TurnoverError, UnavailableError } from '../errors.js';
-import type { LandingOutcome, LandingTransaction, PartitionAdvance } from './landing-store.js';
+import type { LandingOutcome, LandingStore, LandingTransaction, PartitionAdvance } from './landing-store.js';
 
 export interface LandingWorkerData {
   readonly url: string;
@@ -18,12 +18,7 @@ export type LandingResponse =
   | { readonly id: number; readonly error: { readonly kind: 'config' | 'unavailable' | 'internal'; readonly message: string } };
 
 /** The LandingStore calls the ingester makes (the main thread's view of it). */
-export interface LandingPort {
-  connect(): Promise<void>;
-  readOffsets(partitions: readonly number[]): Promise<Map<number, number | null>>;
-  land(tx: LandingTransaction): Promise<LandingOutcome>;
-  close(): Promise<void>;
-}
+export type LandingPort = Pick<LandingStore, 'connect' | 'readOffsets' | 'land' | 'close'>;
 
 /**
  * LandingStore on its own thread. The main thread decodes Kafka fetches in

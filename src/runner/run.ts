@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handler } from '../cli/command-spec.js';
+import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../cli/shared-options.js';
 import { ConfigError, TurnoverError } from '../errors.js';
 import { createAdmin, type KafkaConfig } from '../kafka/index.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
@@ -18,8 +19,6 @@ import { statusLine, StatusReader, type PipelineStatus } from './status.js';
 import { isConfigurationExit, Supervisor, type ChildExit } from './supervisor.js';
 
 const CLI = join(PACKAGE_ROOT, 'bin', 'turnover.js');
-const DEFAULT_TOPIC = 'transaction-service-input';
-const DEFAULT_GROUP = 'turnover-ingest';
 /** Stop order: the feed first, then each stage after the one that feeds it. */
 const STOP_ORDER = ['generate-tail', 'generate-backfill', 'ingest', 'load-stg', 'build-marts', 'dashboard'];
 

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT_CODES } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
-export type RestartPolicy = 'always' | 'on-failure' | 'never';
+export type RestartPolicy = 'always' | 'never';
 
 export interface ChildSpec {
   /** Short name used in logs and status: `ingest`, `load-stg`, `dashboard`. */
@@ -13,7 +13,7 @@ export interface ChildSpec {
   /** Arguments after `node`, e.g. `[cliPath, 'ingest', '--group', 'x']`. */
   readonly args: readonly string[];
   readonly env: NodeJS.ProcessEnv;
-  /** `always`: a long-running service; `on-failure`: a job that may finish with 0. */
+  /** `always`: a long-running service, restarted with back-off; `never`: a one-shot job. */
   readonly restart: RestartPolicy;
 }
 
@@ -113,8 +113,6 @@ export class SupervisedChild {
   #tail: string[] = [];
   #partial = '';
   #backoffMs = BACKOFF_START_MS;
-  #restarts = 0;
-  #finished = false;
   #lastExit: ChildExit | undefined;
   readonly #logger: Logger;
   readonly #hooks: SupervisorHooks;
@@ -126,21 +124,12 @@ export class SupervisedChild {
     this.#log = createWriteStream(logFile, { flags: 'a' });
   }
 
-  get restarts(): number {
-    return this.#restarts;
-  }
-
   get running(): boolean {
     return this.#process !== undefined && this.#process.exitCode === null && this.#process.signalCode === null;
   }
 
   get lastExit(): ChildExit | undefined {
     return this.#lastExit;
-  }
-
-  /** True once an `on-failure` job has exited 0. */
-  get finished(): boolean {
-    return this.#finished;
   }
 
   /** Resolves when the current process exits (for jobs the runner waits on). */
@@ -201,10 +190,6 @@ export class SupervisedChild {
       return;
     }
     if (this.#hooks.stopping()) return;
-    if (code === 0 && this.spec.restart === 'on-failure') {
-      this.#finished = true;
-      return;
-    }
     if (isConfigurationExit(code)) {
       this.#hooks.fatal(exit);
       return;
@@ -212,7 +197,6 @@ export class SupervisedChild {
     if (ranMs > HEALTHY_RUN_MS) this.#backoffMs = BACKOFF_START_MS;
     const delay = this.#backoffMs;
     this.#backoffMs = Math.min(this.#backoffMs * 2, BACKOFF_MAX_MS);
-    this.#restarts += 1;
     this.#logger.warn(
       { child: this.spec.name, code, signal, restartInMs: delay },
       `${this.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s. Last lines:\n${exit.lastLines.map((l) => `    ${l}`).join('\n')}`,
