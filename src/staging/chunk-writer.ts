@@ -168,7 +168,7 @@ export class ChunkWriter {
     };
     reconcile(
       chunk,
-      { counts, transactionsWritten: tx.writes.count, transactionsReplaced: tx.replaced.count, currenciesWritten: cur.writes.length, currenciesReplaced: cur.replaced.length, rejects: chunk.rejects.length },
+      { counts, transactionsWritten: tx.writes.count, transactionsReplaced: tx.replaced.count, currenciesWritten: cur.writes.length, currenciesReplaced: cur.replaced.length },
       { landed, transactionsCopied, currenciesCopied, rejectsCopied, transactionsDeleted, currenciesDeleted, copyRejected },
     );
     await session.query(this.warehouse.sql('stg_save_load_state'), [chunk.topic, chunk.partition, chunk.lastOffset + 1]);

@@ -179,8 +179,10 @@ function keyGroups(t: VersionTable, versions: readonly number[], storedVersions:
       for (let i = run; i < runEnd; i++) pending.push(order[i]! % 2 ** 21);
       while (pending.length > 0) {
         const first = all[pending[0]!]!;
-        const same = pending.filter((i) => sameKey(t, first, all[i]!));
-        pending = pending.filter((i) => !sameKey(t, first, all[i]!));
+        const same: number[] = [];
+        const rest: number[] = [];
+        for (const i of pending) (sameKey(t, first, all[i]!) ? same : rest).push(i);
+        pending = rest;
         group(same);
       }
     }

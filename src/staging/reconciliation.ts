@@ -16,7 +16,6 @@ export interface PlannedWrites {
   readonly transactionsReplaced: number;
   readonly currenciesWritten: number;
   readonly currenciesReplaced: number;
-  readonly rejects: number;
 }
 
 /** What the databases themselves reported while a chunk was written. */
@@ -54,7 +53,7 @@ export function reconcile(chunk: ChunkRange, plan: PlannedWrites, observed: Obse
   expect('transactions replaced', plan.transactionsReplaced, observed.transactionsDeleted);
   expect('currencies written', plan.currenciesWritten, observed.currenciesCopied);
   expect('currencies replaced', plan.currenciesReplaced, observed.currenciesDeleted);
-  expect('rejects written', plan.rejects, observed.rejectsCopied);
+  expect('rejects written', c.rejected, observed.rejectsCopied);
   if (observed.copyRejected.length > 0) problems.push(`the warehouse refused ${observed.copyRejected.length} rows: ${observed.copyRejected.slice(0, 3).join('; ')}`);
   if (problems.length > 0) {
     throw new ReconciliationError(`chunk ${chunk.topic}/${chunk.partition} offsets ${chunk.firstOffset}..${chunk.lastOffset} does not reconcile, rolled back: ${problems.join('; ')}`);
