@@ -43,6 +43,11 @@ async function pump(feed: Iterable<GeneratedMessage>, live: boolean, sink: FeedS
       state.stopped = signal.aborted;
       return;
     }
+    if (state.toSkip > 0) {
+      // already sent by the run being resumed: same seed and options, same messages in the same order
+      state.toSkip -= 1;
+      continue;
+    }
     if (live && message.emitAt > Date.now()) {
       // a live tail sends what is due, then waits for the next message's time
       await sink.flush();
@@ -53,11 +58,6 @@ async function pump(feed: Iterable<GeneratedMessage>, live: boolean, sink: FeedS
         state.stopped = true;
         return;
       }
-    }
-    if (state.toSkip > 0) {
-      // already sent by the run being resumed: same seed and options, same messages in the same order
-      state.toSkip -= 1;
-      continue;
     }
     const wait = sink.write(message);
     if (wait) await wait;
