@@ -1,3 +1,4 @@
+import { FIRST_DAY, isDay, LAST_DAY } from '../contracts/days.js';
 import { UsageError } from '../errors.js';
 
 /** Option value parsers: each throws a UsageError that names the bad value. */
@@ -34,14 +35,10 @@ export function port(name: string) {
   };
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A calendar date `YYYY-MM-DD` that really exists (no Feb 30). */
+/** A calendar date `YYYY-MM-DD` that really exists (no Feb 30), years 0001–9999 as in the feed contract. */
 export function isoDate(name: string) {
   return (value: string): string => {
-    const m = ISO_DATE.exec(value);
-    const valid = m !== null && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
-    if (!valid) throw new UsageError(`${name} must be a date YYYY-MM-DD, got "${value}"`);
+    if (!isDay(value)) throw new UsageError(`${name} must be a date YYYY-MM-DD of years ${FIRST_DAY.slice(0, 4)}-${LAST_DAY.slice(0, 4)}, got "${value}"`);
     return value;
   };
 }

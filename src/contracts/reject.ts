@@ -1,8 +1,13 @@
 import type { Reject, RejectReason } from './types.js';
+import { storableText } from './storable-text.js';
 import { canonicalDateOrTimestamp, isCalendarDate } from './timestamp.js';
 
+/**
+ * Every reject is made here, so every detail is storable whatever it quotes
+ * (the one place details are sanitised: storable-text.ts).
+ */
 export function reject(reason: RejectReason, field: string | undefined, detail: string, eventDate: string | undefined): Reject {
-  const result: { ok: false; reason: RejectReason; field?: string; detail: string; eventDate?: string } = { ok: false, reason, detail };
+  const result: { ok: false; reason: RejectReason; field?: string; detail: string; eventDate?: string } = { ok: false, reason, detail: storableText(detail) };
   if (field !== undefined) result.field = field;
   if (eventDate !== undefined) result.eventDate = eventDate;
   return result;

@@ -27,6 +27,7 @@ export const REJECT_REASONS = Object.freeze([
   'rate_not_positive',
   'object_id_mismatch',
   'parser_error',
+  'warehouse_refused',
 ] as const);
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
