@@ -1,6 +1,9 @@
 // the parser's own modules, not the contracts index: a parse worker starts without loading zod (the schema path)
 import { parseMessage } from '../contracts/parse-message.js';
+import { reject } from '../contracts/reject.js';
+import { hasLoneSurrogate } from '../contracts/storable-text.js';
 import type { CurrencyRecord, Reject, TransactionRecord } from '../contracts/types.js';
+import { MAX_TEXT_BYTES } from './stg-columns.js';
 import type { Coordinates, CurrencyRow, LandedRecord, RejectRow, TransactionRow } from './types.js';
 import { transactionRow } from './types.js';
 
@@ -26,32 +29,50 @@ const isInt4 = (n: number): boolean => n >= -(2 ** 31) && n < 2 ** 31;
 /** numeric(20,6) holds less than 10^14. */
 const RATE_LIMIT = 1e14;
 
-function unfit(field: string, detail: string, eventDate: string): Reject {
-  return { ok: false, reason: 'wrong_type', field, detail, eventDate };
+/**
+ * Why a text the contract accepts cannot be an STG text value, or undefined:
+ * PostgreSQL refuses NUL; a lone surrogate has no UTF-8 form (it would be
+ * stored as U+FFFD, silently another value); Vertica's column counts bytes.
+ */
+function unstorableText(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'contains a NUL character, which the warehouse cannot store';
+  if (hasLoneSurrogate(value)) return 'contains a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair), which is not text';
+  const bytes = Buffer.byteLength(value, 'utf8');
+  return bytes > MAX_TEXT_BYTES ? `is ${bytes} bytes of UTF-8, more than the ${MAX_TEXT_BYTES} STG holds` : undefined;
 }
 
 /**
  * A record the contract accepts but STG's columns cannot hold (a currency
- * code beyond integer, a rate beyond numeric(20,6), a NUL character in a
- * text): quarantined like any bad record, instead of failing the chunk's
- * COPY on every rerun.
+ * code beyond integer, a rate beyond numeric(20,6), a text no warehouse
+ * column takes): quarantined like any bad record, instead of failing the
+ * chunk's COPY on every rerun.
  */
 function unstorable(record: TransactionRecord | CurrencyRecord): Reject | undefined {
   if (record.kind === 'TRANSACTION') {
     const day = record.transactionDate;
-    if (!isInt4(record.currencyCode)) return unfit('payload.currency_code', `payload.currency_code ${record.currencyCode} does not fit STG's integer column`, day);
-    if (record.country.includes('\u0000')) return unfit('payload.country', 'payload.country contains a NUL character, which the warehouse cannot store', day);
-    if (record.transactionType.includes('\u0000')) return unfit('payload.transaction_type', 'payload.transaction_type contains a NUL character, which the warehouse cannot store', day);
+    if (!isInt4(record.currencyCode)) return reject('wrong_type', 'payload.currency_code', `payload.currency_code ${record.currencyCode} does not fit STG's integer column`, day);
+    const country = unstorableText(record.country);
+    if (country) return reject('wrong_type', 'payload.country', `payload.country ${country}`, day);
+    const type = unstorableText(record.transactionType);
+    if (type) return reject('wrong_type', 'payload.transaction_type', `payload.transaction_type ${type}`, day);
     return undefined;
   }
   const day = record.dateUpdate;
-  if (!isInt4(record.currencyCode)) return unfit('payload.currency_code', `payload.currency_code ${record.currencyCode} does not fit STG's integer column`, day);
-  if (!isInt4(record.currencyCodeWith)) return unfit('payload.currency_code_with', `payload.currency_code_with ${record.currencyCodeWith} does not fit STG's integer column`, day);
-  if (roundRate(record.currencyWithDiv) >= RATE_LIMIT) return unfit('payload.currency_with_div', `payload.currency_with_div ${record.currencyWithDiv} does not fit STG's numeric(20,6) column`, day);
+  if (!isInt4(record.currencyCode)) return reject('wrong_type', 'payload.currency_code', `payload.currency_code ${record.currencyCode} does not fit STG's integer column`, day);
+  if (!isInt4(record.currencyCodeWith)) return reject('wrong_type', 'payload.currency_code_with', `payload.currency_code_with ${record.currencyCodeWith} does not fit STG's integer column`, day);
+  if (roundRate(record.currencyWithDiv) >= RATE_LIMIT) return reject('wrong_type', 'payload.currency_with_div', `payload.currency_with_div ${record.currencyWithDiv} does not fit STG's numeric(20,6) column`, day);
   return undefined;
 }
 
-const utcDate = (at: Date): string => at.toISOString().slice(0, 10);
+/**
+ * The day a reject without a business date of its own is counted on: its
+ * Kafka timestamp's UTC date (the landing hands over only timestamps of years
+ * 1–9999, see landed-copy.ts), else 1970-01-01, Kafka's epoch, the day a
+ * record without a usable timestamp is dated by convention.
+ */
+export function fallbackEventDate(kafkaTimestamp: Date | null): string {
+  return kafkaTimestamp === null ? '1970-01-01' : kafkaTimestamp.toISOString().slice(0, 10);
+}
 
 /** Collects parsed records of one chunk, in offset order; nothing is dropped. */
 export class ChunkBuilder {
@@ -108,7 +129,7 @@ export class ChunkBuilder {
   }
 
   /** Quarantines a record `add` refused, with its exact bytes and Kafka coordinates. */
-  reject(offset: number, result: Reject, key: Uint8Array | null, value: Uint8Array | null, kafkaTimestamp: Date): void {
+  reject(offset: number, result: Reject, key: Uint8Array | null, value: Uint8Array | null, kafkaTimestamp: Date | null): void {
     this.rejects.push({
       topic: this.topic,
       partition: this.partition,
@@ -119,7 +140,7 @@ export class ChunkBuilder {
       key,
       value,
       kafkaTimestamp,
-      eventDate: result.eventDate ?? utcDate(kafkaTimestamp),
+      eventDate: result.eventDate ?? fallbackEventDate(kafkaTimestamp),
     });
   }
 

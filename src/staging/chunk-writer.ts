@@ -3,6 +3,7 @@ import { encodeCopyRows } from '../warehouse/copy-encoding.js';
 import type { CopyColumn, CopyResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse/index.js';
 import { planCurrencies, repointConflicts, touchedDays, type ParsedChunk } from './chunk-planner.js';
 import { reconcile } from './reconciliation.js';
+import { RowsRefusedError } from './refused-records.js';
 import { inlineChunk, type BulkRows, type StagedChunk, type StoredTransactions, type TransactionWrites } from './staged-chunk.js';
 import {
   CONFLICT_COLUMNS,
@@ -145,11 +146,11 @@ export class ChunkWriter {
       await session.copyInto('chunk_replaced_currencies', CURRENCY_KEY_COLUMNS, cur.replaced.map((r) => [r.dateUpdate, r.currencyCode, r.currencyCodeWith]));
       currenciesDeleted = (await session.query(this.warehouse.sql('stg_delete_replaced_currencies'))).rowCount;
     }
-    const copyRejected: string[] = [];
     const copy = async (table: string, columns: readonly CopyColumn[], rows: BulkRows): Promise<number> => {
       if (rows.count === 0) return 0;
       const result = 'encoded' in rows ? await session.copyEncoded!(table, columns, rows.encoded) : await session.copyInto(table, columns, rows.rows);
-      copyRejected.push(...refused(result));
+      // rows the warehouse captured as rejected instead of failing the COPY are a data error like any other
+      if (result.rejected.length > 0) throw new RowsRefusedError(table, refused(result));
       return result.loaded;
     };
     transactionsCopied ??= await copy('stg.transactions', TRANSACTION_COLUMNS, tx.writes);
@@ -169,7 +170,7 @@ export class ChunkWriter {
     reconcile(
       chunk,
       { counts, transactionsWritten: tx.writes.count, transactionsReplaced: tx.replaced.count, currenciesWritten: cur.writes.length, currenciesReplaced: cur.replaced.length },
-      { landed, transactionsCopied, currenciesCopied, rejectsCopied, transactionsDeleted, currenciesDeleted, copyRejected },
+      { landed, transactionsCopied, currenciesCopied, rejectsCopied, transactionsDeleted, currenciesDeleted },
     );
     await session.query(this.warehouse.sql('stg_save_load_state'), [chunk.topic, chunk.partition, chunk.lastOffset + 1]);
     return counts;

@@ -5,6 +5,8 @@ import { TurnoverError } from '../errors.js';
  * key bytea, value bytea, kafka_timestamp timestamptz, "offset" int8) in
  * place: a cursor over the buffer, no object per row. Bytes arrive as the
  * server stores them (no hex text to decode, no timestamp text to parse).
+ * kafka_timestamp may be NULL (the landing keeps a Kafka timestamp that
+ * timestamptz cannot hold as epoch milliseconds only).
  */
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -12,6 +14,9 @@ const COLUMNS = 4;
 const TWO_32 = 2 ** 32;
 /** 2000-01-01T00:00:00Z in Unix milliseconds: PostgreSQL's epoch. */
 const PG_EPOCH_MS = 946_684_800_000;
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in Unix milliseconds: the years a date of STG (and Vertica, and JavaScript's toISOString) writes as YYYY. */
+const FIRST_MS = -62_135_596_800_000;
+const LAST_MS = 253_402_300_799_999;
 
 function malformed(why: string): TurnoverError {
   return new TurnoverError('INTERNAL', `the landing zone's COPY output is not what the loader expects: ${why}`);
@@ -25,7 +30,7 @@ export class LandedCopyCursor {
   keyLength = -1;
   valueStart = 0;
   valueLength = -1;
-  /** Microseconds since 2000-01-01 UTC. */
+  /** Microseconds since 2000-01-01 UTC; NaN when the row's kafka_timestamp is NULL. */
   timestampMicros = 0;
   #at: number;
 
@@ -48,11 +53,23 @@ export class LandedCopyCursor {
     this.valueLength = int32(d, at);
     this.valueStart = at + 4;
     at += 4 + Math.max(this.valueLength, 0);
-    if (at + 24 > d.length || int32(d, at) !== 8 || int32(d, at + 12) !== 8) throw malformed('a Kafka timestamp or an offset that is not 8 bytes');
-    this.timestampMicros = int64(d, at + 4);
-    this.offset = int64(d, at + 16);
-    this.#at = at + 24;
+    at = this.#timestamp(d, at);
+    if (at + 12 > d.length || int32(d, at) !== 8) throw malformed('an offset that is not 8 bytes');
+    this.offset = int64(d, at + 4);
+    this.#at = at + 12;
     return true;
+  }
+
+  /** Reads the kafka_timestamp field at `at` (8 bytes, or NULL); returns the position after it. */
+  #timestamp(d: Buffer, at: number): number {
+    const length = at + 4 <= d.length ? int32(d, at) : 0;
+    if (length === -1) {
+      this.timestampMicros = Number.NaN;
+      return at + 4;
+    }
+    if (length !== 8 || at + 12 > d.length) throw malformed('a Kafka timestamp that is neither 8 bytes nor NULL');
+    this.timestampMicros = int64(d, at + 4);
+    return at + 12;
   }
 
   value(): Buffer | null {
@@ -68,8 +85,14 @@ export class LandedCopyCursor {
     return this.valueLength < 0 ? null : new Uint8Array(this.data.subarray(this.valueStart, this.valueStart + this.valueLength));
   }
 
-  kafkaTimestamp(): Date {
-    return new Date(PG_EPOCH_MS + Math.floor(this.timestampMicros / 1000));
+  /**
+   * The Kafka timestamp as a Date, or null when there is none or it is
+   * outside years 1–9999: what every STG dialect stores and prints as a
+   * timestamp (the landing keeps the exact value).
+   */
+  kafkaTimestamp(): Date | null {
+    const ms = PG_EPOCH_MS + Math.floor(this.timestampMicros / 1000);
+    return ms >= FIRST_MS && ms <= LAST_MS ? new Date(ms) : null;
   }
 }
 
@@ -102,7 +125,7 @@ export function landedRange(data: Buffer): { empty: boolean; firstOffset: number
   at += 2;
   at += 4 + Math.max(int32(data, at), 0);
   at += 4 + Math.max(int32(data, at), 0);
-  at += 12;
+  at += 4 + Math.max(int32(data, at), 0);
   const end = data.length - 2;
   if (int16(data, end) !== -1 || int32(data, end - 12) !== 8 || int32(data, at) !== 8) throw malformed('no offset where the last column should be');
   return { empty: false, firstOffset: int64(data, at + 4), lastOffset: int64(data, end - 8) };

@@ -1,15 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { operationalError } from '../db/operational-error.js';
 import type { Logger } from '../log/logger.js';
 import { ChunkPipeline } from './chunk-pipeline.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { LandedPartition, LandingReader } from './landing-reader.js';
 import type { LoadStgConfig } from './options.js';
+import { isDataRefusal, isolateRefusal, type RefusedChunk } from './refused-records.js';
 import type { ChunkParser } from './staged-chunk.js';
 import type { ChunkCounts } from './types.js';
 
 export interface LoadTotals extends ChunkCounts {
   chunks: number;
   purged: number;
+  /** Records the warehouse refused, quarantined as `warehouse_refused` (see refused-records.ts). */
+  refused: number;
   /** Committed watermark per `topic/partition` at the end. */
   readonly watermarks: Map<string, number>;
 }
@@ -22,9 +26,14 @@ const CHUNKS_PER_TURN = 16;
  * on, parse them while earlier ones are written (chunk-pipeline.ts), write
  * each with its watermark in one warehouse transaction. Stops between chunks
  * when the signal fires (a chunk in flight commits or rolls back whole).
+ * A chunk the warehouse refuses for its data (SQLSTATE class 22, 54, 23)
+ * ends the turn: the refused record is found and quarantined
+ * (refused-records.ts) and the next turn goes on after it. Any other
+ * database error stops the load with the exit status of its class
+ * (db/operational-error.ts).
  */
 export class StgLoader {
-  readonly totals: LoadTotals = { read: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0, conflicts: 0, chunks: 0, purged: 0, watermarks: new Map() };
+  readonly totals: LoadTotals = { read: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0, conflicts: 0, chunks: 0, purged: 0, refused: 0, watermarks: new Map() };
   #lastProgress = Date.now();
   readonly #started = Date.now();
 
@@ -38,6 +47,14 @@ export class StgLoader {
   ) {}
 
   async run(): Promise<LoadTotals> {
+    try {
+      return await this.#run();
+    } catch (error) {
+      throw operationalError(error, 'load-stg');
+    }
+  }
+
+  async #run(): Promise<LoadTotals> {
     const committed = await this.writer.watermarks();
     for (const [key, next] of committed) this.totals.watermarks.set(key, next);
     while (!this.signal.aborted) {
@@ -59,20 +76,45 @@ export class StgLoader {
       { chunkSize: this.config.chunkSize, chunksPerTurn: CHUNKS_PER_TURN, depth: this.config.readAhead, loseOneRecord: this.config.faults.loseParsedRecord },
     );
     let loaded = 0;
+    let refused: RefusedChunk | undefined;
     try {
       while (!this.signal.aborted) {
         const prepared = await pipeline.next();
         if (prepared === null) break;
         const { staged } = prepared;
-        const counts = await this.writer.write(staged, prepared.expectedNext, prepared.landed);
+        const at = { topic: staged.topic, partition: staged.partition };
+        const read = staged.read;
+        let counts: ChunkCounts;
+        try {
+          counts = await this.writer.write(staged, prepared.expectedNext, prepared.landed);
+        } catch (error) {
+          if (!isDataRefusal(error)) throw error;
+          refused = { at, expectedNext: prepared.expectedNext, records: read, error };
+          break;
+        }
         this.totals.watermarks.set(`${staged.topic}|${staged.partition}`, staged.lastOffset + 1);
         this.#add(counts);
         loaded += counts.read;
-        this.#progress(staged, staged.lastOffset + 1);
+        this.#progress(at, staged.lastOffset + 1);
       }
     } finally {
       await pipeline.close();
     }
+    if (refused) loaded += await this.#isolate(refused);
+    return loaded;
+  }
+
+  /** Writes a refused chunk in parts and quarantines the record the warehouse refuses; returns the records loaded. */
+  async #isolate(refused: RefusedChunk): Promise<number> {
+    this.logger.warn({ topic: refused.at.topic, partition: refused.at.partition, records: refused.records, reason: String((refused.error as Error).message) }, 'the warehouse refused a chunk for its data: isolating the record');
+    const isolation = await isolateRefusal(refused, this.reader, this.parser, this.writer, this.logger, this.signal);
+    let loaded = 0;
+    for (const counts of isolation.counts) {
+      this.#add(counts);
+      loaded += counts.read;
+    }
+    this.totals.refused += isolation.quarantined;
+    if (isolation.nextOffset !== null) this.totals.watermarks.set(`${refused.at.topic}|${refused.at.partition}`, isolation.nextOffset);
     return loaded;
   }
 

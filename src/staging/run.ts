@@ -27,6 +27,7 @@ export const loadStg: Handler = async (input, context) => {
         `load-stg: ${t.read} landed records in ${t.chunks} chunks (${seconds.toFixed(1)} s, ${rate} records/s): ` +
           `inserted ${t.inserted}, updated ${t.updated}, duplicates ${t.duplicates}, rejected ${t.rejected}, conflicts ${t.conflicts}` +
           (writer.lookups > 0 ? `; ${writer.lookups} chunks looked up stored keys` : '') +
+          (t.refused > 0 ? `; ${t.refused} records refused by the warehouse, quarantined as warehouse_refused` : '') +
           (config.purgeOlderThanDays !== undefined ? `; purged ${t.purged} loaded records from the landing zone` : '') +
           (context.signal.aborted ? ' (stopped by signal)' : '') +
           '\n',

@@ -6,6 +6,13 @@ import type { ConflictRow, CurrencyRow, RejectRow, TransactionRow } from './type
  * Types let PostgreSQL use COPY BINARY and Vertica read bytes as hex.
  */
 
+/**
+ * Longest country and transaction_type, in bytes of UTF-8: Vertica's
+ * varchar(64) counts bytes. PostgreSQL's text would take more; STG holds the
+ * same records in both dialects.
+ */
+export const MAX_TEXT_BYTES = 64;
+
 export const TRANSACTION_COLUMNS: readonly CopyColumn[] = [
   { name: 'operation_id', type: 'uuid' },
   { name: 'status', type: 'text' },

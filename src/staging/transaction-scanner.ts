@@ -1,4 +1,5 @@
 import { TRANSACTION_STATUSES } from '../contracts/types.js';
+import { MAX_TEXT_BYTES } from './stg-columns.js';
 
 /**
  * A byte-level recogniser of the feed's TRANSACTION messages in their usual
@@ -15,8 +16,8 @@ import { TRANSACTION_STATUSES } from '../contracts/types.js';
  *   plainly with at most 15 digits (safe integers, no fraction or exponent);
  * - `object_type` "TRANSACTION"; `object_id` a lower-case 8-4-4-4-12 uuid and
  *   `payload.operation_id` the same text; `status` one of the five; `country`
- *   and `transaction_type` non-empty; `currency_code` within PostgreSQL's
- *   integer;
+ *   and `transaction_type` non-empty and at most MAX_TEXT_BYTES long;
+ *   `currency_code` within PostgreSQL's integer;
  * - `sent_dttm` and `transaction_dt` `YYYY-MM-DD[ T]HH:MM:SS[.f{1,9}]`
  *   without a zone, a real calendar date and time, year 1900–2199.
  * `test/staging/transaction-scanner.test.ts` checks the agreement with the
@@ -256,7 +257,7 @@ function payload(b: Uint8Array, p: number, end: number, out: ScannedTransaction,
     } else if (length === 7 && equals(b, ks, keyEnd, K_COUNTRY)) {
       bit = 16;
       const close = string(b, p, end);
-      if (close <= strStart) return -1;
+      if (close <= strStart || close - strStart > MAX_TEXT_BYTES) return -1;
       out.countryStart = strStart;
       out.countryEnd = close;
       p = close + 1;
@@ -272,7 +273,7 @@ function payload(b: Uint8Array, p: number, end: number, out: ScannedTransaction,
     } else if (length === 16 && equals(b, ks, keyEnd, K_TRANSACTION_TYPE)) {
       bit = 64;
       const close = string(b, p, end);
-      if (close <= strStart) return -1;
+      if (close <= strStart || close - strStart > MAX_TEXT_BYTES) return -1;
       out.typeStart = strStart;
       out.typeEnd = close;
       out.typeIsAuthorisation = equals(b, strStart, close, AUTHORISATION);

@@ -7,7 +7,8 @@ export interface LandedRecord {
   readonly offset: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly kafkaTimestamp: Date;
+  /** null when the landing holds none STG can store (see landed-copy.ts). */
+  readonly kafkaTimestamp: Date | null;
 }
 
 /** Where a stored version came from: the Kafka coordinates of the landed record. */
@@ -61,7 +62,7 @@ export interface RejectRow extends Coordinates {
   readonly detail: string;
   readonly key: Uint8Array | null;
   readonly value: Uint8Array | null;
-  readonly kafkaTimestamp: Date;
+  readonly kafkaTimestamp: Date | null;
   readonly eventDate: string;
 }
 

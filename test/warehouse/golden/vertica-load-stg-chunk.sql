@@ -167,7 +167,7 @@ copy stg.currencies (date_update, currency_code, currency_code_with, currency_wi
 
 -- [21]
 copy stg.rejects (src_topic, src_partition, src_offset, reason, field, detail, key format 'hex', value format 'hex', kafka_timestamp, event_date) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
--- copy data: "transaction-service-input"	0	16	"not_json"		"not JSON (Unexpected token 'o', \"not json\	\"\\\" is not valid JSON)"		6e6f74206a736f6e09225c	2022-10-01 00:16:00.000+00	"2022-10-01"
+-- copy data: "transaction-service-input"	0	16	"not_json"		"not JSON (Unexpected token 'o', \"not json\\u0009\"\\\" is not valid JSON)"		6e6f74206a736f6e09225c	2022-10-01 00:16:00.000+00	"2022-10-01"
 -- copy data: "transaction-service-input"	0	17	"null_value"		"the message has no value (a tombstone)"	6b65792d3137		2022-10-01 00:17:00.000+00	"2022-10-01"
 
 -- [22]
