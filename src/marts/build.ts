@@ -1,9 +1,10 @@
 import type { Logger } from '../log/logger.js';
 import type { Warehouse, WarehouseSession } from '../warehouse/index.js';
 import { contiguousRuns, type Day } from './days.js';
+import { buildDayByDay, consumeEntries, isDataError, type StepOutcome } from './failures.js';
 import { planInterval, planQueue } from './plan.js';
 import { readBuildState } from './state.js';
-import type { BuildPlan, BuildStep, BuildSummary, QueueEntry } from './types.js';
+import type { BuildPlan, BuildStep, BuildSummary, FailedDay } from './types.js';
 
 /** The mart tables a day is replaced in, in build order: each reads only STG and the ones before it. */
 export const MART_TABLES = ['usd_rates_daily', 'currency_daily', 'global_metrics', 'data_quality_daily', 'turnover_drivers'] as const;
@@ -36,12 +37,16 @@ export interface BuildMartsRequest {
  * before all its days are, and the statements, functions of STG and of which
  * days are built, give identical tables whatever the interval or the
  * parallelism (docs/marts.md).
+ *
+ * A step the warehouse refuses for its data is built day by day and the day
+ * it cannot build is recorded in `cdm.build_failures` (failures.ts): data
+ * never stops a build. Any other error does, with the first step's error.
  */
 export async function buildMarts(warehouse: Warehouse, request: BuildMartsRequest, logger: Logger): Promise<BuildSummary> {
   const started = performance.now();
   if (request.dryRun) {
     const plan = await makePlan(warehouse, request);
-    return { plan, stepsDone: 0, consumed: 0, durationMs: performance.now() - started, interrupted: false };
+    return { plan, stepsDone: 0, consumed: 0, failed: [], durationMs: performance.now() - started, interrupted: false };
   }
   const lease = await warehouse.connect();
   try {
@@ -53,7 +58,7 @@ export async function buildMarts(warehouse: Warehouse, request: BuildMartsReques
       if (!done.interrupted && plan.consumeOnly.length > 0) {
         consumed += await warehouse.transaction((s) => consumeEntries(warehouse, s, plan.consumeOnly));
       }
-      return { plan, stepsDone: done.stepsDone, consumed, durationMs: performance.now() - started, interrupted: done.interrupted };
+      return { plan, stepsDone: done.stepsDone, consumed, failed: done.failed, durationMs: performance.now() - started, interrupted: done.interrupted };
     });
   } finally {
     await lease.close();
@@ -72,8 +77,9 @@ async function runSteps(
   plan: BuildPlan,
   request: BuildMartsRequest,
   logger: Logger,
-): Promise<{ stepsDone: number; consumed: number; interrupted: boolean }> {
+): Promise<{ stepsDone: number; consumed: number; failed: FailedDay[]; interrupted: boolean }> {
   const commits: Promise<void>[] = [];
+  const failedDays: FailedDay[] = [];
   let next = 0;
   let stepsDone = 0;
   let consumed = 0;
@@ -91,7 +97,11 @@ async function runSteps(
       const step = plan.steps[index]!;
       const previous = index === 0 ? Promise.resolve() : commits[index - 1]!;
       const stepStarted = performance.now();
-      const commit = warehouse.transaction((session) => runStep(warehouse, session, step, previous));
+      const run = (part: BuildStep): Promise<StepOutcome> => warehouse.transaction((session) => runStep(warehouse, session, part, previous));
+      const commit = run(step).catch((error: unknown) => {
+        if (!isDataError(error)) throw error;
+        return buildDayByDay(warehouse, step, error, run, logger);
+      });
       commits[index] = commit.then(() => undefined);
       commits[index]!.catch(() => undefined); // awaited by the next step, if there is one
       let result: Awaited<typeof commit>;
@@ -103,6 +113,7 @@ async function runSteps(
       }
       stepsDone += 1;
       consumed += result.consumed;
+      failedDays.push(...result.failed);
       logger.info(
         {
           days: step.from === step.to ? step.from : `${step.from}..${step.to}`,
@@ -119,7 +130,7 @@ async function runSteps(
   // a failed step fails the steps after it (they wait for its commit): report the first
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failure) throw failure.reason;
-  return { stepsDone, consumed, interrupted };
+  return { stepsDone, consumed, failed: failedDays.sort((a, b) => (a.day < b.day ? -1 : 1)), interrupted };
 }
 
 async function runStep(
@@ -127,9 +138,10 @@ async function runStep(
   session: WarehouseSession,
   step: BuildStep,
   previousCommitted: Promise<void>,
-): Promise<{ currencyRows: number; consumed: number }> {
+): Promise<StepOutcome> {
   // first: the drivers of a day need it (and the day before) marked as built
   await session.query(warehouse.sql('mart_build_days_record'), [step.from, step.to]);
+  await session.query(warehouse.sql('mart_build_failures_clear'), [step.from, step.to]);
   let currencyRows = 0;
   for (const table of MART_TABLES) {
     // the drivers read the day before, which the previous step may still be writing
@@ -138,20 +150,11 @@ async function runStep(
     if (table === 'global_metrics') currencyRows = result.inserted;
   }
   if (step.driversOf) await replace(warehouse, session, 'turnover_drivers', step.driversOf, step.driversOf);
-  return { currencyRows, consumed: await consumeEntries(warehouse, session, step.consume) };
+  return { currencyRows, consumed: await consumeEntries(warehouse, session, step.consume), failed: [] };
 }
 
 function replace(warehouse: Warehouse, session: WarehouseSession, table: MartTable, from: Day, to: Day) {
   return session.replaceDays({ table: `cdm.${table}`, dayColumn: 'date_update', from, to, insertSql: warehouse.sql(`mart_${table}`), params: [from, to] });
-}
-
-async function consumeEntries(warehouse: Warehouse, session: WarehouseSession, entries: readonly QueueEntry[]): Promise<number> {
-  let consumed = 0;
-  for (const entry of entries) {
-    const result = await session.query(warehouse.sql('mart_touched_days_consume'), [entry.day, entry.kind, entry.touchedAt]);
-    consumed += result.rowCount;
-  }
-  return consumed;
 }
 
 /** `2023-03-01..2023-03-03, 2023-03-07` */

@@ -1,25 +1,14 @@
-/** Calendar days as ISO strings (`YYYY-MM-DD`, UTC): they sort and compare as text. */
-export type Day = string;
+import { shiftDay, type Day } from '../contracts/days.js';
 
-const MS_PER_DAY = 86_400_000;
-
-export function addDays(day: Day, n: number): Day {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** Every day from `from` to `to`, both included; empty when `from` > `to`. */
-export function dayRange(from: Day, to: Day): Day[] {
-  const days: Day[] = [];
-  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
-  return days;
-}
+/** Calendar days as ISO strings (`YYYY-MM-DD`, UTC), years 0001–9999: they sort and compare as text. */
+export { addDays, clampedDay, dayRange, FIRST_DAY, LAST_DAY, shiftDay, type Day } from '../contracts/days.js';
 
 /** Consecutive days grouped into runs: [d1, d2, d3, d5] -> [[d1, d3], [d5, d5]]. */
 export function contiguousRuns(sortedDays: readonly Day[]): [Day, Day][] {
   const runs: [Day, Day][] = [];
   for (const day of sortedDays) {
     const last = runs.at(-1);
-    if (last && addDays(last[1], 1) === day) last[1] = day;
+    if (last && shiftDay(last[1], 1) === day) last[1] = day;
     else runs.push([day, day]);
   }
   return runs;

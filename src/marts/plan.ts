@@ -1,4 +1,4 @@
-import { addDays, contiguousRuns, dayRange, type Day } from './days.js';
+import { clampedDay, contiguousRuns, dayRange, shiftDay, type Day } from './days.js';
 import type { BuildPlan, BuildStep, QueueEntry } from './types.js';
 
 /**
@@ -20,13 +20,13 @@ export interface PlanInput {
 
 /**
  * The days a queue row asks for. Transactions (and any other STG table) of
- * day D change day D. A rate of day D changes the days D..D+7 that use it,
- * but only those that have data: already built, or being built now (a day
- * with rates and no transactions is not built for them).
+ * day D change day D. A rate of day D changes the days D..D+7 that use it
+ * (none past 9999-12-31), but only those that have data: already built, or
+ * being built now (a day with rates and no transactions is not built for them).
  */
 export function daysOfEntry(entry: QueueEntry, built: ReadonlySet<Day>, building: ReadonlySet<Day>): Day[] {
   if (entry.kind !== 'currencies') return [entry.day];
-  return dayRange(entry.day, addDays(entry.day, RATE_REACH_DAYS)).filter((day) => built.has(day) || building.has(day));
+  return dayRange(entry.day, clampedDay(entry.day, RATE_REACH_DAYS)).filter((day) => built.has(day) || building.has(day));
 }
 
 /**
@@ -41,12 +41,13 @@ export function planQueue(input: PlanInput): BuildPlan {
   const days = new Set(input.queue.flatMap((entry) => daysOfEntry(entry, input.built, transactionDays)));
   for (const day of [...days].sort()) {
     const gap: Day[] = [];
-    let previous = addDays(day, -1);
-    while (!input.built.has(previous) && !days.has(previous) && gap.length < GAP_FILL_LIMIT_DAYS) {
+    // no day before 0001-01-01: the search stops there, with nothing to fill
+    let previous = shiftDay(day, -1);
+    while (previous !== undefined && !input.built.has(previous) && !days.has(previous) && gap.length < GAP_FILL_LIMIT_DAYS) {
       gap.push(previous);
-      previous = addDays(previous, -1);
+      previous = shiftDay(previous, -1);
     }
-    if (input.built.has(previous) || days.has(previous)) for (const g of gap) days.add(g);
+    if (previous !== undefined && (input.built.has(previous) || days.has(previous))) for (const g of gap) days.add(g);
   }
   return assemble('queue', [...days].sort(), input);
 }
@@ -88,8 +89,8 @@ function assemble(mode: BuildPlan['mode'], days: readonly Day[], input: PlanInpu
   }
   const driversOnly: Day[] = [];
   const steps: BuildStep[] = chunks.map(([from, to], i) => {
-    const next = addDays(to, 1);
-    const driversOf = !rebuilt.has(next) && input.built.has(next) ? next : undefined;
+    const next = shiftDay(to, 1);
+    const driversOf = next !== undefined && !rebuilt.has(next) && input.built.has(next) ? next : undefined;
     if (driversOf) driversOnly.push(driversOf);
     return { from, to, ...(driversOf ? { driversOf } : {}), consume: consumeByStep[i]! };
   });

@@ -1,4 +1,5 @@
 import type { Handler } from '../cli/command-spec.js';
+import { operationalError } from '../db/operational-error.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { buildMarts, describeDays } from './build.js';
 import { resolveBuildMartsConfig } from './options.js';
@@ -18,7 +19,9 @@ export const buildMartsCommand: Handler = async (input, context) => {
         signal: context.signal,
       },
       context.logger,
-    );
+    ).catch((error: unknown) => {
+      throw operationalError(error, 'build-marts');
+    });
     context.stdout.write(`${summaryLine(summary, config.dryRun)}\n`);
     return summary.interrupted ? 130 : 0;
   } finally {
@@ -37,6 +40,11 @@ export function summaryLine(summary: BuildSummary, dryRun: boolean): string {
   const days = `${plan.days.length} day${plan.days.length === 1 ? '' : 's'} (${describeDays(plan.days)})${drivers}`;
   if (dryRun) return `would build ${days} [${source}, ${plan.steps.length} transactions]`;
   const seconds = (summary.durationMs / 1000).toFixed(1);
-  if (summary.interrupted) return `interrupted after ${summary.stepsDone}/${plan.steps.length} transactions of ${days}; every committed day is whole, rerun to finish`;
-  return `built ${days} in ${seconds} s [${source}]; consumed ${summary.consumed} queue entries`;
+  const failed =
+    summary.failed.length === 0
+      ? ''
+      : `; the warehouse refused ${summary.failed.length} day${summary.failed.length === 1 ? '' : 's'} for their data, left as last built and recorded in cdm.build_failures: ` +
+        summary.failed.map((f) => `${f.day} (SQLSTATE ${f.sqlstate})`).join(', ');
+  if (summary.interrupted) return `interrupted after ${summary.stepsDone}/${plan.steps.length} transactions of ${days}; every committed day is whole, rerun to finish${failed}`;
+  return `built ${days} in ${seconds} s [${source}]; consumed ${summary.consumed} queue entries${failed}`;
 }

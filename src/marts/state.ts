@@ -1,5 +1,5 @@
 import type { Warehouse } from '../warehouse/index.js';
-import { addDays, type Day } from './days.js';
+import { clampedDay, type Day } from './days.js';
 import { GAP_FILL_LIMIT_DAYS, RATE_REACH_DAYS } from './plan.js';
 import type { QueueEntry } from './types.js';
 
@@ -15,9 +15,10 @@ export async function readBuildState(warehouse: Warehouse, interval?: { from: Da
   const firsts = [...queue.map((e) => e.day), ...(interval ? [interval.from] : [])].sort();
   const lasts = [...queue.map((e) => e.day), ...(interval ? [interval.to] : [])].sort();
   if (firsts.length === 0) return { queue, built: new Set() };
-  // wide enough for gap filling before the first day and rate reach (+ drivers of the next day) after the last
-  const from = addDays(firsts[0]!, -(GAP_FILL_LIMIT_DAYS + 1));
-  const to = addDays(lasts.at(-1)!, RATE_REACH_DAYS + 1);
+  // wide enough for gap filling before the first day and rate reach (+ drivers of the next day) after the last,
+  // held within 0001-01-01..9999-12-31: no day outside exists to be built
+  const from = clampedDay(firsts[0]!, -(GAP_FILL_LIMIT_DAYS + 1));
+  const to = clampedDay(lasts.at(-1)!, RATE_REACH_DAYS + 1);
   const built = await warehouse.query<{ day: string }>(warehouse.sql('mart_built_days'), [from, to]);
   return { queue, built: new Set(built.rows.map((r) => r.day)) };
 }

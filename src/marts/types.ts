@@ -31,11 +31,20 @@ export interface BuildPlan {
   readonly consumeOnly: readonly QueueEntry[];
 }
 
+/** A day the warehouse refused to build for its data, as recorded in `cdm.build_failures`. */
+export interface FailedDay {
+  readonly day: Day;
+  readonly sqlstate: string;
+  readonly detail: string;
+}
+
 export interface BuildSummary {
   readonly plan: BuildPlan;
   /** Steps committed; fewer than planned when the build was interrupted. */
   readonly stepsDone: number;
   readonly consumed: number;
+  /** Days left as they were, recorded in cdm.build_failures (failures.ts). */
+  readonly failed: readonly FailedDay[];
   readonly durationMs: number;
   readonly interrupted: boolean;
 }

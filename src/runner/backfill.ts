@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { addDays, dayRange } from '../marts/days.js';
+import { UsageError } from '../errors.js';
+import { dayRange, FIRST_DAY, shiftDay } from '../marts/days.js';
 
 /**
  * The generated history `turnover up` backfills once per state dir. The
@@ -29,8 +30,8 @@ export interface BackfillState {
  */
 export function defaultScenarios(from: string, to: string): string[] {
   const at = (daysBeforeEnd: number, spec: string): string | undefined => {
-    const day = addDays(to, -daysBeforeEnd);
-    return day >= from ? `${spec}@${day}` : undefined;
+    const day = shiftDay(to, -daysBeforeEnd);
+    return day !== undefined && day >= from ? `${spec}@${day}` : undefined;
   };
   return [
     at(12, 'missing-rates:470'),
@@ -56,8 +57,11 @@ export class BackfillPlan {
   /** Loads the recorded plan, or fixes a new window ending yesterday. */
   static open(file: string, settings: { days: number; seed: number; transactionsPerDay: number; scenarios?: readonly string[]; today: string }): BackfillPlan {
     if (existsSync(file)) return new BackfillPlan(file, JSON.parse(readFileSync(file, 'utf8')) as BackfillState);
-    const to = addDays(settings.today, -1);
-    const from = addDays(settings.today, -settings.days);
+    const to = shiftDay(settings.today, -1);
+    const from = shiftDay(settings.today, -settings.days);
+    if (to === undefined || from === undefined) {
+      throw new UsageError(`--backfill-days ${settings.days} reaches before ${FIRST_DAY}, the first day the pipeline holds`);
+    }
     const scenarios = settings.scenarios ?? defaultScenarios(from, to);
     const plan = new BackfillPlan(file, { from, to, seed: settings.seed, transactionsPerDay: settings.transactionsPerDay, scenarios, doneDays: [], dayMessages: {} });
     plan.#save();

@@ -70,10 +70,15 @@ values (days.date_update, now(), now(), 1);
 -- values: ["2022-10-08","2022-10-09"]
 
 -- [15]
-delete from cdm.usd_rates_daily where date_update between ?::date and ?::date;
+delete from cdm.build_failures
+where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
 -- [16]
+delete from cdm.usd_rates_daily where date_update between ?::date and ?::date;
+-- values: ["2022-10-08","2022-10-09"]
+
+-- [17]
 insert into cdm.usd_rates_daily (
     date_update,
     currency_code,
@@ -151,11 +156,11 @@ union all
 select * from usd_itself;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [17]
+-- [18]
 delete from cdm.currency_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [18]
+-- [19]
 insert into cdm.currency_daily (
     date_update,
     currency_code,
@@ -234,11 +239,11 @@ converted as (
 select * from converted;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [19]
+-- [20]
 delete from cdm.global_metrics where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [20]
+-- [21]
 insert into cdm.global_metrics (
     date_update,
     currency_from,
@@ -279,11 +284,11 @@ metrics as (
 select * from metrics;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [21]
+-- [22]
 delete from cdm.data_quality_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [22]
+-- [23]
 insert into cdm.data_quality_daily (
     date_update,
     metric,
@@ -508,11 +513,11 @@ select * from all_metrics
 where value <> 0;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [23]
+-- [24]
 delete from cdm.turnover_drivers where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [24]
+-- [25]
 insert into cdm.turnover_drivers (
     date_update,
     currency_from,
@@ -786,21 +791,21 @@ union all
 select * from total_rows;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [25]
+-- [26]
 delete from stg.touched_days
 where day = ?::date
   and kind = ?
   and touched_at = ?::timestamptz;
 -- values: ["2022-10-08","currencies","2026-11-25 10:00:00.123456+00"]
 
--- [26]
-commit;
-
 -- [27]
--- end;
+commit;
 
 -- [28]
-commit;
+-- end;
 
 -- [29]
+commit;
+
+-- [30]
 -- end;

@@ -307,14 +307,33 @@ values (?, ?, ?, ?);
 commit;
 
 -- [33]
+create table if not exists cdm.build_failures (
+    date_update date not null,
+    sqlstate varchar(5) not null,
+    detail varchar(4000) not null,
+    failed_at timestamptz not null,
+    primary key (date_update) enabled
+)
+order by date_update
+unsegmented all nodes;
+
+-- [34]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["cdm","0003","0003_build_failures","63ee496efd9b7bf2f60f3ae686a8b5d74a9b40d31a9a219e1b333c78b7f7ac17"]
+
+-- [35]
+commit;
+
+-- [36]
 delete from public.turnover_migration_lock
 where
     lock_name = 'migrate'
     and owner = ?;
 -- values: ["<host:pid:nonce>"]
 
--- [34]
+-- [37]
 commit;
 
--- [35]
+-- [38]
 -- end;
