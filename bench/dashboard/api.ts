@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDashboard } from '../../src/dashboard/index.js';
+import { DASHBOARD_DEFAULTS, startDashboard } from '../../src/dashboard/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { migratedDatabases, queryRows } from '../../test/staging/landing-support.js';
@@ -62,7 +62,7 @@ try {
   console.log(`filled ${DAYS} days of marts and ${LANDED.toLocaleString('en-US')} landed records in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const dashboard = await startDashboard(
-    Object.freeze({ host: '127.0.0.1', port: 0, refreshSeconds: 0, warehouseUrl: db.warehouseUrl, stagingUrl: db.stagingUrl, kafka: t.kafka, topic, group: 'turnover-ingest' }),
+    Object.freeze({ host: '127.0.0.1', port: 0, refreshSeconds: 0, warehouseUrl: db.warehouseUrl, stagingUrl: db.stagingUrl, kafka: t.kafka, topic, group: 'turnover-ingest', statementTimeoutSeconds: DASHBOARD_DEFAULTS.statementTimeoutSeconds, maxWaiting: DASHBOARD_DEFAULTS.maxWaiting }),
     silentLogger(),
   );
   try {

@@ -6,6 +6,8 @@ export type ApiErrorCode =
   | 'method_not_allowed'
   | 'misdirected_request'
   | 'warehouse_unavailable'
+  | 'warehouse_timeout'
+  | 'busy'
   | 'not_migrated'
   | 'internal';
 

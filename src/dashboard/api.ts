@@ -2,7 +2,7 @@ import { CURRENCIES } from '../contracts/currencies.js';
 import { NotMigratedError } from './api-errors.js';
 import { freshness } from './freshness.js';
 import type { LandingProbe } from './landing-probe.js';
-import { addDays, parseCurrencies, parseRange, type DayRange } from './params.js';
+import { clampedDay, parseCurrencies, parseRange, type DayRange } from './params.js';
 import type { DashboardQueries } from './queries.js';
 import type { CurrencyMix, MartsExtent, DataQuality, DayTotals, DriverDay, DriverRow, Drivers, GlobalMetrics, Overview, Rates, Waterfall } from './types.js';
 
@@ -32,7 +32,7 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
   const defaultRange = async (): Promise<DayRange> => {
     const { lastDay } = await queries.overview();
     const to = lastDay ?? new Date().toISOString().slice(0, 10);
-    return { from: addDays(to, -(DEFAULT_RANGE_DAYS - 1)), to };
+    return { from: clampedDay(to, -(DEFAULT_RANGE_DAYS - 1)), to };
   };
   const range = async (query: ReadonlyMap<string, string>): Promise<DayRange> => parseRange(query) ?? defaultRange();
 
@@ -69,7 +69,7 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
             defaultRange:
               o.lastDay === null || firstDay === null
                 ? null
-                : { from: [addDays(o.lastDay, -(DEFAULT_RANGE_DAYS - 1)), firstDay].sort().at(-1)!, to: o.lastDay },
+                : { from: [clampedDay(o.lastDay, -(DEFAULT_RANGE_DAYS - 1)), firstDay].sort().at(-1)!, to: o.lastDay },
             generatedAt: new Date().toISOString(),
           };
         },
@@ -114,7 +114,8 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
               const ofDay = byDay.get(total.day) ?? [];
               return {
                 day: total.day,
-                previousDay: addDays(total.day, -1),
+                // a drivers row needs a built previous day, so there is none on 0001-01-01: the clamp is never reached
+                previousDay: clampedDay(total.day, -1),
                 total: waterfallOf([total]),
                 selected: waterfallOf(ofDay.filter((row) => row.kind !== 'excluded')),
                 excluded: ofDay.filter((row) => row.kind === 'excluded').map((row) => row.currency!),

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../cli/command-spec.js';
-import { nonNegativeInt, port } from '../cli/parsers.js';
+import { nonNegativeInt, port, positiveNumber } from '../cli/parsers.js';
 import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
 import { DASHBOARD_DEFAULTS } from './options.js';
 
@@ -20,6 +20,20 @@ export const DASHBOARD_COMMAND: CommandSpec = {
       env: 'TURNOVER_DASHBOARD_REFRESH',
       defaultValue: DASHBOARD_DEFAULTS.refreshSeconds,
       parse: nonNegativeInt('--refresh'),
+    },
+    {
+      flags: '--statement-timeout <seconds>',
+      description: `the warehouse cancels a dashboard query after this long and the request answers 503 warehouse_timeout (PostgreSQL; at most ${DASHBOARD_DEFAULTS.maxStatementTimeoutSeconds})`,
+      env: 'TURNOVER_DASHBOARD_STATEMENT_TIMEOUT',
+      defaultValue: DASHBOARD_DEFAULTS.statementTimeoutSeconds,
+      parse: positiveNumber('--statement-timeout'),
+    },
+    {
+      flags: '--max-waiting <n>',
+      description: 'requests that may wait for one of the 3 warehouse connections; one more answers 503 busy at once',
+      env: 'TURNOVER_DASHBOARD_MAX_WAITING',
+      defaultValue: DASHBOARD_DEFAULTS.maxWaiting,
+      parse: nonNegativeInt('--max-waiting'),
     },
     WAREHOUSE_URL_OPTION,
     STAGING_URL_OPTION,

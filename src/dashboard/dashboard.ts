@@ -4,7 +4,7 @@ import { dashboardApi } from './api.js';
 import { LandingProbe } from './landing-probe.js';
 import type { DashboardConfig } from './options.js';
 import { DashboardQueries } from './queries.js';
-import { ReadOnlyWarehouse } from './read-only-warehouse.js';
+import { READ_ONLY_DEFAULTS, ReadOnlyWarehouse } from './read-only-warehouse.js';
 import { startServer, type DashboardServer } from './server.js';
 import { loadStaticFiles } from './static-files.js';
 
@@ -16,7 +16,11 @@ import { loadStaticFiles } from './static-files.js';
  */
 export async function startDashboard(config: DashboardConfig, logger: Logger): Promise<DashboardServer> {
   const warehouse = await openWarehouse(config.warehouseUrl, logger);
-  const readOnly = new ReadOnlyWarehouse(warehouse, logger);
+  const readOnly = new ReadOnlyWarehouse(warehouse, logger, {
+    size: READ_ONLY_DEFAULTS.size,
+    statementTimeoutMs: Math.round(config.statementTimeoutSeconds * 1000),
+    maxWaiting: config.maxWaiting,
+  });
   const probe = new LandingProbe(config, logger);
   let server: DashboardServer;
   try {

@@ -17,6 +17,10 @@ export interface DashboardConfig {
   readonly kafka: KafkaConfig | undefined;
   readonly topic: string;
   readonly group: string;
+  /** The warehouse cancels a dashboard query after this many seconds (PostgreSQL's statement_timeout). */
+  readonly statementTimeoutSeconds: number;
+  /** Requests that may wait for a warehouse connection; one more answers 503 busy. */
+  readonly maxWaiting: number;
 }
 
 export const DASHBOARD_DEFAULTS = Object.freeze({
@@ -26,6 +30,10 @@ export const DASHBOARD_DEFAULTS = Object.freeze({
   /** Longest a page refresh interval may be, and the shortest. */
   maxRefreshSeconds: 3600,
   minRefreshSeconds: 2,
+  statementTimeoutSeconds: 15,
+  maxWaiting: 32,
+  /** Longest statement timeout accepted: the server's own requestTimeout is 60 s. */
+  maxStatementTimeoutSeconds: 50,
 });
 
 const HOST = /^[A-Za-z0-9.-]+$|^[0-9a-fA-F:]+$/;
@@ -40,6 +48,10 @@ export function resolveDashboardConfig(options: Readonly<Record<string, unknown>
   if (typeof options.warehouseUrl !== 'string' || options.warehouseUrl === '') {
     throw new ConfigError('TURNOVER_WAREHOUSE_URL is not set: expected postgres://… or vertica://… (for the local stack: eval "$(npx turnover stack env)")');
   }
+  const statementTimeoutSeconds = (options.statementTimeout as number | undefined) ?? DASHBOARD_DEFAULTS.statementTimeoutSeconds;
+  if (statementTimeoutSeconds > DASHBOARD_DEFAULTS.maxStatementTimeoutSeconds) {
+    throw new UsageError(`--statement-timeout must be at most ${DASHBOARD_DEFAULTS.maxStatementTimeoutSeconds} seconds (the dashboard answers every request within a minute), got ${statementTimeoutSeconds}`);
+  }
   const stagingUrl = options.stagingUrl === undefined || options.stagingUrl === '' ? undefined : postgresUrl(options.stagingUrl, 'TURNOVER_STAGING_URL');
   const kafka = options.brokers === undefined || options.brokers === '' ? undefined : kafkaConfigFrom(options, env);
   return Object.freeze({
@@ -51,6 +63,8 @@ export function resolveDashboardConfig(options: Readonly<Record<string, unknown>
     kafka,
     topic: String(options.topic ?? DEFAULT_TOPIC),
     group: String(options.group ?? DEFAULT_GROUP),
+    statementTimeoutSeconds,
+    maxWaiting: (options.maxWaiting as number | undefined) ?? DASHBOARD_DEFAULTS.maxWaiting,
   });
 }
 

@@ -1,5 +1,8 @@
 import { CURRENCIES, type Currency } from '../contracts/currencies.js';
+import { FIRST_DAY, isDay, LAST_DAY } from '../contracts/days.js';
 import { badRequest } from './api-errors.js';
+
+export { addDays, clampedDay, shiftDay } from '../contracts/days.js';
 
 /**
  * Validation of the API's query parameters: everything a request carries is
@@ -21,7 +24,6 @@ export type CurrencySelection = 'all' | readonly number[];
 /** A range longer than this is refused: a dashboard reads weeks, not decades. */
 export const MAX_RANGE_DAYS = 366;
 const MAX_VALUE_LENGTH = 200;
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MS_PER_DAY = 86_400_000;
 
 /** What a bad value looked like, short and quoted, for the message. */
@@ -43,15 +45,14 @@ export function readQuery(search: URLSearchParams, allowed: readonly string[]): 
   return values;
 }
 
-/** A real calendar day `YYYY-MM-DD` (no 2022-02-30). */
+/**
+ * A real calendar day `YYYY-MM-DD` (no 2022-02-30) of years 0001–9999: the
+ * days the feed contract accepts and the marts can hold (PostgreSQL has no
+ * year 0000; the warehouse is never asked about a day it cannot hold).
+ */
 export function parseDay(name: string, value: string): Day {
-  const valid = ISO_DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
-  if (!valid) throw badRequest(`${name} must be a date YYYY-MM-DD, got ${shown(value)}`);
+  if (!isDay(value)) throw badRequest(`${name} must be a date YYYY-MM-DD from ${FIRST_DAY} to ${LAST_DAY}, got ${shown(value)}`);
   return value;
-}
-
-export function addDays(day: Day, n: number): Day {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 export function daysBetween(from: Day, to: Day): number {

@@ -1,13 +1,27 @@
+import { classifySqlError, sqlStateOf } from '../db/sqlstate.js';
 import { describeError, TurnoverError, UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Warehouse, WarehouseConnection } from '../warehouse/index.js';
-import { NotMigratedError } from './api-errors.js';
+import { ApiError, NotMigratedError } from './api-errors.js';
 
 /** SQLSTATEs (PostgreSQL and Vertica) of a missing schema or table: not migrated yet. */
 const NOT_MIGRATED = new Set(['42P01', '3F000', '42V01']);
-/** SQLSTATE classes of a lost or refused server: connection (08), operator intervention (57), resources (53). */
-const UNAVAILABLE_CLASSES = new Set(['08', '57', '53']);
-const SQLSTATE = /^[0-9A-Z]{5}$/;
+/** query_canceled: the statement_timeout fired (or an operator cancelled the query); the connection is fine. */
+const QUERY_CANCELED = '57014';
+
+export interface ReadOnlyOptions {
+  /** Connections at most. */
+  readonly size: number;
+  /** The server cancels a statement after this long (where the dialect has a session statement timeout). */
+  readonly statementTimeoutMs: number;
+  /** Requests that may wait for a connection; one more answers 503 at once instead of queueing without bound. */
+  readonly maxWaiting: number;
+}
+
+export const READ_ONLY_DEFAULTS: ReadOnlyOptions = Object.freeze({ size: 3, statementTimeoutMs: 15_000, maxWaiting: 32 });
+
+/** How much longer than the server's own timeout the client waits before it gives a connection up for lost. */
+const CLIENT_GRACE_MS = 5_000;
 
 interface Waiter {
   resolve(connection: WarehouseConnection): void;
@@ -17,10 +31,14 @@ interface Waiter {
 /**
  * The dashboard's warehouse connections: a few dedicated ones, opened lazily,
  * each made read-only for its whole session (`dashboard_session_read_only`)
- * before its first query, so that no request can write whatever SQL it runs.
+ * and given a server-side statement timeout before its first query, so that
+ * no request can write whatever SQL it runs, nor hold a connection for long.
  * A connection runs one statement at a time; requests beyond `size` wait for
- * one. A connection that fails other than with a SQL error (server restart,
- * network, a statement past the timeout) is closed with the idle ones, and
+ * one, at most `maxWaiting` of them: past that a request answers 503 `busy`
+ * at once, so a burst cannot pile up without bound. A statement the server
+ * cancels answers 503 `warehouse_timeout` and keeps its connection. A
+ * connection that fails other than with a SQL error (server restart,
+ * network, no answer even past the timeout) is closed with the idle ones, and
  * the next request opens a new one: the dashboard recovers on its own when
  * the warehouse comes back.
  */
@@ -34,7 +52,7 @@ export class ReadOnlyWarehouse {
   constructor(
     private readonly warehouse: Warehouse,
     private readonly logger: Logger,
-    private readonly options: { readonly size: number; readonly timeoutMs: number } = { size: 3, timeoutMs: 20_000 },
+    private readonly options: ReadOnlyOptions = READ_ONLY_DEFAULTS,
   ) {}
 
   /** Runs the named statement of `sql/<dialect>/` with bound values. */
@@ -42,8 +60,9 @@ export class ReadOnlyWarehouse {
     const sql = this.warehouse.sql(statement);
     const connection = await this.#acquire();
     let timer: NodeJS.Timeout | undefined;
+    const clientTimeoutMs = this.options.statementTimeoutMs + CLIENT_GRACE_MS;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UnavailableError(`the warehouse did not answer ${statement} within ${this.options.timeoutMs / 1000} s`)), this.options.timeoutMs);
+      timer = setTimeout(() => reject(new UnavailableError(`the warehouse did not answer ${statement} within ${clientTimeoutMs / 1000} s`)), clientTimeoutMs);
     });
     try {
       const result = await Promise.race([connection.query<R>(sql, params), timeout]);
@@ -68,7 +87,12 @@ export class ReadOnlyWarehouse {
     if (this.#closed) throw new UnavailableError('the dashboard is shutting down');
     const idle = this.#idle.pop();
     if (idle) return idle;
-    if (this.#count >= this.options.size) return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    if (this.#count >= this.options.size) {
+      if (this.#waiters.length >= this.options.maxWaiting) {
+        throw new ApiError(503, 'busy', `the dashboard is busy: ${this.#waiters.length} requests are already waiting for one of its ${this.options.size} warehouse connections; try again shortly`);
+      }
+      return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    }
     this.#count += 1;
     try {
       return await this.#open();
@@ -83,6 +107,9 @@ export class ReadOnlyWarehouse {
     const connection = await this.warehouse.connect();
     try {
       await connection.query(this.warehouse.sql('dashboard_session_read_only'));
+      if (this.warehouse.capabilities.sessionStatementTimeout) {
+        await connection.query(this.warehouse.sql('dashboard_session_statement_timeout'), [String(this.options.statementTimeoutMs)]);
+      }
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;
@@ -116,13 +143,16 @@ export class ReadOnlyWarehouse {
     if (waiter) this.#acquire().then(waiter.resolve, waiter.reject);
   }
 
-  /** A SQL error keeps the connection; anything else means it is gone or unusable. */
+  /** A SQL error keeps the connection, unless its class says the server is gone (db/sqlstate.ts); anything else means it is gone or unusable. */
   #classify(error: unknown): { error: Error; keepConnection: boolean } {
     // TurnoverErrors carry codes of their own (USAGE…), never a SQLSTATE
-    const code = error instanceof TurnoverError ? undefined : (error as { code?: unknown }).code;
-    const sqlstate = typeof code === 'string' && SQLSTATE.test(code) ? code : undefined;
+    const sqlstate = error instanceof TurnoverError ? undefined : sqlStateOf(error);
     if (sqlstate && NOT_MIGRATED.has(sqlstate)) return { error: new NotMigratedError(error), keepConnection: true };
-    if (sqlstate && !UNAVAILABLE_CLASSES.has(sqlstate.slice(0, 2))) return { error: error as Error, keepConnection: true };
+    if (sqlstate === QUERY_CANCELED) {
+      const limit = this.warehouse.capabilities.sessionStatementTimeout ? ` (statement timeout ${this.options.statementTimeoutMs / 1000} s)` : '';
+      return { error: new ApiError(503, 'warehouse_timeout', `the warehouse cancelled the query${limit}: try a shorter range, or again shortly`), keepConnection: true };
+    }
+    if (sqlstate && classifySqlError(error) !== 'unavailable') return { error: error as Error, keepConnection: true };
     if (error instanceof UnavailableError) return { error, keepConnection: false };
     this.logger.warn({ err: describeError(error) }, 'warehouse connection lost; the next request reconnects');
     return { error: new UnavailableError('the warehouse is not reachable', error), keepConnection: false };

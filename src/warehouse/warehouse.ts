@@ -23,6 +23,13 @@ export interface WarehouseCapabilities {
   /** Primary keys are enforced on every table (Vertica enforces them only where declared `enabled`). */
   readonly enforcedPrimaryKeys: boolean;
   /**
+   * A session can bound how long each statement runs, with the limit as a
+   * bound value (`<dialect>_session_statement_timeout.sql`: PostgreSQL's
+   * statement_timeout through set_config). Vertica's RUNTIMECAP takes a
+   * literal only: there the limit belongs to the user's resource pool.
+   */
+  readonly sessionStatementTimeout: boolean;
+  /**
    * Rows may be handed over already encoded this way (`encodeCopyRows` in
    * copy-encoding.ts, e.g. in a worker thread) to `copyEncoded` and
    * `copyNewKeys`; absent: bulk loads go through `copyInto` only.

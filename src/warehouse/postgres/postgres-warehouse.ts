@@ -16,6 +16,7 @@ const CAPABILITIES: WarehouseCapabilities = Object.freeze({
   copyCapturesRejects: false,
   advisoryLocks: true,
   enforcedPrimaryKeys: true,
+  sessionStatementTimeout: true,
   copyEncoding: 'postgres-binary',
 });
 

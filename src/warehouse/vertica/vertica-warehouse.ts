@@ -16,6 +16,7 @@ const CAPABILITIES: WarehouseCapabilities = Object.freeze({
   copyCapturesRejects: true,
   advisoryLocks: false,
   enforcedPrimaryKeys: false,
+  sessionStatementTimeout: false,
 });
 
 const SCOPES = ['stg', 'cdm'] as const;
