@@ -12,7 +12,7 @@ export const GAP_FILL_LIMIT_DAYS = 366;
 
 export interface PlanInput {
   readonly queue: readonly QueueEntry[];
-  /** Days built at least once, at least over [first queue day − 367, last queue day + 8] and the interval ± 1. */
+  /** Days built at least once or refused for their data (cdm.build_failures), at least over [first queue day − 367, last queue day + 8] and the interval ± 1. */
   readonly built: ReadonlySet<Day>;
   /** Days rebuilt per transaction (consecutive days only). */
   readonly daysPerTransaction: number;

@@ -32,10 +32,14 @@ commit;
 -- connect;
 
 -- [9]
-select to_char(date_update, 'YYYY-MM-DD') as day
-from cdm.build_days
-where date_update between ?::date and ?::date
-order by date_update;
+select to_char(days.date_update, 'YYYY-MM-DD') as day
+from (
+    select build_days.date_update from cdm.build_days
+    union
+    select build_failures.date_update from cdm.build_failures
+) as days
+where days.date_update between ?::date and ?::date
+order by days.date_update;
 -- values: ["2021-09-29","2022-10-10"]
 
 -- [10]
