@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
+import pg from 'pg';
 import { martSnapshot } from '../marts/marts-support.js';
 import { migratedDatabases, queryRows } from '../staging/landing-support.js';
 import { runCli } from '../support/cli.js';
@@ -234,6 +236,71 @@ describe('dashboard API over the marts of the live-feed fixtures', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('days outside 0001-9999 are a 400 with a reason, and a bad day never logs a stack trace', { timeout: 120_000 }, async () => {
+    for (const path of ['/api/drivers?day=0000-01-01', '/api/drivers?day=10000-01-01', '/api/global-metrics?from=0000-12-31&to=0001-01-01', '/api/rates?from=9999-12-31&to=+10000-01-01']) {
+      const { status, body } = await getJson<{ error: { code: string; message: string } }>(base, path);
+      assert.equal(status, 400, path);
+      assert.equal(body.error.code, 'bad_request');
+      assert.match(body.error.message, /YYYY-MM-DD from 0001-01-01 to 9999-12-31/, path);
+    }
+    for (const path of ['/api/drivers?day=0001-01-01', '/api/global-metrics?from=9999-12-01&to=9999-12-31', '/api/data-quality?from=0001-01-01&to=0001-12-31']) {
+      assert.equal((await getJson(base, path)).status, 200, path);
+    }
+    // any year: 200 inside the range, 400 outside, never anything else
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 1, max: 12 }), async (year, month) => {
+        const day = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
+        const response = await fetch(new URL(`/api/drivers?day=${day}`, base));
+        await response.arrayBuffer();
+        assert.equal(response.status, year >= 1 && year <= 9999 ? 200 : 400, day);
+      }),
+      { seed: 16, numRuns: 60 },
+    );
+    assert.doesNotMatch(dashboard.stderr, /^\s+at /m, 'no stack trace in the log');
+    assert.doesNotMatch(dashboard.stderr, /dashboard API failed/);
+  });
+
+  it('a query past --statement-timeout is cancelled by the server (503 warehouse_timeout) and its connection serves the next; past --max-waiting, 503 busy at once', { timeout: 120_000 }, async () => {
+    const path = `/api/currency-mix?from=${FIRST_DAY}&to=${LAST_DAY}`;
+    const database = new URL(pipeline.warehouseUrl).pathname.slice(1);
+    const blocked = async (): Promise<number> =>
+      Number((await queryRows<{ n: string }>(pipeline.warehouseUrl, "select count(*) as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and query like '%global_metrics%'", [database]))[0]!.n);
+    const quick = new DashboardProcess(pipeline.env, ['--statement-timeout', '1']);
+    const patient = new DashboardProcess(pipeline.env, ['--statement-timeout', '50', '--max-waiting', '0']);
+    const locker = new pg.Client({ connectionString: pipeline.warehouseUrl });
+    await locker.connect();
+    try {
+      const [quickBase, patientBase] = await Promise.all([quick.url, patient.url]);
+      assert.equal((await getJson(quickBase, path)).status, 200);
+      // a writer holds cdm.global_metrics: every read of it waits for the lock
+      await locker.query('begin');
+      await locker.query('lock table cdm.global_metrics in access exclusive mode');
+      const timedOut = await getJson<{ error: { code: string; message: string } }>(quickBase, path);
+      assert.equal(timedOut.status, 503);
+      assert.equal(timedOut.body.error.code, 'warehouse_timeout');
+      assert.match(timedOut.body.error.message, /statement timeout 1 s/);
+
+      // the patient dashboard's 3 connections all wait for the lock: with --max-waiting 0 a fourth request is refused at once
+      const holding = [1, 2, 3].map(() => getJson(patientBase, path));
+      for (let waited = 0; (await blocked()) < 3; waited += 100) {
+        assert.ok(waited < 30_000, 'three dashboard queries wait for the lock');
+        await sleep(100);
+      }
+      const busy = await getJson<{ error: { code: string; message: string } }>(patientBase, path);
+      assert.equal(busy.status, 503);
+      assert.equal(busy.body.error.code, 'busy');
+      assert.match(busy.body.error.message, /0 requests are already waiting for one of its 3 warehouse connections/);
+
+      await locker.query('rollback');
+      assert.deepEqual((await Promise.all(holding)).map((r) => r.status), [200, 200, 200], 'the held requests finish once the lock is gone');
+      assert.equal((await getJson(quickBase, path)).status, 200, 'the cancelled statement left its connection usable');
+      assert.doesNotMatch(quick.stderr + patient.stderr, /connection lost|dashboard API failed/);
+    } finally {
+      await locker.end();
+      await Promise.all([quick.stop(), patient.stop()]);
+    }
   });
 
   it('only reads: other methods are 405 and the marts are unchanged', { timeout: 60_000 }, async () => {

@@ -20,6 +20,19 @@ describe('build plan: which days a build rebuilds', () => {
     assert.equal(consumedIn(plan, late), 0);
   });
 
+  it('the first and last days the contract accepts: no day before 0001-01-01 or after 9999-12-31 is planned', () => {
+    const first = entry('0001-01-01');
+    const lastRate = entry('9999-12-28', 'currencies');
+    const last = entry('9999-12-31');
+    const plan = planQueue({ queue: [first, lastRate, last], built: built('9999-12-20', '9999-12-31'), daysPerTransaction: 3 });
+    // the rate reaches 9999-12-28..9999-12-31 only; nothing is gap-filled before 0001-01-01; 9999-12-31 has no next day's drivers
+    assert.deepEqual(plan.days, ['0001-01-01', '9999-12-28', '9999-12-29', '9999-12-30', '9999-12-31']);
+    assert.deepEqual(stepDays(plan), [['0001-01-01', '0001-01-01', null], ['9999-12-28', '9999-12-30', null], ['9999-12-31', '9999-12-31', null]]);
+    assert.deepEqual([first, lastRate, last].map((e) => consumedIn(plan, e)), [0, 2, 2]);
+    const interval = planInterval('0001-01-01', '0001-01-03', { queue: [first], built: built('0001-01-01', '0001-01-05'), daysPerTransaction: 1 });
+    assert.deepEqual(stepDays(interval).at(-1), ['0001-01-03', '0001-01-03', '0001-01-04']);
+  });
+
   it('the newest day: no drivers of a day that is not built', () => {
     const plan = planQueue({ queue: [entry('2023-03-11')], built: built('2023-03-01', '2023-03-10'), daysPerTransaction: 1 });
     assert.deepEqual(plan.days, ['2023-03-11']);
