@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { operationalError } from '../db/operational-error.js';
+import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ChunkPipeline } from './chunk-pipeline.js';
 import type { ChunkWriter } from './chunk-writer.js';
@@ -106,7 +107,7 @@ export class StgLoader {
 
   /** Writes a refused chunk in parts and quarantines the record the warehouse refuses; returns the records loaded. */
   async #isolate(refused: RefusedChunk): Promise<number> {
-    this.logger.warn({ topic: refused.at.topic, partition: refused.at.partition, records: refused.records, reason: String((refused.error as Error).message) }, 'the warehouse refused a chunk for its data: isolating the record');
+    this.logger.warn({ topic: refused.at.topic, partition: refused.at.partition, records: refused.records, reason: describeError(refused.error) }, 'the warehouse refused a chunk for its data: isolating the record');
     const isolation = await isolateRefusal(refused, this.reader, this.parser, this.writer, this.logger, this.signal);
     let loaded = 0;
     for (const counts of isolation.counts) {
