@@ -68,6 +68,8 @@ describe('turnover ingest while partition leaders die (real 3-node Kafka cluster
     };
 
     await feed.reached(FIRST_KILL + 1);
+    // the group's offsets topic (created by the ingester's group) is replicated like the feed
+    for (const p of await cluster.partitions('__consumer_offsets')) assert.deepEqual(p.replicas, cluster.nodeIds, `__consumer_offsets-${p.partition} on every node`);
     const first = (await cluster.partitions(topic))[0]!.leader;
     await strike(first, `leader of partition 0${first === (await cluster.groupCoordinator(group)) ? ' and group coordinator' : ''}`);
     firstBack();

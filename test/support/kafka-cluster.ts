@@ -112,7 +112,7 @@ export class KafkaCluster {
     return this.#withAdmin(async (admin) => {
       const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
       return (topics[0]?.partitions ?? [])
-        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort(), isr: [...p.isr].sort() }))
+        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort((a, b) => a - b), isr: [...p.isr].sort((a, b) => a - b) }))
         .sort((a, b) => a.partition - b.partition);
     });
   }
@@ -176,10 +176,10 @@ export class KafkaCluster {
 
   /** Each node answers a metadata request listing every node: the quorum formed and every broker registered. */
   async #waitUntilAllSeeAll(timeoutMs = 120_000): Promise<void> {
-    const want = this.nodeIds.sort().join(',');
+    const want = this.nodeIds.sort((a, b) => a - b).join(',');
     await until(`all ${this.#brokers.size} Kafka nodes to see each other`, timeoutMs, async () => {
       for (const broker of this.#brokers.values()) {
-        const seen = await withAdmin([broker.address], async (admin) => (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort().join(',')).catch(() => '');
+        const seen = await withAdmin([broker.address], async (admin) => (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort((a, b) => a - b).join(',')).catch(() => '');
         if (seen !== want) return false;
       }
       return true;
