@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PrerequisiteError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ensureVenv } from '../setup/python-venv.js';
@@ -9,6 +9,8 @@ import { ensureSparkJars, sparkJarList } from './spark-jars.js';
 /** Everything a launch needs, prepared once and cached (~/.cache/turnover). */
 export interface SparkInstallation {
   readonly venvDir: string;
+  /** PySpark's own folder, a complete SPARK_HOME (bin/spark-class starts a standalone master or worker). */
+  readonly sparkHome: string;
   readonly sparkSubmit: string;
   /** Jars for spark.jars (the connector minus what PySpark ships). */
   readonly jars: readonly string[];
@@ -28,7 +30,7 @@ export async function prepareSpark(cacheDir: string, logger: Logger, env: NodeJS
     throw new PrerequisiteError(`the Spark venv ${venvDir} has no PySpark: delete it and run \`turnover setup spark\``);
   }
   const jarsDir = await ensureSparkJars(cacheDir, logger, env);
-  return { venvDir, sparkSubmit, jars: sparkJarList(jarsDir, pysparkJars) };
+  return { venvDir, sparkHome: dirname(pysparkJars), sparkSubmit, jars: sparkJarList(jarsDir, pysparkJars) };
 }
 
 function pysparkJarsDir(venvDir: string): string | undefined {

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { AcknowledgedRecord } from '../support/acknowledged-producer.js';
 import { track } from '../support/child-processes.js';
 import { CLI, runCli } from '../support/cli.js';
-import { valuesHash } from './feed.js';
 
 /**
  * `turnover ingest` as a real child process (as an operator or a DAG runs
@@ -95,15 +96,26 @@ export interface PartitionSummary {
   readonly distinctOffsets: number;
   readonly minOffset: number;
   readonly maxOffset: number;
+  /** sha256 over (offset, key, value) of every record in offset order; a null key or value is distinct from an empty one. */
   readonly hash: string;
 }
 
-/** What landed, per partition: counts, offset range and the sha256 of the values in offset order. */
+/**
+ * What landed, per partition: counts, offset range and a hash of every
+ * record's offset, key and value in offset order. The one place that knows
+ * which landing columns carry a record's bytes (key, value and offset, in
+ * both engines' schemas): when the landing contract changes, only this
+ * query follows it.
+ */
 export async function landedSummary(url: string, topic: string): Promise<PartitionSummary[]> {
   return withClient(url, async (c) => {
     const { rows } = await c.query(
       `select partition, count(*) as rows, count(distinct "offset") as distinct_offsets, min("offset") as min_offset, max("offset") as max_offset,
-              encode(sha256(string_agg(value, ''::bytea order by "offset")), 'hex') as hash
+              encode(sha256(string_agg(
+                int8send("offset")
+                || coalesce(int4send(length(key)) || key, '\\xffffffff'::bytea)
+                || coalesce(int4send(length(value)) || value, '\\xffffffff'::bytea),
+                ''::bytea order by "offset")), 'hex') as hash
        from raw.kafka_messages where topic = $1 group by partition order by partition`,
       [topic],
     );
@@ -118,18 +130,43 @@ export async function landedSummary(url: string, topic: string): Promise<Partiti
   });
 }
 
-/** The summary the produced values must land as: offsets 0..n-1 of a fresh topic, same bytes. */
+/** The summary the produced values must land as: offsets 0..n-1 of a fresh topic, no keys (produceFeed's), same bytes. */
 export function expectedSummary(produced: ReadonlyMap<number, Buffer[]>): PartitionSummary[] {
-  return [...produced]
+  return acknowledgedSummary(new Map([...produced].map(([partition, values]) => [partition, values.map((value, offset) => ({ offset, key: null, value }))])));
+}
+
+/** The summary an AcknowledgedProducer's records must land as: each once, at its offset, with its key and value. */
+export function acknowledgedSummary(acknowledged: ReadonlyMap<number, readonly AcknowledgedRecord[]>): PartitionSummary[] {
+  return [...acknowledged]
+    .filter(([, records]) => records.length > 0)
     .sort(([a], [b]) => a - b)
-    .map(([partition, values]) => ({
-      partition,
-      rows: values.length,
-      distinctOffsets: values.length,
-      minOffset: 0,
-      maxOffset: values.length - 1,
-      hash: valuesHash(values),
-    }));
+    .map(([partition, unsorted]) => {
+      const records = [...unsorted].sort((a, b) => a.offset - b.offset);
+      return {
+        partition,
+        rows: records.length,
+        distinctOffsets: new Set(records.map((r) => r.offset)).size,
+        minOffset: records[0]!.offset,
+        maxOffset: records[records.length - 1]!.offset,
+        hash: recordsHash(records),
+      };
+    });
+}
+
+/** landedSummary's hash computed here, independently of PostgreSQL. */
+function recordsHash(recordsInOffsetOrder: readonly AcknowledgedRecord[]): string {
+  const hash = createHash('sha256');
+  const lengthPrefixed = (bytes: Buffer | null): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(bytes === null ? -1 : bytes.length);
+    return bytes === null ? length : Buffer.concat([length, bytes]);
+  };
+  for (const r of recordsInOffsetOrder) {
+    const offset = Buffer.alloc(8);
+    offset.writeBigInt64BE(BigInt(r.offset));
+    hash.update(offset).update(lengthPrefixed(r.key)).update(lengthPrefixed(r.value));
+  }
+  return hash.digest('hex');
 }
 
 export async function groupOffsets(url: string, group: string, topic: string): Promise<Map<number, number>> {

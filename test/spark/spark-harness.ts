@@ -21,9 +21,9 @@ export class SparkIngestProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
-  constructor(env: Readonly<Record<string, string>>, args: readonly string[] = []) {
+  constructor(env: Readonly<Record<string, string>>, args: readonly string[] = [], master = 'local[2]') {
     this.child = track(
-      spawn(process.execPath, [CLI, 'ingest', '--engine', 'spark', '--master', 'local[2]', '--progress-interval', '2', ...args], {
+      spawn(process.execPath, [CLI, 'ingest', '--engine', 'spark', '--master', master, '--progress-interval', '2', ...args], {
         env: { ...process.env, ...env, TURNOVER_LOG_LEVEL: 'debug', TURNOVER_LOG_FORMAT: 'json' },
         stdio: ['ignore', 'ignore', 'pipe'],
         detached: true,

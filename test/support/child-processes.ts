@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
+import { commandLineOf } from '../../src/stack/processes.js';
 
 /**
  * Long-running children a test starts (an ingester, a Spark job, `turnover
@@ -8,15 +9,27 @@ import { after } from 'node:test';
  * running when the file's tests end is killed here.
  */
 const live = new Set<ChildProcess>();
+/** Servers started detached by code that keeps only their pid (a Kafka broker): pid → a mark of its command line. */
+const livePids = new Map<number, string>();
 
 function killLive(): void {
+  for (const [pid, mark] of livePids) {
+    // a pid that exited long ago may belong to someone else by now
+    if (commandLineOf(pid)?.includes(mark)) killGroup(pid);
+  }
   for (const child of live) {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL'); // its process group, when it leads one
-    } catch {
-      // not a group leader
-    }
+    if (child.pid) killGroup(child.pid);
     child.kill('SIGKILL');
+  }
+}
+
+function killGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL'); // -pid: its process group, when it leads one
+    } catch {
+      // not a group leader, or gone
+    }
   }
 }
 
@@ -30,4 +43,9 @@ export function track<T extends ChildProcess>(child: T): T {
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;
+}
+
+/** A process we started but hold only by pid (detached, e.g. a Kafka broker): killed with the rest unless its command line no longer has `mark`. */
+export function trackPid(pid: number, mark: string): void {
+  livePids.set(pid, mark);
 }
