@@ -2,7 +2,7 @@ import { TurnoverError } from '../errors.js';
 
 /**
  * Reads the COPY BINARY stream of `sql/landing/stg_copy_chunk.sql` (columns
- * key bytea, value bytea, kafka_timestamp timestamptz, "offset" int8) in
+ * key bytea, value bytea, kafka_timestamp_ms int8, "offset" int8) in
  * place: a cursor over the buffer, no object per row. Bytes arrive as the
  * server stores them (no hex text to decode, no timestamp text to parse).
  */
@@ -10,8 +10,6 @@ import { TurnoverError } from '../errors.js';
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const COLUMNS = 4;
 const TWO_32 = 2 ** 32;
-/** 2000-01-01T00:00:00Z in Unix milliseconds: PostgreSQL's epoch. */
-const PG_EPOCH_MS = 946_684_800_000;
 
 function malformed(why: string): TurnoverError {
   return new TurnoverError('INTERNAL', `the landing zone's COPY output is not what the loader expects: ${why}`);
@@ -25,8 +23,8 @@ export class LandedCopyCursor {
   keyLength = -1;
   valueStart = 0;
   valueLength = -1;
-  /** Microseconds since 2000-01-01 UTC. */
-  timestampMicros = 0;
+  /** Where the current row's Kafka timestamp (int64 ms since 1970, exact) starts in `data`. */
+  #timestampAt = 0;
   #at: number;
 
   constructor(readonly data: Buffer) {
@@ -48,8 +46,8 @@ export class LandedCopyCursor {
     this.valueLength = int32(d, at);
     this.valueStart = at + 4;
     at += 4 + Math.max(this.valueLength, 0);
-    if (at + 24 > d.length || int32(d, at) !== 8 || int32(d, at + 12) !== 8) throw malformed('a Kafka timestamp or an offset that is not 8 bytes');
-    this.timestampMicros = int64(d, at + 4);
+    if (at + 24 > d.length || int32(d, at) !== 8 || int32(d, at + 12) !== 8) throw malformed('a Kafka timestamp (ms) or an offset that is not 8 bytes');
+    this.#timestampAt = at + 4;
     this.offset = int64(d, at + 16);
     this.#at = at + 24;
     return true;
@@ -68,8 +66,9 @@ export class LandedCopyCursor {
     return this.valueLength < 0 ? null : new Uint8Array(this.data.subarray(this.valueStart, this.valueStart + this.valueLength));
   }
 
-  kafkaTimestamp(): Date {
-    return new Date(PG_EPOCH_MS + Math.floor(this.timestampMicros / 1000));
+  /** The Kafka timestamp exactly (any int64: 0, negative, Long.MAX_VALUE - 1), read only for a reject. */
+  kafkaTimestampMs(): bigint {
+    return this.data.readBigInt64BE(this.#timestampAt);
   }
 }
 

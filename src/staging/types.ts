@@ -61,7 +61,8 @@ export interface RejectRow extends Coordinates {
   readonly detail: string;
   readonly key: Uint8Array | null;
   readonly value: Uint8Array | null;
-  readonly kafkaTimestamp: Date;
+  /** null when outside years 0001–9999 (the detail then names the exact ms). */
+  readonly kafkaTimestamp: Date | null;
   readonly eventDate: string;
 }
 
