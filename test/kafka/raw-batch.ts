@@ -31,8 +31,10 @@ export interface RawBatchOptions {
 
 const bytesOf = (b: Bytes): Buffer | null => (b === null ? null : Buffer.isBuffer(b) ? b : Buffer.from(b, 'utf8'));
 
+/** A zigzag varlong of an int64 (a difference that overflows wraps, as Java's long arithmetic does). */
 export function varlong(value: bigint): Buffer {
-  let z = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+  const v = BigInt.asIntN(64, value);
+  let z = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
   const out: number[] = [];
   while (z >= 0x80n) {
     out.push(Number(z & 0x7fn) | 0x80);
