@@ -5,7 +5,7 @@ import { useStack, type TestStack } from '../support/stack.js';
 import { rawBatch, type Bytes, type RawRecord } from '../kafka/raw-batch.js';
 import { RawProducer } from '../kafka/raw-producer.js';
 import { liveFeedTemplates } from './feed.js';
-import { freePort, groupOffsets, IngesterProcess, migrateLanding, waitFor, withClient } from './ingest-harness.js';
+import { freePort, groupOffsets, IngesterProcess, metric, migrateLanding, waitFor, withClient } from './ingest-harness.js';
 
 /**
  * Issue 16: anything a topic can carry lands byte-exact and no record stalls
@@ -82,12 +82,6 @@ function assertLandedExactly(rows: readonly LandedRow[], sent: readonly RawRecor
     const inRange = r.timestamp >= TZ_MIN_MS && r.timestamp < TZ_END_MS;
     assert.equal(row.tzMs, inRange ? String(r.timestamp) : null, `${where}: kafka_timestamp`);
   });
-}
-
-async function metric(port: number, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 describe('turnover ingest lands anything a topic can carry (real Kafka + PostgreSQL)', () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createProducer, type ProducedMessage } from '../../src/kafka/index.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { liveFeedTemplates } from './feed.js';
-import { freePort, groupOffsets, IngesterProcess, migrateLanding, waitFor, withClient } from './ingest-harness.js';
+import { freePort, groupOffsets, IngesterProcess, metric, migrateLanding, waitFor, withClient } from './ingest-harness.js';
 
 /**
  * Data errors are data (issue 16): a row PostgreSQL refuses with a data or
@@ -29,12 +29,6 @@ create trigger test_refuse before insert on raw.kafka_messages for each row exec
 create trigger test_refuse_reject before insert on raw.landing_rejects for each row
     when (new.value = convert_to('poison-limit', 'UTF8')) execute function raw.test_refuse();
 `;
-
-async function metric(port: number, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
 
 describe('turnover ingest quarantines what PostgreSQL refuses (real Kafka + PostgreSQL)', () => {
   let t: TestStack;
