@@ -1,5 +1,5 @@
 import type { AbortedTransactionRef } from '../kafka/record-batch-reader.js';
-import { RecordBatchReader } from '../kafka/record-batch-reader.js';
+import { RecordBatchReader, scanBatches } from '../kafka/record-batch-reader.js';
 import { batchReject, type LandingReject } from './landing-rejects.js';
 
 /**
@@ -49,7 +49,8 @@ export interface EncodedRows {
  */
 export function encodeFetched(topic: Buffer, partition: number, fetched: Buffer, from: number, aborted: readonly AbortedTransactionRef[] = []): EncodedRows {
   const reader = new RecordBatchReader(fetched, from, aborted);
-  const out = new RowBuffer(Math.floor(fetched.length * 1.1) + 64 * (FIXED_ROW_BYTES + topic.length));
+  // enough for uncompressed batches (a row is its record's bytes plus fixed overhead): no regrowth, little slack
+  const out = new RowBuffer(fetched.length + scanBatches(fetched, from).records * (FIXED_ROW_BYTES + topic.length) + 1024);
   const rejects: LandingReject[] = [];
   let valueBytes = 0;
   while (reader.nextBatch()) {

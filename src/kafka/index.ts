@@ -1,16 +1,16 @@
 import type { Logger } from '../log/logger.js';
-import type { ConsumerOptions, KafkaAdmin, KafkaConsumer, KafkaProducer } from './client.js';
+import type { KafkaAdmin, KafkaProducer } from './client.js';
 import type { KafkaConfig } from './kafka-config.js';
 import { KafkaJsAdmin } from './kafkajs/kafkajs-admin.js';
 import { KafkaJsProducer } from './kafkajs/kafkajs-producer.js';
 import { PlatformaticProducer } from './platformatic/platformatic-producer.js';
-import { WireConsumer } from './wire/wire-consumer.js';
 import type { ConnectionTuning } from './kafkajs/kafkajs-connection.js';
 
 export type * from './client.js';
 export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
 export { partitionForKey } from './partitioner.js';
 export { decodeRecords } from './decode-records.js';
+export { createConsumer } from './consumer.js';
 
 import type { ProducerLibrary } from './producer-library.js';
 export { PRODUCER_LIBRARIES, type ProducerLibrary } from './producer-library.js';
@@ -25,7 +25,3 @@ export function createProducer(config: KafkaConfig, logger: Logger, library: Pro
   return library === 'platformatic' ? new PlatformaticProducer(config, logger) : new KafkaJsProducer(config, logger);
 }
 
-/** A group member whose positions the caller owns (see KafkaConsumer); why our own wire client: docs/ingest.md. */
-export function createConsumer(config: KafkaConfig, options: ConsumerOptions, logger: Logger): KafkaConsumer {
-  return new WireConsumer(config, options, logger);
-}

@@ -361,20 +361,24 @@ function hex(n: number): string {
 
 /**
  * Where a fetch of `from` continues, from the batch headers alone (no CRC,
- * no records): after the last whole batch, and how many bytes the whole
- * batches take (a fetch may end with part of a batch).
+ * no records): after the last whole batch, how many bytes the whole batches
+ * take (a fetch may end with part of a batch), and how many records they say
+ * they hold.
  */
-export function scanBatches(fetched: Buffer, from: number): { readonly nextOffset: number; readonly wholeBytes: number } {
+export function scanBatches(fetched: Buffer, from: number): { readonly nextOffset: number; readonly wholeBytes: number; readonly records: number } {
   let at = 0;
   let next = from;
+  let records = 0;
   while (at + LOG_OVERHEAD <= fetched.length) {
     const length = fetched.readInt32BE(at + 8);
     if (length < 0 || at + LOG_OVERHEAD + length > fetched.length) break;
     const base = int64(fetched, at);
     const magic = length >= 5 ? fetched.readInt8(at + 16) : -1;
-    const last = magic === 2 && length >= HEADER_BYTES - LOG_OVERHEAD ? base + fetched.readInt32BE(at + 23) : base;
+    const v2 = magic === 2 && length >= HEADER_BYTES - LOG_OVERHEAD;
+    const last = v2 ? base + fetched.readInt32BE(at + 23) : base;
+    if (v2) records += Math.max(0, fetched.readInt32BE(at + 57));
     next = Math.max(next, last + 1);
     at += LOG_OVERHEAD + length;
   }
-  return { nextOffset: next, wholeBytes: at };
+  return { nextOffset: next, wholeBytes: at, records };
 }

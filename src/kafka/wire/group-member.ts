@@ -65,7 +65,7 @@ export class GroupMember {
     this.#loop ??= this.#run();
   }
 
-  /** Generation and member id for an offset commit; undefined while not a member. */
+  /** Stores offsets in Kafka under this member's generation (nothing while not a member). */
   async commit(offsets: ReadonlyMap<number, number>): Promise<void> {
     const connection = this.#connection;
     if (!connection || this.#generation < 0 || offsets.size === 0) return;
