@@ -109,7 +109,9 @@ export class GroupMember {
           this.#connection?.close();
           this.#connection = undefined;
         }
-        this.#logger.debug({ group: this.#options.group, err: (error as Error).message, retryInMs: backoff }, 'group coordinator not reachable; retrying');
+        // quiet while it is a blip (a coordinator moving), loud once it lasts
+        const level = backoff >= BACKOFF_MS.max ? 'warn' : 'debug';
+        this.#logger[level]({ group: this.#options.group, err: (error as Error).message, retryInMs: backoff }, 'the consumer group\'s coordinator does not answer; retrying');
         await this.#pause(backoff);
         backoff = Math.min(backoff * 2, BACKOFF_MS.max);
       }
@@ -147,7 +149,10 @@ export class GroupMember {
       this.#memberId = '';
       return;
     }
-    if (joined.errorCode === KafkaCode.REBALANCE_IN_PROGRESS) return;
+    if (joined.errorCode === KafkaCode.REBALANCE_IN_PROGRESS) {
+      await this.#pause(BACKOFF_MS.first);
+      return;
+    }
     if (joined.errorCode !== 0) throw new KafkaProtocolError(joined.errorCode, `JoinGroup of ${group}`);
     this.#memberId = joined.memberId;
 
