@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chainAdvances } from '../../src/ingest/batch-writer.js';
 import { LandingStore, type LandingOutcome, type LandingTransaction } from '../../src/ingest/landing-store.js';
-import type { EncodedRows } from '../../src/ingest/copy-binary.js';
+import { encodeFetched, type EncodedRows } from '../../src/ingest/copy-binary.js';
+import { rawBatch } from '../kafka/raw-batch.js';
 import { OffsetMismatchError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
@@ -117,6 +118,27 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
     }
     const counts = await withClient(url, async (c) => (await c.query(`select count(*) as n, count(distinct "offset") as d, max("offset") as m from raw.kafka_messages where topic = 'race-topic'`)).rows[0]);
     assert.deepEqual([Number(counts.n), Number(counts.d), Number(counts.m)], [100, 100, 99]);
+  });
+
+  it('an unreadable batch goes to raw.landing_rejects whole, in the transaction that moves the offset past it', async () => {
+    const good = rawBatch([{ key: 'k', value: 'landed', headers: [['h', null]], timestamp: 7n }], { baseOffset: 0n });
+    const corrupt = rawBatch([{ key: null, value: 'changed on disk', timestamp: 8n }, { key: null, value: 'too', timestamp: 9n }], { baseOffset: 1n });
+    corrupt.writeUInt8(corrupt.readUInt8(70) ^ 0xff, 70);
+    const rows = encodeFetched(Buffer.from('rejects-topic'), 0, Buffer.concat([good, corrupt]), 0);
+    const store = new LandingStore(url, 'g4', 'rejects-topic');
+    try {
+      const result = await store.land({ advances: [{ partition: 0, expected: null, next: rows.next }], chunks: [rows], rejects: rows.rejects });
+      assert.equal(result.outcome, 'committed');
+      assert.deepEqual(await store.readOffsets([0]), new Map([[0, 3]]));
+    } finally {
+      await store.close();
+    }
+    const [reject] = await withClient(url, async (c) => (await c.query(`select "offset", reason, sqlstate, detail, value, value_length, kafka_timestamp_ms::text as ms from raw.landing_rejects where topic = 'rejects-topic'`)).rows);
+    assert.deepEqual([Number(reject.offset), reject.reason, reject.sqlstate, Number(reject.value_length), reject.ms], [1, 'corrupt_batch', null, corrupt.length, '9']);
+    assert.deepEqual(reject.value, corrupt, 'the batch exactly as fetched');
+    assert.match(reject.detail, /^CRC-32C mismatch: .*; the batch holds offsets 1\.\.2 and is kept whole in value$/);
+    const landed = await withClient(url, async (c) => (await c.query(`select "offset", value, headers from raw.kafka_messages where topic = 'rejects-topic'`)).rows);
+    assert.deepEqual(landed, [{ offset: '0', value: Buffer.from('landed'), headers: [[Buffer.from('h'), null]] }]);
   });
 
   it('chains queued chunks into one advance per partition and refuses a broken chain', () => {
