@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'STACK'
   | 'RECONCILIATION'
   | 'CONFLICT'
+  | 'OFFSET_MISMATCH'
   | 'INTERNAL';
 
 export class TurnoverError extends Error {
@@ -75,6 +76,19 @@ export class ConflictError extends TurnoverError {
   }
 }
 
+/**
+ * The landing's stored offsets and Kafka's log (or the rows already landed)
+ * disagree: a row for an offset the fence said was new is already there (two
+ * groups landing one topic, a recreated topic, a bug), or a stored offset is
+ * past the end of Kafka's log. Nothing was written; stopping is the only safe
+ * move, because going on would either drop records or loop.
+ */
+export class OffsetMismatchError extends TurnoverError {
+  constructor(message: string) {
+    super('OFFSET_MISMATCH', message);
+  }
+}
+
 export class NotImplementedError extends TurnoverError {
   constructor(what: string) {
     super('NOT_IMPLEMENTED', `${what} is not implemented yet`);
@@ -90,6 +104,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = Object.freeze({
   STACK: 6,
   RECONCILIATION: 7,
   CONFLICT: 8,
+  OFFSET_MISMATCH: 9,
   NOT_IMPLEMENTED: 64,
   INTERNAL: 1,
 });

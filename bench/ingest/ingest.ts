@@ -18,8 +18,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { COPY_SIGNATURE, COPY_TRAILER, encodeRows, LANDING_COLUMNS } from '../../src/ingest/copy-binary.js';
-import type { ConsumedRecord } from '../../src/kafka/client.js';
+import { COPY_SIGNATURE, COPY_TRAILER, LANDING_COLUMNS } from '../../src/ingest/copy-binary.js';
+import type { ProducedMessage } from '../../src/kafka/client.js';
+import { landingRows } from '../../test/ingest/landing-rows.js';
 import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
@@ -74,16 +75,16 @@ async function reference(t: TestStack, topic: string, messages: number, size: nu
   const { stagingUrl } = databases;
   await migrateLanding(stagingUrl);
   const templates = liveFeedTemplates();
-  const topicBytes = Buffer.from(topic);
   const chunks: Buffer[] = [];
+  // the same rows as the ingester writes, by the same encoder (record batches -> COPY tuples), before the clock starts
   for (let start = 0; start < messages; start += REFERENCE_COMMIT_ROWS) {
-    const byPartition = new Map<number, ConsumedRecord[]>();
+    const byPartition = new Map<number, { from: number; messages: ProducedMessage[] }>();
     for (let i = start; i < Math.min(messages, start + REFERENCE_COMMIT_ROWS); i++) {
       const p = i % PARTITIONS;
-      if (!byPartition.has(p)) byPartition.set(p, []);
-      byPartition.get(p)!.push({ offset: Math.floor(i / PARTITIONS), key: null, value: feedValue(templates, i, size), timestamp: Date.now() + i, headers: null });
+      if (!byPartition.has(p)) byPartition.set(p, { from: Math.floor(i / PARTITIONS), messages: [] });
+      byPartition.get(p)!.messages.push({ key: null, value: feedValue(templates, i, size), timestamp: Date.now() + i });
     }
-    chunks.push(Buffer.concat([...byPartition].map(([p, records]) => encodeRows(topicBytes, p, records))));
+    chunks.push(Buffer.concat([...byPartition].map(([p, batch]) => landingRows(topic, p, batch.from, batch.messages).bytes)));
   }
   const client = new pg.Client({ connectionString: stagingUrl });
   await client.connect();

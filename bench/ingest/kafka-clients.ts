@@ -1,7 +1,8 @@
 /**
  * Kafka client comparison for the ingest workload: a consumer group reading a
  * 3-partition topic of live-feed-shaped messages (~400 B), manual commits,
- * every value's bytes touched, nothing else. Each client runs in its own
+ * every value's length read, nothing else (kafkajs, @platformatic/kafka, and
+ * our wire client with its record-batch reader). Each client runs in its own
  * child process so CPU-seconds and peak RSS are its own.
  *
  *   node dist/bench/ingest/kafka-clients.js [messages]
@@ -12,6 +13,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { createConsumer } from '../../src/kafka/consumer.js';
+import { RecordBatchReader } from '../../src/kafka/record-batch-reader.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { useStack } from '../../test/support/stack.js';
 import { produceFeed } from '../../test/ingest/feed.js';
 import { cpuSeconds, fmt, machineLine, peakRssMb } from './machine.js';
@@ -45,6 +49,31 @@ const CLIENTS: Record<string, Consume> = {
       });
     });
     await consumer.disconnect();
+    return bytes;
+  },
+  /** Ours (src/kafka/wire/): record batches read in place, values' lengths summed, no object per record. */
+  async wire(brokers, topic, group, expected) {
+    const consumer = createConsumer({ brokers: [brokers], clientId: 'bench', securityProtocol: 'PLAINTEXT' }, { topic, group, sessionTimeoutMs: 30_000, maxBytesPerPartition: 2 * 1024 * 1024 }, silentLogger());
+    let seen = 0;
+    let bytes = 0;
+    await new Promise<void>((resolve, reject) => {
+      void consumer.start({
+        onAssignment: ({ partitions }) => partitions.forEach((p) => consumer.seek(p, 0)),
+        onBatch: async (batch) => {
+          const reader = new RecordBatchReader(batch.recordBatches, batch.fetchOffset, batch.abortedTransactions);
+          while (reader.nextBatch()) {
+            while (reader.nextRecord()) {
+              bytes += Math.max(0, reader.valueLength);
+              seen += 1;
+            }
+          }
+          await consumer.commit(new Map([[batch.partition, batch.nextOffset]]));
+          if (seen >= expected) resolve();
+        },
+        onFatal: reject,
+      });
+    });
+    await consumer.close();
     return bytes;
   },
   async platformatic(brokers, topic, group, expected) {

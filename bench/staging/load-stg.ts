@@ -66,11 +66,11 @@ async function landFeed(url: string): Promise<{ count: number; bytes: number }> 
   const session = new PostgresSession(client);
   const columns = [
     { name: 'topic', type: 'text' }, { name: 'partition', type: 'int4' }, { name: 'offset', type: 'int8' },
-    { name: 'value', type: 'bytea' }, { name: 'kafka_timestamp', type: 'timestamptz' },
+    { name: 'value', type: 'bytea' }, { name: 'kafka_timestamp_ms', type: 'int8' }, { name: 'kafka_timestamp', type: 'timestamptz' },
   ] as const;
   for (const value of feed()) {
     const partition = count % PARTITIONS;
-    batch.push(['transaction-service-input', partition, next[partition]!++, value, at]);
+    batch.push(['transaction-service-input', partition, next[partition]!++, value, at.getTime(), at]);
     count += 1;
     bytes += value.length;
     if (batch.length === 50_000) {

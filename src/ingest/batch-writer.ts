@@ -1,17 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UnavailableError } from '../errors.js';
+import { OffsetMismatchError, UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { PartitionAdvance } from './landing-store.js';
+import type { PartitionAdvance, RejectSummary } from './landing-store.js';
 import type { LandingPort } from './landing-thread.js';
 import type { EncodedChunk, WriterLimits } from './types.js';
 
 export interface WriterEvents {
-  /** A transaction committed: PostgreSQL now holds `next` for these partitions. */
-  committed(advances: readonly PartitionAdvance[], rows: number, bytes: number): void;
+  /** A transaction committed: PostgreSQL now holds `next` for these partitions; `rejects` went to raw.landing_rejects. */
+  committed(advances: readonly PartitionAdvance[], rows: number, bytes: number, rejects: readonly RejectSummary[]): void;
   /** Another process moved an offset first: everything queued was dropped. */
   conflict(): void;
   /** PostgreSQL was unreachable; the transaction is retried after `retryInMs`. */
   unavailable(error: Error, retryInMs: number): void;
+  /** A primary key the fence should have kept free was hit: the run stops with this error. */
+  offsetMismatch(error: OffsetMismatchError): void;
 }
 
 const BACKOFF_MS = Object.freeze({ first: 250, max: 10_000 });
@@ -66,13 +68,11 @@ export class BatchWriter {
     });
   }
 
-  /** Resolves once the chunk is queued; waits while the queue is full. */
-  async enqueue(chunk: EncodedChunk, heartbeat: () => Promise<void>): Promise<void> {
+  /** Resolves once the chunk is queued; waits while the queue is full (the group membership has its own heartbeats). */
+  async enqueue(chunk: EncodedChunk): Promise<void> {
     while (this.#queuedBytes > 0 && this.#queuedBytes + chunk.bytes.length > this.#limits.maxQueuedBytes) {
       if (this.#fatal || this.#stopping) return;
-      // keep the group membership while PostgreSQL is slow or away
       await Promise.race([new Promise<void>((resolve) => this.#spaceWaiters.push(resolve)), sleep(1_000)]);
-      await heartbeat();
     }
     if (chunk.generation !== this.#generation || this.#fatal) return;
     this.#queue.push(chunk);
@@ -124,16 +124,19 @@ export class BatchWriter {
   async #landNext(): Promise<void> {
     const taken = this.#take();
     const advances = chainAdvances(taken);
-    const chunks = taken.map((c) => c.bytes);
+    const chunks = taken.map((c) => ({ bytes: c.bytes, rowStarts: c.rowStarts }));
+    const rejects = taken.flatMap((c) => c.rejects);
     const rows = taken.reduce((n, c) => n + c.rows, 0);
     const bytes = taken.reduce((n, c) => n + c.valueBytes, 0);
     let backoff: number = BACKOFF_MS.first;
     for (;;) {
       const generation = this.#generation;
       try {
-        const outcome = advances ? await this.#store.land({ advances, chunks }) : 'conflict';
-        if (outcome === 'committed') {
-          this.#events.committed(advances!, rows, bytes);
+        const result = advances ? await this.#store.land({ advances, chunks, rejects }) : { outcome: 'conflict' as const };
+        if (result.outcome === 'committed') {
+          // rows PostgreSQL refused were quarantined instead of landed
+          const refused = result.rejects.filter((r) => r.sqlstate !== null).length;
+          this.#events.committed(advances!, rows - refused, bytes, result.rejects);
         } else if (generation === this.#generation) {
           this.#generation += 1;
           this.#dropQueue();
@@ -141,6 +144,7 @@ export class BatchWriter {
         }
         return;
       } catch (error) {
+        if (error instanceof OffsetMismatchError) this.#events.offsetMismatch(error);
         if (!(error instanceof UnavailableError)) throw error;
         if (this.#abandoned) return;
         this.#events.unavailable(error, backoff);

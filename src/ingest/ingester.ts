@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../cli/command-spec.js';
 import { ConfigError, TurnoverError, UnavailableError } from '../errors.js';
-import { configurationProblem, createAdmin, createConsumer } from '../kafka/index.js';
+import type { KafkaConsumer } from '../kafka/client.js';
+import { createConsumer } from '../kafka/consumer.js';
 import type { KafkaConfig } from '../kafka/kafka-config.js';
 import type { Logger } from '../log/logger.js';
 import { BatchWriter } from './batch-writer.js';
@@ -23,11 +24,9 @@ const KAFKA_COMMIT_INTERVAL_MS = 5_000;
 export async function runIngester(config: IngestConfig, context: Pick<CommandContext, 'logger' | 'signal'>): Promise<void> {
   const { logger, signal } = context;
   await checkBrokerHosts(config.kafka);
-  await probeKafka(config.kafka, logger);
   const metrics = new IngestMetrics({ topic: config.topic, group: config.group });
   const server = config.metricsPort === undefined ? undefined : await metrics.serve(config.metricsPort);
   const store = new ThreadedLandingStore({ url: config.stagingUrl, group: config.group, topic: config.topic });
-  const admin = createAdmin(config.kafka, logger, { retries: 2 });
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
@@ -36,26 +35,30 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
     await connectPatiently(store, signal, logger, metrics);
     if (signal.aborted) return;
 
-    const lowWatermarks = async (): Promise<Map<number, number>> => {
-      try {
-        return new Map((await admin.topicOffsets(config.topic)).map((o) => [o.partition, Number(o.low)]));
-      } catch (error) {
-        throw new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error);
-      }
-    };
     const consumer = createConsumer(
       config.kafka,
       { topic: config.topic, group: config.group, sessionTimeoutMs: config.sessionTimeoutMs, maxBytesPerPartition: config.fetchBytesPerPartition },
       logger,
     );
+    const lowWatermarks = async (): Promise<Map<number, number>> => {
+      try {
+        return new Map((await consumer.offsets()).map((o) => [o.partition, Number(o.low)]));
+      } catch (error) {
+        throw new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error);
+      }
+    };
     let tracker: PartitionTracker;
     const writer = new BatchWriter(
       store,
       config.writer,
       {
-        committed: (advances, rows, bytes) => {
+        committed: (advances, rows, bytes, rejects) => {
           for (const a of advances) tracker.committed.set(a.partition, a.next);
           metrics.landedBatch(rows, bytes);
+          for (const r of rejects) {
+            metrics.rejected(r.reason);
+            logger.warn({ partition: r.partition, offset: r.offset, reason: r.reason, sqlstate: r.sqlstate, detail: r.detail }, `quarantined partition ${r.partition} offset ${r.offset} in raw.landing_rejects (${r.reason})`);
+          }
         },
         conflict: () => {
           tracker.invalidate();
@@ -66,10 +69,14 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
           metrics.error('postgres_unavailable');
           logger.warn({ retryInMs }, `${error.message}; retrying the batch`);
         },
+        offsetMismatch: (error) => {
+          metrics.primaryKeyHit();
+          logger.error({ err: error.message }, 'the offset fence was bypassed: a landed row already holds an offset it said was new; stopping');
+        },
       },
       logger,
     );
-    tracker = new PartitionTracker({ topic: config.topic, store, writer, seek: (p, o) => consumer.seek(p, o), lowWatermarks, metrics, logger });
+    tracker = new PartitionTracker({ topic: config.topic, store, writer, seek: (p, o) => consumer.seek(p, o), lowWatermarks, metrics, logger, fail });
     writer.start(fail);
 
     const commitToKafka = async (): Promise<void> => {
@@ -77,14 +84,12 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       await consumer.commit(owned).catch((error: unknown) => logger.debug({ err: (error as Error).message }, 'Kafka offset commit skipped'));
     };
     await consumer.start({
-      onAssignment: (_topic, partitions) => tracker.assign(partitions),
-      onBatch: async (batch, heartbeat) => {
+      onAssignment: (assignment) => tracker.assign(assignment.partitions, assignment.topicId),
+      onBatch: async (batch) => {
         try {
-          await tracker.onBatch(batch, heartbeat);
+          await tracker.onBatch(batch);
         } catch (error) {
-          // our own errors end the run; anything else (a rebalance from heartbeat) belongs to the client
-          if (error instanceof TurnoverError) fail(error);
-          else throw error;
+          fail(error instanceof TurnoverError ? error : new TurnoverError('INTERNAL', `landing a fetched batch failed: ${(error as Error).message}`, { cause: error }));
         }
       },
       onFatal: fail,
@@ -92,7 +97,7 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
     logger.info({ topic: config.topic, group: config.group }, 'ingesting');
 
     const committer = setInterval(() => void commitToKafka(), KAFKA_COMMIT_INTERVAL_MS);
-    const stopProgress = reportProgress(config, tracker, metrics, writer, logger);
+    const stopProgress = reportProgress(config, consumer, tracker, metrics, writer, logger);
     try {
       await Promise.race([aborted(signal), failed]);
     } finally {
@@ -107,7 +112,6 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       logger.info({ landed: metrics.landed }, `stopped; landed ${metrics.landed} records in this run`);
     }
   } finally {
-    await withTimeout(admin.close().catch(() => undefined), 5_000);
     await store.close();
     server?.close();
   }
@@ -118,13 +122,12 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
  * line on stderr (none with --progress-interval 0; the gauges then refresh
  * every 10 s). Returns the stop function.
  */
-function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics: IngestMetrics, writer: BatchWriter, logger: Logger): () => void {
+function reportProgress(config: IngestConfig, consumer: KafkaConsumer, tracker: PartitionTracker, metrics: IngestMetrics, writer: BatchWriter, logger: Logger): () => void {
   let last = { at: Date.now(), landed: metrics.landed };
-  const admin = createAdmin(config.kafka, logger, { retries: 0 });
   const timer = setInterval(() => {
     void (async () => {
-      const ends = await admin
-        .topicOffsets(config.topic)
+      const ends = await consumer
+        .offsets()
         .then((offsets) => new Map(offsets.map((o) => [o.partition, Number(o.high)])))
         .catch(() => undefined);
       const lag = metrics.updateLag(tracker.assigned, tracker.committed, ends);
@@ -149,10 +152,7 @@ function reportProgress(config: IngestConfig, tracker: PartitionTracker, metrics
       );
     })();
   }, (config.progressIntervalS || 10) * 1000);
-  return () => {
-    clearInterval(timer);
-    void admin.close().catch(() => undefined);
-  };
+  return () => clearInterval(timer);
 }
 
 /** The first connection retries while PostgreSQL is away; bad configuration fails at once. */
@@ -182,24 +182,6 @@ async function checkBrokerHosts(kafka: KafkaConfig): Promise<void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOTFOUND') throw new ConfigError(`unknown Kafka broker host "${host}" (TURNOVER_KAFKA_BROKERS)`, error);
     }
-  }
-}
-
-/**
- * One quick request before joining the group: bad credentials or an untrusted
- * certificate fail here in a second with one line, instead of after the
- * client's retries. An unreachable broker is only logged: it may be restarting.
- */
-async function probeKafka(kafka: KafkaConfig, logger: Logger): Promise<void> {
-  const admin = createAdmin(kafka, logger, { retries: 0, connectionTimeoutMs: 5_000, requestTimeoutMs: 10_000 });
-  try {
-    await admin.describeCluster();
-  } catch (error) {
-    const problem = configurationProblem(error);
-    if (problem) throw new ConfigError(`Kafka: ${problem}`, error);
-    logger.warn({ err: (error as Error).message }, 'Kafka is not answering yet; the consumer keeps retrying');
-  } finally {
-    await admin.close().catch(() => undefined);
   }
 }
 

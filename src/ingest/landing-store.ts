@@ -1,32 +1,56 @@
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { redact } from '../db/postgres-url.js';
-import { ConfigError, UnavailableError } from '../errors.js';
+import { classifySqlError, sqlStateOf } from '../db/sqlstate.js';
+import { ConfigError, OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.js';
 import { readSql } from '../warehouse/sql-files.js';
 import { COPY_SIGNATURE, COPY_TRAILER, LANDING_COLUMNS } from './copy-binary.js';
+import { encodeRejects, REJECT_COLUMNS, rowReject, type KeepLevel, type LandingReject } from './landing-rejects.js';
 
 /** What one landing transaction does for one partition: land rows and move its next offset. */
 export interface PartitionAdvance {
   readonly partition: number;
   /** The next offset PostgreSQL must hold now; null = no row yet. */
   readonly expected: number | null;
-  /** The next offset after the rows of this transaction. */
+  /** The next offset after the records of this transaction. */
   readonly next: number;
+}
+
+/** COPY BINARY rows of raw.kafka_messages (see copy-binary.ts) and where each row starts. */
+export interface LandingChunk {
+  readonly bytes: Buffer;
+  /** rows + 1 entries: row i is bytes[rowStarts[i], rowStarts[i + 1]). */
+  readonly rowStarts: Uint32Array;
 }
 
 export interface LandingTransaction {
   readonly advances: readonly PartitionAdvance[];
-  /** COPY BINARY rows (see copy-binary.ts), any number of chunks. */
-  readonly chunks: readonly Buffer[];
+  readonly chunks: readonly LandingChunk[];
+  /** Batches the reader could not read, quarantined in the same transaction. */
+  readonly rejects: readonly LandingReject[];
 }
 
-export type LandingOutcome = 'committed' | 'conflict';
+/** A record that went to raw.landing_rejects, for the log and the metrics. */
+export interface RejectSummary {
+  readonly partition: number;
+  readonly offset: number;
+  readonly reason: string;
+  readonly sqlstate: string | null;
+  readonly detail: string;
+}
 
-const COPY_SQL = `copy raw.kafka_messages (${LANDING_COLUMNS.join(', ')}) from stdin with (format binary)`;
+export type LandingOutcome = { readonly outcome: 'committed'; readonly rejects: readonly RejectSummary[] } | { readonly outcome: 'conflict' };
+
+const COPY_ROWS_SQL = `copy raw.kafka_messages (${LANDING_COLUMNS.join(', ')}) from stdin with (format binary)`;
+const COPY_REJECTS_SQL = `copy raw.landing_rejects (${REJECT_COLUMNS.join(', ')}) from stdin with (format binary)`;
+const KEEP_LEVELS: readonly KeepLevel[] = ['all', 'no_value', 'coordinates'];
+/** The primary keys that the offset fence alone must keep from ever being hit. */
+const FENCED_KEYS = new Set(['kafka_messages_pkey', 'landing_rejects_pkey']);
 
 /**
- * The landing zone's write path: one PostgreSQL connection that lands rows and
- * the consumer offsets that cover them.
+ * The landing zone's write path: one PostgreSQL connection that lands rows,
+ * quarantines what PostgreSQL refuses, and moves the consumer offsets that
+ * cover both, in one transaction.
  */
 export class LandingStore {
   readonly #url: string;
@@ -50,11 +74,13 @@ export class LandingStore {
     });
     try {
       await client.connect();
-      const { rows } = await client.query<{ ok: boolean }>("select to_regclass('raw.kafka_messages') is not null and to_regclass('raw.consumer_offsets') is not null as ok");
-      if (!rows[0]?.ok) throw new ConfigError(`the landing schema is missing in ${redact(this.#url)}: run \`turnover migrate --only landing\``);
+      const { rows } = await client.query<{ ok: boolean }>(
+        "select to_regclass('raw.kafka_messages') is not null and to_regclass('raw.consumer_offsets') is not null and to_regclass('raw.landing_rejects') is not null as ok",
+      );
+      if (!rows[0]?.ok) throw new ConfigError(`the landing schema is missing or old in ${redact(this.#url)}: run \`turnover migrate --only landing\``);
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw classify(error, this.#url);
+      throw landingError(error, this.#url);
     }
     this.#client = client;
   }
@@ -72,7 +98,7 @@ export class LandingStore {
   }
 
   /**
-   * THE exactly-once step. Rows and offsets commit together or not at all:
+   * THE exactly-once step. Rows, rejects and offsets commit together or not at all:
    *  1. the fenced advance (sql/landing/advance_offsets.sql) moves each
    *     partition's next offset only from the value this writer expected. It
    *     runs first, so it also takes the offset rows' locks: a second process
@@ -80,36 +106,35 @@ export class LandingStore {
    *     moved and gets zero rows. Zero rows for any partition = someone else
    *     landed it first: roll back and report a conflict (the caller re-reads
    *     PostgreSQL's offsets and seeks there).
-   *  2. the rows go in with COPY BINARY. The primary key (topic, partition,
-   *     offset) is the last guard: a duplicate fails the COPY, which is also a
-   *     conflict, never a second row.
+   *  2. the rows go in with COPY BINARY, then the batches the reader could
+   *     not read go to raw.landing_rejects. If PostgreSQL refuses data (SQLSTATE
+   *     class 22, 54 or 23), the transaction is redone row range by row range
+   *     under savepoints (bisection) until the refused rows are isolated; each
+   *     goes to raw.landing_rejects instead, in this same transaction.
    *  3. commit. If the connection dies during commit we cannot know whether
    *     it committed; the caller retries the same transaction and step 1 tells
    *     (it committed ⇒ the offsets moved ⇒ conflict ⇒ re-read).
+   * The primary keys are NOT a second fence: a key already there means the
+   * fence was bypassed (two groups landing one topic, a recreated topic, a
+   * bug); that stops the ingester (OffsetMismatchError) instead of being
+   * absorbed as a conflict.
    */
   async land(tx: LandingTransaction): Promise<LandingOutcome> {
     const client = await this.#ready();
     try {
-      await client.query('begin');
-      const { rows } = await client.query<{ partition: number }>(readSql('landing', 'advance_offsets'), [
-        this.#group,
-        this.#topic,
-        tx.advances.map((a) => a.partition),
-        tx.advances.map((a) => a.expected),
-        tx.advances.map((a) => a.next),
-      ]);
-      if (rows.length !== tx.advances.length) {
-        await client.query('rollback');
-        return 'conflict';
-      }
-      await copyRows(client, tx.chunks);
-      await client.query('commit');
-      return 'committed';
+      return await this.#transaction(client, tx, false);
     } catch (error) {
-      if (isConflict(error)) {
-        await client.query('rollback').catch(() => undefined);
-        return 'conflict';
+      await client.query('rollback').catch(() => undefined);
+      const kind = classifySqlError(error);
+      if (!(error instanceof TurnoverError) && kind === 'data' && !isFencedKeyHit(error)) {
+        try {
+          return await this.#transaction(client, tx, true);
+        } catch (careful) {
+          await client.query('rollback').catch(() => undefined);
+          throw this.#fail(careful, 'could not isolate the refused rows');
+        }
       }
+      if (kind === 'conflict') return { outcome: 'conflict' };
       throw this.#fail(error);
     }
   }
@@ -120,21 +145,93 @@ export class LandingStore {
     await client?.end().catch(() => undefined);
   }
 
+  /** One try of the landing transaction; `isolate` lands row ranges under savepoints and quarantines refused rows. */
+  async #transaction(client: pg.Client, tx: LandingTransaction, isolate: boolean): Promise<LandingOutcome> {
+    await client.query('begin');
+    const { rows } = await client.query<{ partition: number }>(readSql('landing', 'advance_offsets'), [
+      this.#group,
+      this.#topic,
+      tx.advances.map((a) => a.partition),
+      tx.advances.map((a) => a.expected),
+      tx.advances.map((a) => a.next),
+    ]);
+    if (rows.length !== tx.advances.length) {
+      await client.query('rollback');
+      return { outcome: 'conflict' };
+    }
+    const rejected: LandingReject[] = [];
+    if (!isolate) {
+      await copy(client, COPY_ROWS_SQL, tx.chunks.map((c) => c.bytes));
+      if (tx.rejects.length > 0) await copy(client, COPY_REJECTS_SQL, [encodeRejects(this.#topic, tx.rejects)]);
+    } else {
+      // deferred constraints and triggers fire per statement here, so a refusal points at its rows
+      await client.query('set constraints all immediate');
+      for (const chunk of tx.chunks) await this.#landRange(client, chunk, 0, chunk.rowStarts.length - 1, rejected);
+      for (const reject of tx.rejects) await this.#quarantine(client, reject);
+    }
+    await client.query('commit');
+    return { outcome: 'committed', rejects: [...tx.rejects, ...rejected].map(({ partition, offset, reason, sqlstate, detail }) => ({ partition, offset, reason, sqlstate, detail })) };
+  }
+
+  /** Lands rows [from, to) of a chunk, halving the range around what PostgreSQL refuses. */
+  async #landRange(client: pg.Client, chunk: LandingChunk, from: number, to: number, rejected: LandingReject[]): Promise<void> {
+    if (from >= to) return;
+    const bytes = chunk.bytes.subarray(chunk.rowStarts[from], chunk.rowStarts[to]);
+    await client.query('savepoint landing_rows');
+    try {
+      await copy(client, COPY_ROWS_SQL, [bytes]);
+      await client.query('release savepoint landing_rows');
+      return;
+    } catch (error) {
+      if (classifySqlError(error) !== 'data' || isFencedKeyHit(error)) throw error;
+      await client.query('rollback to savepoint landing_rows');
+      await client.query('release savepoint landing_rows');
+      if (to - from === 1) {
+        const reject = rowReject(bytes, sqlStateOf(error)!, (error as Error).message);
+        await this.#quarantine(client, reject);
+        rejected.push(reject);
+        return;
+      }
+    }
+    const middle = from + Math.floor((to - from) / 2);
+    await this.#landRange(client, chunk, from, middle, rejected);
+    await this.#landRange(client, chunk, middle, to, rejected);
+  }
+
+  /** Writes one reject, keeping as many of its bytes as PostgreSQL accepts. */
+  async #quarantine(client: pg.Client, reject: LandingReject): Promise<void> {
+    let last: unknown;
+    for (const keep of KEEP_LEVELS) {
+      await client.query('savepoint landing_reject');
+      try {
+        await copy(client, COPY_REJECTS_SQL, [encodeRejects(this.#topic, [reject], keep)]);
+        await client.query('release savepoint landing_reject');
+        return;
+      } catch (error) {
+        if (classifySqlError(error) !== 'data' || isFencedKeyHit(error)) throw error;
+        last = error;
+        await client.query('rollback to savepoint landing_reject');
+        await client.query('release savepoint landing_reject');
+      }
+    }
+    throw new TurnoverError('INTERNAL', `PostgreSQL refused even the coordinates of partition ${reject.partition} offset ${reject.offset} in raw.landing_rejects: ${(last as Error).message}`);
+  }
+
   async #ready(): Promise<pg.Client> {
     if (!this.#client) await this.connect();
     return this.#client!;
   }
 
   /** After a failure the connection's state is unknown: drop it, and classify the error. */
-  #fail(error: unknown): Error {
+  #fail(error: unknown, context?: string): Error {
     const client = this.#client;
     this.#client = undefined;
     void client?.end().catch(() => undefined);
-    return classify(error, this.#url);
+    return landingError(error, this.#url, context);
   }
 }
 
-function copyRows(client: pg.Client, chunks: readonly Buffer[]): Promise<void> {
+function copy(client: pg.Client, sql: string, chunks: readonly Buffer[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // A COPY stream whose connection dies (server restart) emits neither 'finish'
     // nor 'error'; the connection's own events end the wait instead.
@@ -147,7 +244,7 @@ function copyRows(client: pg.Client, chunks: readonly Buffer[]): Promise<void> {
     };
     client.once('end', lost);
     client.once('error', lost);
-    const stream = client.query(copyFrom(COPY_SQL));
+    const stream = client.query(copyFrom(sql));
     stream.on('error', (error) => settle(error));
     stream.on('finish', () => settle());
     stream.write(COPY_SIGNATURE);
@@ -156,23 +253,32 @@ function copyRows(client: pg.Client, chunks: readonly Buffer[]): Promise<void> {
   });
 }
 
-const CONFLICT_CODES = new Set(['23505', '40P01', '40001']);
-
-function isConflict(error: unknown): boolean {
-  return CONFLICT_CODES.has((error as { code?: string })?.code ?? '');
+function isFencedKeyHit(error: unknown): boolean {
+  return sqlStateOf(error) === '23505' && FENCED_KEYS.has(String((error as { constraint?: unknown }).constraint));
 }
 
-// Failures that retrying cannot fix: bad credentials, no such database/role, no privilege, missing tables.
-const CONFIG_CODES = new Set(['28P01', '28000', '3D000', '42501', '42P01', '3F000']);
-
-/** PostgreSQL errors as ours: configuration (give up with one line) or unavailable (retry with back-off). */
-export function classify(error: unknown, url: string): Error {
-  if (error instanceof ConfigError || error instanceof UnavailableError) return error;
-  const e = error as { code?: string; message?: string };
+/**
+ * PostgreSQL errors of the landing as ours, by SQLSTATE class (src/db/sqlstate.ts):
+ * configuration → ConfigError (exit 3), unavailable → UnavailableError (retried
+ * with back-off), a fenced primary key hit → OffsetMismatchError (exit 9),
+ * anything else → an internal error that stops the ingester (exit 1).
+ */
+export function landingError(error: unknown, url: string, context?: string): Error {
+  if (error instanceof TurnoverError) return error;
+  const e = error as { code?: string; message?: string; detail?: string };
+  const message = `${e.message ?? String(error)}${e.detail ? ` (${e.detail})` : ''}`;
   if (e.code === 'ENOTFOUND') return new ConfigError(`unknown PostgreSQL host in ${redact(url)}`, error);
-  if (e.code && CONFIG_CODES.has(e.code)) {
-    const hint = e.code === '42P01' ? ': run `turnover migrate --only landing`' : '';
-    return new ConfigError(`PostgreSQL ${redact(url)}: ${e.message}${hint}`, error);
+  if (isFencedKeyHit(error)) {
+    return new OffsetMismatchError(
+      `a landed row is already there for an offset the fence said was new: ${message}. Two groups landing one topic, a recreated topic, or a bug; nothing was written (docs/operations.md)`,
+    );
   }
-  return new UnavailableError(`PostgreSQL ${redact(url)} unavailable: ${e.message ?? String(error)}`, error);
+  const kind = classifySqlError(error);
+  if (kind === 'config') {
+    const hint = e.code === '42P01' ? ': run `turnover migrate --only landing`' : '';
+    return new ConfigError(`PostgreSQL ${redact(url)}: ${message}${hint}`, error);
+  }
+  if (kind === 'unavailable') return new UnavailableError(`PostgreSQL ${redact(url)} unavailable: ${message}`, error);
+  const state = sqlStateOf(error);
+  return new TurnoverError('INTERNAL', `PostgreSQL refused the landing${context ? ` (${context})` : ''}${state ? ` with SQLSTATE ${state}` : ''}: ${message}`, { cause: error });
 }

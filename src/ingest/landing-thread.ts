@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { ConfigError, TurnoverError, UnavailableError } from '../errors.js';
+import { ConfigError, OffsetMismatchError, TurnoverError, UnavailableError, type ErrorCode } from '../errors.js';
 import type { LandingOutcome, LandingStore, LandingTransaction, PartitionAdvance } from './landing-store.js';
+import type { LandingReject } from './landing-rejects.js';
 
 export interface LandingWorkerData {
   readonly url: string;
@@ -11,11 +12,17 @@ export interface LandingWorkerData {
 export type LandingRequest =
   | { readonly id: number; readonly op: 'connect' | 'close' }
   | { readonly id: number; readonly op: 'readOffsets'; readonly partitions: readonly number[] }
-  | { readonly id: number; readonly op: 'land'; readonly advances: readonly PartitionAdvance[]; readonly chunks: readonly Uint8Array[] };
+  | {
+      readonly id: number;
+      readonly op: 'land';
+      readonly advances: readonly PartitionAdvance[];
+      readonly chunks: readonly { readonly bytes: Uint8Array; readonly rowStarts: Uint32Array }[];
+      readonly rejects: readonly LandingReject[];
+    };
 
 export type LandingResponse =
   | { readonly id: number; readonly result: unknown }
-  | { readonly id: number; readonly error: { readonly kind: 'config' | 'unavailable' | 'internal'; readonly message: string } };
+  | { readonly id: number; readonly error: { readonly code: ErrorCode; readonly message: string } };
 
 /** The LandingStore calls the ingester makes (the main thread's view of it). */
 export type LandingPort = Pick<LandingStore, 'connect' | 'readOffsets' | 'land' | 'close'>;
@@ -65,7 +72,7 @@ export class ThreadedLandingStore implements LandingPort {
 
   land(tx: LandingTransaction): Promise<LandingOutcome> {
     // Copied, not transferred: a transaction PostgreSQL could not take is sent again.
-    return this.#call({ id: 0, op: 'land', advances: tx.advances, chunks: tx.chunks }) as Promise<LandingOutcome>;
+    return this.#call({ id: 0, op: 'land', advances: tx.advances, chunks: tx.chunks, rejects: tx.rejects }) as Promise<LandingOutcome>;
   }
 
   async close(): Promise<void> {
@@ -83,8 +90,10 @@ export class ThreadedLandingStore implements LandingPort {
   }
 }
 
-function toError(error: { kind: 'config' | 'unavailable' | 'internal'; message: string }): Error {
-  if (error.kind === 'config') return new ConfigError(error.message);
-  if (error.kind === 'unavailable') return new UnavailableError(error.message);
-  return new TurnoverError('INTERNAL', error.message);
+/** The thread's error, rebuilt with its stable code (so the exit status is the one the thread meant). */
+function toError(error: { code: ErrorCode; message: string }): Error {
+  if (error.code === 'CONFIG') return new ConfigError(error.message);
+  if (error.code === 'UNAVAILABLE') return new UnavailableError(error.message);
+  if (error.code === 'OFFSET_MISMATCH') return new OffsetMismatchError(error.message);
+  return new TurnoverError(error.code, error.message);
 }

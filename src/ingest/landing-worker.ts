@@ -1,16 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError, UnavailableError } from '../errors.js';
+import { TurnoverError } from '../errors.js';
 import { LandingStore } from './landing-store.js';
 import type { LandingRequest, LandingResponse, LandingWorkerData } from './landing-thread.js';
 
 /**
  * The landing connection's thread (see landing-thread.ts): runs LandingStore
  * calls sent by the main thread, one at a time, and answers with the result
- * or the error's kind.
+ * or the error's stable code.
  */
 const { url, group, topic } = workerData as LandingWorkerData;
 const store = new LandingStore(url, group, topic);
 const port = parentPort!;
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 port.on('message', (request: LandingRequest) => {
   void (async () => {
@@ -22,12 +23,16 @@ port.on('message', (request: LandingRequest) => {
           : request.op === 'readOffsets'
             ? await store.readOffsets(request.partitions)
             : request.op === 'land'
-              ? await store.land({ advances: request.advances, chunks: request.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)) })
+              ? await store.land({
+                  advances: request.advances,
+                  chunks: request.chunks.map((c) => ({ bytes: asBuffer(c.bytes), rowStarts: c.rowStarts })),
+                  rejects: request.rejects,
+                })
               : await store.close();
       response = { id: request.id, result };
     } catch (error) {
-      const kind = error instanceof ConfigError ? 'config' : error instanceof UnavailableError ? 'unavailable' : 'internal';
-      response = { id: request.id, error: { kind, message: (error as Error).message ?? String(error) } };
+      const code = error instanceof TurnoverError ? error.code : 'INTERNAL';
+      response = { id: request.id, error: { code, message: (error as Error).message ?? String(error) } };
     }
     port.postMessage(response);
   })();

@@ -12,6 +12,8 @@ export class IngestMetrics {
   readonly #bytes: Counter;
   readonly #batches: Counter;
   readonly #conflicts: Counter;
+  readonly #rejects: Counter<'reason'>;
+  readonly #primaryKeyHits: Counter;
   readonly #errors: Counter<'kind'>;
   readonly #lag: Gauge<'partition'>;
   readonly #assigned: Gauge;
@@ -26,6 +28,12 @@ export class IngestMetrics {
     this.#bytes = new Counter({ name: 'turnover_ingest_value_bytes_total', help: 'bytes of record values landed', registers });
     this.#batches = new Counter({ name: 'turnover_ingest_batches_total', help: 'landing transactions committed', registers });
     this.#conflicts = new Counter({ name: 'turnover_ingest_conflicts_total', help: 'transactions rolled back because another process moved an offset first', registers });
+    this.#rejects = new Counter({ name: 'turnover_ingest_rejects_total', help: 'records quarantined in raw.landing_rejects, by reason', labelNames: ['reason'], registers });
+    this.#primaryKeyHits = new Counter({
+      name: 'turnover_ingest_primary_key_hits_total',
+      help: 'landing transactions that hit a primary key the offset fence should have kept free (stops the ingester; must stay 0)',
+      registers,
+    });
     this.#errors = new Counter({ name: 'turnover_ingest_errors_total', help: 'errors survived, by kind', labelNames: ['kind'], registers });
     this.#lag = new Gauge({ name: 'turnover_ingest_lag_records', help: 'records in Kafka not yet landed, per assigned partition', labelNames: ['partition'], registers });
     this.#assigned = new Gauge({ name: 'turnover_ingest_assigned_partitions', help: 'partitions assigned to this member', registers });
@@ -40,6 +48,14 @@ export class IngestMetrics {
 
   conflict(): void {
     this.#conflicts.inc();
+  }
+
+  rejected(reason: string): void {
+    this.#rejects.inc({ reason });
+  }
+
+  primaryKeyHit(): void {
+    this.#primaryKeyHits.inc();
   }
 
   error(kind: string): void {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UnavailableError } from '../errors.js';
+import { TurnoverError, UnavailableError } from '../errors.js';
 import type { FetchedBatch } from '../kafka/client.js';
 import type { Logger } from '../log/logger.js';
 import type { BatchWriter } from './batch-writer.js';
-import { encodeRows } from './copy-binary.js';
+import { encodeFetched } from './copy-binary.js';
 import type { LandingPort } from './landing-thread.js';
 import type { IngestMetrics } from './metrics.js';
 
@@ -25,16 +25,18 @@ export interface TrackerDeps {
   readonly lowWatermarks: () => Promise<Map<number, number>>;
   readonly metrics: IngestMetrics;
   readonly logger: Logger;
+  /** An error retrying cannot fix (the run ends). */
+  readonly fail: (error: Error) => void;
 }
 
 const STALE_SEEK_MS = 5_000;
 
 /**
  * The fetch side of exactly-once: decides which fetched records become rows.
- * After every assignment (and after a conflict) it forgets what it knew and
+ * After every assignment (and after a conflict) it forgets what it knew,
  * re-reads PostgreSQL's offsets — PostgreSQL, not Kafka, says where to start —
- * then accepts only batches that continue exactly where the accepted ones
- * ended, and seeks the consumer there otherwise. A partition the group has
+ * and seeks the consumer there; it then accepts only batches that continue
+ * exactly where the accepted ones ended, and seeks the consumer there otherwise. A partition the group has
  * no row for continues after what is landed, or starts at the earliest offset
  * Kafka still has when nothing is (sql/landing/read_offsets.sql).
  */
@@ -58,18 +60,25 @@ export class PartitionTracker {
     return this.#assigned;
   }
 
-  assign(partitions: readonly number[]): void {
+  assign(partitions: readonly number[], topicId: string): void {
     this.#assigned = partitions;
     this.#epoch += 1;
     this.#states.clear();
     this.#d.metrics.assigned(partitions);
-    this.#d.logger.info({ topic: this.#d.topic, partitions }, `assigned partitions [${partitions.join(', ')}]`);
+    this.#d.logger.info({ topic: this.#d.topic, topicId, partitions }, `assigned partitions [${partitions.join(', ')}]`);
+    this.#startLoading();
   }
 
-  /** After a conflict: everything known is stale; re-read PostgreSQL before the next batch. */
+  /** After a conflict: everything known is stale; re-read PostgreSQL and seek there. */
   invalidate(): void {
     this.#epoch += 1;
     this.#states.clear();
+    this.#startLoading();
+  }
+
+  #startLoading(): void {
+    if (this.#assigned.length === 0) return;
+    this.#load().catch((error: unknown) => this.#d.fail(error as Error));
   }
 
   /** From now on fetched batches are ignored (graceful stop). */
@@ -77,12 +86,12 @@ export class PartitionTracker {
     this.#closing = true;
   }
 
-  async onBatch(batch: FetchedBatch, heartbeat: () => Promise<void>): Promise<void> {
+  async onBatch(batch: FetchedBatch): Promise<void> {
     if (this.#closing || !this.#assigned.includes(batch.partition)) return;
     const p = batch.partition;
     let state = this.#states.get(p);
     while (state === undefined) {
-      await this.#load(heartbeat);
+      await this.#load();
       if (this.#closing) return;
       state = this.#states.get(p);
       if (!this.#assigned.includes(p)) return;
@@ -111,41 +120,49 @@ export class PartitionTracker {
       }
     }
     if (batch.nextOffset <= state.position) return;
-    const from = state.position;
-    const records = batch.fetchOffset === from ? batch.records : batch.records.filter((r) => r.offset >= from);
-    state.position = batch.nextOffset;
+    // records below the position (the start of the batch that holds it) landed before
+    const encoded = encodeFetched(this.#topic, p, batch.recordBatches, state.position, batch.abortedTransactions);
+    if (encoded.next !== batch.nextOffset) throw new TurnoverError('INTERNAL', `partition ${p}: the batches end at ${encoded.next}, the fetch said ${batch.nextOffset}`);
+    state.position = encoded.next;
     state.seekSince = undefined;
-    if (records.length === 0) return;
-
-    const next = records[records.length - 1]!.offset + 1;
-    let valueBytes = 0;
-    for (const r of records) valueBytes += r.value === null ? 0 : r.value.length;
+    // a chunk also when nothing lands (transaction markers, aborted records): PostgreSQL's offset moves past them
     const chunk = {
       partition: p,
       generation: this.#d.writer.generation,
       expected: state.landedNext,
-      next,
-      rows: records.length,
-      valueBytes,
-      bytes: encodeRows(this.#topic, p, records),
+      next: encoded.next,
+      rows: encoded.rows,
+      valueBytes: encoded.valueBytes,
+      bytes: encoded.bytes,
+      rowStarts: encoded.rowStarts,
+      rejects: encoded.rejects,
     };
-    state.landedNext = next;
+    state.landedNext = encoded.next;
     this.#d.metrics.highWatermark(p, batch.highWatermark);
-    await this.#d.writer.enqueue(chunk, heartbeat);
+    await this.#d.writer.enqueue(chunk);
   }
 
-  /** Loads every assigned partition's start from PostgreSQL, once per assignment. */
-  #load(heartbeat: () => Promise<void>): Promise<void> {
-    this.#loading ??= this.#loadOnce(heartbeat).finally(() => {
+  /**
+   * Loads every assigned partition's start from PostgreSQL and seeks the
+   * consumer there; again when the assignment changed while it read.
+   */
+  #load(): Promise<void> {
+    this.#loading ??= (async () => {
+      for (;;) {
+        const epoch = this.#epoch;
+        await this.#loadOnce();
+        if (epoch === this.#epoch || this.#closing) return;
+      }
+    })().finally(() => {
       this.#loading = undefined;
     });
     return this.#loading;
   }
 
-  async #loadOnce(heartbeat: () => Promise<void>): Promise<void> {
+  async #loadOnce(): Promise<void> {
     const epoch = this.#epoch;
     // What we queued before must be in PostgreSQL (or dropped) before we read it.
-    await whileBeating(this.#d.writer.drain(), heartbeat);
+    await this.#d.writer.drain();
     let backoff = 250;
     for (;;) {
       try {
@@ -157,6 +174,7 @@ export class PartitionTracker {
           const position = next ?? lows.get(p) ?? 0;
           this.#states.set(p, { landedNext: next, position, seekSince: undefined });
           if (next !== null) this.committed.set(p, next);
+          this.#d.seek(p, position);
         }
         this.#d.logger.info(
           { partitions: Object.fromEntries([...offsets].map(([p, n]) => [p, n ?? `earliest (${lows.get(p) ?? 0})`])) },
@@ -167,22 +185,10 @@ export class PartitionTracker {
         if (!(error instanceof UnavailableError)) throw error;
         this.#d.metrics.error('offsets_unavailable');
         this.#d.logger.warn({ err: (error as Error).message, retryInMs: backoff }, 'cannot read start offsets; retrying');
-        await whileBeating(sleep(backoff), heartbeat);
+        await sleep(backoff);
         backoff = Math.min(backoff * 2, 10_000);
         if (epoch !== this.#epoch || this.#closing) return;
       }
     }
-  }
-}
-
-/** Waits for `work` and heartbeats every second meanwhile, so the group keeps this member. */
-async function whileBeating(work: Promise<unknown>, heartbeat: () => Promise<void>): Promise<void> {
-  let done = false;
-  const finished = work.then(() => {
-    done = true;
-  });
-  while (!done) {
-    await Promise.race([finished, sleep(1_000)]);
-    if (!done) await heartbeat();
   }
 }

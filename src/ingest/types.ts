@@ -1,4 +1,5 @@
 import type { KafkaConfig } from '../kafka/kafka-config.js';
+import type { LandingReject } from './landing-rejects.js';
 
 /** Validated, frozen settings of `turnover ingest` (built once in options.ts). */
 export interface IngestConfig {
@@ -26,17 +27,20 @@ export interface WriterLimits {
   readonly maxQueuedBytes: number;
 }
 
-/** Rows of one partition ready for COPY, and where they move the partition's next offset. */
+/** Rows of one partition ready for COPY (and batches to quarantine), and where they move the partition's next offset. */
 export interface EncodedChunk {
   readonly partition: number;
   /** BatchWriter generation when built; older chunks are dropped after a conflict. */
   readonly generation: number;
   /** PostgreSQL's next offset before these rows (null = no row yet). */
   readonly expected: number | null;
-  /** Next offset after these rows (last record's offset + 1). */
+  /** Next offset after what this chunk consumed (records, rejects, transaction markers). */
   readonly next: number;
   readonly rows: number;
   /** Sum of value sizes (for the bytes metric). */
   readonly valueBytes: number;
   readonly bytes: Buffer;
+  /** rows + 1 entries: where each row starts in `bytes` (to isolate a row PostgreSQL refuses). */
+  readonly rowStarts: Uint32Array;
+  readonly rejects: readonly LandingReject[];
 }

@@ -44,7 +44,7 @@ export interface KafkaProducer {
   close(): Promise<void>;
 }
 
-/** One record as fetched, bytes untouched. */
+/** One record as fetched, bytes untouched (decodeRecords; the ingest path never builds these). */
 export interface ConsumedRecord {
   /** Offsets are exact as numbers up to 2^53 (centuries of a busy partition). */
   readonly offset: number;
@@ -52,40 +52,57 @@ export interface ConsumedRecord {
   readonly key: Buffer | null;
   /** null = no value (tombstone); an empty Buffer = an empty value. */
   readonly value: Buffer | null;
-  /** Record timestamp, ms since the epoch. */
-  readonly timestamp: number;
+  /** Record timestamp, ms since the epoch, exact (any int64). */
+  readonly timestamp: bigint;
   /** Headers in order, duplicates kept; null when there are none. */
   readonly headers: readonly RecordHeader[] | null;
 }
 
 export interface RecordHeader {
-  readonly key: string;
+  /** The name's bytes as sent (any bytes: Kafka does not require UTF-8). */
+  readonly key: Buffer;
   readonly value: Buffer | null;
 }
 
+/** A read_committed fetch skips the records of these aborted transactions. */
+export interface AbortedTransaction {
+  readonly producerId: bigint;
+  readonly firstOffset: number;
+}
+
 /**
- * The records of one partition from one fetch. Because a fetch at offset X
- * returns the log from X on, a batch is contiguous with what came before only
- * when `fetchOffset` is where the previous batch ended: the caller checks that.
+ * What one fetch returned for one partition, undecoded. Because a fetch at
+ * offset X returns the log from X on (from the start of the batch holding
+ * X), a batch is contiguous with what came before only when `fetchOffset` is
+ * where the previous one ended: the caller checks that.
  */
 export interface FetchedBatch {
   readonly topic: string;
   readonly partition: number;
   /** The offset the fetch asked for. */
   readonly fetchOffset: number;
-  /** Where the next fetch continues (past control records too). */
+  /** Where the next fetch continues: after the last whole record batch (control and aborted ones too). */
   readonly nextOffset: number;
   /** The partition's end offset when fetched (for lag). */
   readonly highWatermark: number;
-  readonly records: readonly ConsumedRecord[];
+  /** Kafka's record batches (format v2), whole batches only, as the broker sent them: a view of the fetch response, not a copy. Read them with RecordBatchReader (record-batch-reader.ts). */
+  readonly recordBatches: Buffer;
+  readonly abortedTransactions: readonly AbortedTransaction[];
+}
+
+export interface Assignment {
+  readonly topic: string;
+  /** Kafka's id of this incarnation of the topic (32 hex digits): a deleted and recreated topic gets a new one. */
+  readonly topicId: string;
+  readonly partitions: readonly number[];
 }
 
 export interface ConsumerHandlers {
   /** The group gave this member a new assignment (after every join/rebalance). Synchronous. */
-  onAssignment(topic: string, partitions: readonly number[]): void;
-  /** A fetched batch. Awaited: not resolving is back-pressure. `heartbeat` keeps the membership while waiting. */
-  onBatch(batch: FetchedBatch, heartbeat: () => Promise<void>): Promise<void>;
-  /** The consumer failed for good (configuration, authorisation): the run must end. */
+  onAssignment(assignment: Assignment): void;
+  /** A fetched batch. Awaited: not resolving is back-pressure (group heartbeats go on regardless). */
+  onBatch(batch: FetchedBatch): Promise<void>;
+  /** The consumer failed for good (configuration, authorisation, offsets past the log): the run must end. */
   onFatal(error: Error): void;
 }
 
@@ -94,7 +111,7 @@ export interface ConsumerOptions {
   readonly group: string;
   /** The group drops a member that has not heartbeated for this long. */
   readonly sessionTimeoutMs: number;
-  /** Upper bound of one partition's data per fetch. */
+  /** Upper bound of one partition's data per fetch (the first batch still comes whole when larger). */
   readonly maxBytesPerPartition: number;
 }
 
@@ -103,14 +120,16 @@ export interface ConsumerOptions {
  * its own, and the caller seeks on every assignment.
  */
 export interface KafkaConsumer {
-  /** Connects, joins the group and starts delivering batches to the handlers. */
+  /** Connects, joins the group and starts delivering batches; rejects at once on a configuration problem. */
   start(handlers: ConsumerHandlers): Promise<void>;
-  /** The next fetch of this partition starts at `offset`; batches already fetched may still arrive. */
+  /** The next fetch of this partition starts at `offset`; a batch already fetched may still arrive. */
   seek(partition: number, offset: number): void;
-  /** Stops fetching (batches in flight still finish). */
+  /** Stops fetching (a batch being delivered still finishes). */
   pause(): void;
   /** Stores the group's offsets in Kafka (best-effort, for lag tools). */
   commit(offsets: ReadonlyMap<number, number>): Promise<void>;
+  /** The first and end offsets of every partition of the topic. */
+  offsets(): Promise<TopicPartitionOffsets[]>;
   /** Leaves the group and disconnects. */
   close(): Promise<void>;
 }

@@ -1,8 +1,7 @@
 import type { Logger } from '../log/logger.js';
-import type { ConsumerOptions, KafkaAdmin, KafkaConsumer, KafkaProducer } from './client.js';
+import type { KafkaAdmin, KafkaProducer } from './client.js';
 import type { KafkaConfig } from './kafka-config.js';
 import { KafkaJsAdmin } from './kafkajs/kafkajs-admin.js';
-import { KafkaJsConsumer } from './kafkajs/kafkajs-consumer.js';
 import { KafkaJsProducer } from './kafkajs/kafkajs-producer.js';
 import { PlatformaticProducer } from './platformatic/platformatic-producer.js';
 import type { ConnectionTuning } from './kafkajs/kafkajs-connection.js';
@@ -10,6 +9,8 @@ import type { ConnectionTuning } from './kafkajs/kafkajs-connection.js';
 export type * from './client.js';
 export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
 export { partitionForKey } from './partitioner.js';
+export { decodeRecords } from './decode-records.js';
+export { createConsumer } from './consumer.js';
 
 import type { ProducerLibrary } from './producer-library.js';
 export { PRODUCER_LIBRARIES, type ProducerLibrary } from './producer-library.js';
@@ -24,7 +25,3 @@ export function createProducer(config: KafkaConfig, logger: Logger, library: Pro
   return library === 'platformatic' ? new PlatformaticProducer(config, logger) : new KafkaJsProducer(config, logger);
 }
 
-/** A group member whose positions the caller owns (see KafkaConsumer); why kafkajs: docs/ingest.md. */
-export function createConsumer(config: KafkaConfig, options: ConsumerOptions, logger: Logger): KafkaConsumer {
-  return new KafkaJsConsumer(config, options, logger);
-}

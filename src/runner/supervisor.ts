@@ -17,8 +17,8 @@ export interface ChildSpec {
   readonly restart: RestartPolicy;
 }
 
-/** Exit statuses that mean "fix the configuration": restarting cannot help. */
-const FATAL_EXIT_CODES: ReadonlySet<number> = new Set([EXIT_CODES.USAGE, EXIT_CODES.CONFIG, EXIT_CODES.PREREQUISITE]);
+/** Exit statuses that mean "an operator must decide" (configuration, offsets that no longer fit the log): restarting cannot help. */
+const FATAL_EXIT_CODES: ReadonlySet<number> = new Set([EXIT_CODES.USAGE, EXIT_CODES.CONFIG, EXIT_CODES.PREREQUISITE, EXIT_CODES.OFFSET_MISMATCH]);
 
 export function isConfigurationExit(code: number | null): boolean {
   return code !== null && FATAL_EXIT_CODES.has(code);

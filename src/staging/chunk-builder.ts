@@ -74,6 +74,19 @@ export function fallbackEventDate(kafkaTimestamp: Date | null): string {
   return kafkaTimestamp === null ? '1970-01-01' : kafkaTimestamp.toISOString().slice(0, 10);
 }
 
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z in ms: the contract's years, which both warehouses' timestamps hold. */
+const CONTRACT_MIN_MS = -62_135_596_800_000n;
+const CONTRACT_END_MS = 253_402_300_800_000n;
+
+/**
+ * A Kafka timestamp (any int64 of ms, as landed in kafka_timestamp_ms) as
+ * STG stores it: the instant when it falls in years 0001–9999, else null —
+ * the exact milliseconds then go into the reject's detail, so nothing is lost.
+ */
+export function kafkaTimestampForStg(ms: bigint): Date | null {
+  return ms >= CONTRACT_MIN_MS && ms < CONTRACT_END_MS ? new Date(Number(ms)) : null;
+}
+
 /** Collects parsed records of one chunk, in offset order; nothing is dropped. */
 export class ChunkBuilder {
   readonly transactions: TransactionRow[] = [];
@@ -129,14 +142,15 @@ export class ChunkBuilder {
   }
 
   /** Quarantines a record `add` refused, with its exact bytes and Kafka coordinates. */
-  reject(offset: number, result: Reject, key: Uint8Array | null, value: Uint8Array | null, kafkaTimestamp: Date | null): void {
+  reject(offset: number, result: Reject, key: Uint8Array | null, value: Uint8Array | null, kafkaTimestampMs: bigint): void {
+    const kafkaTimestamp = kafkaTimestampForStg(kafkaTimestampMs);
     this.rejects.push({
       topic: this.topic,
       partition: this.partition,
       offset,
       reason: result.reason,
       field: result.field ?? null,
-      detail: result.detail,
+      detail: kafkaTimestamp ? result.detail : `${result.detail} (Kafka timestamp ${kafkaTimestampMs} ms, outside years 0001-9999)`,
       key,
       value,
       kafkaTimestamp,
@@ -164,7 +178,7 @@ export function parseChunk(records: readonly LandedRecord[]): ParsedChunk {
   const builder = new ChunkBuilder(first?.topic ?? '', first?.partition ?? -1);
   for (const record of records) {
     const refused = builder.add(record.offset, record.value);
-    if (refused) builder.reject(record.offset, refused, record.key, record.value, record.kafkaTimestamp);
+    if (refused) builder.reject(record.offset, refused, record.key, record.value, record.kafkaTimestampMs);
   }
   return builder.result();
 }

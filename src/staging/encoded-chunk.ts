@@ -313,7 +313,7 @@ export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneReco
       continue;
     }
     const refused = builder.add(offset, cursor.value());
-    if (refused) builder.reject(offset, refused, cursor.keyCopy(), cursor.valueCopy(), cursor.kafkaTimestamp());
+    if (refused) builder.reject(offset, refused, cursor.keyCopy(), cursor.valueCopy(), cursor.kafkaTimestampMs());
   }
   const parsed = builder.result();
   let versions = Array.from({ length: table.count }, (_, i) => i);

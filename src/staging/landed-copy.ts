@@ -2,21 +2,14 @@ import { TurnoverError } from '../errors.js';
 
 /**
  * Reads the COPY BINARY stream of `sql/landing/stg_copy_chunk.sql` (columns
- * key bytea, value bytea, kafka_timestamp timestamptz, "offset" int8) in
+ * key bytea, value bytea, kafka_timestamp_ms int8, "offset" int8) in
  * place: a cursor over the buffer, no object per row. Bytes arrive as the
  * server stores them (no hex text to decode, no timestamp text to parse).
- * kafka_timestamp may be NULL (the landing keeps a Kafka timestamp that
- * timestamptz cannot hold as epoch milliseconds only).
  */
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const COLUMNS = 4;
 const TWO_32 = 2 ** 32;
-/** 2000-01-01T00:00:00Z in Unix milliseconds: PostgreSQL's epoch. */
-const PG_EPOCH_MS = 946_684_800_000;
-/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in Unix milliseconds: the years a date of STG (and Vertica, and JavaScript's toISOString) writes as YYYY. */
-const FIRST_MS = -62_135_596_800_000;
-const LAST_MS = 253_402_300_799_999;
 
 function malformed(why: string): TurnoverError {
   return new TurnoverError('INTERNAL', `the landing zone's COPY output is not what the loader expects: ${why}`);
@@ -30,8 +23,8 @@ export class LandedCopyCursor {
   keyLength = -1;
   valueStart = 0;
   valueLength = -1;
-  /** Microseconds since 2000-01-01 UTC; NaN when the row's kafka_timestamp is NULL. */
-  timestampMicros = 0;
+  /** Where the current row's Kafka timestamp (int64 ms since 1970, exact) starts in `data`. */
+  #timestampAt = 0;
   #at: number;
 
   constructor(readonly data: Buffer) {
@@ -53,23 +46,11 @@ export class LandedCopyCursor {
     this.valueLength = int32(d, at);
     this.valueStart = at + 4;
     at += 4 + Math.max(this.valueLength, 0);
-    at = this.#timestamp(d, at);
-    if (at + 12 > d.length || int32(d, at) !== 8) throw malformed('an offset that is not 8 bytes');
-    this.offset = int64(d, at + 4);
-    this.#at = at + 12;
+    if (at + 24 > d.length || int32(d, at) !== 8 || int32(d, at + 12) !== 8) throw malformed('a Kafka timestamp (ms) or an offset that is not 8 bytes');
+    this.#timestampAt = at + 4;
+    this.offset = int64(d, at + 16);
+    this.#at = at + 24;
     return true;
-  }
-
-  /** Reads the kafka_timestamp field at `at` (8 bytes, or NULL); returns the position after it. */
-  #timestamp(d: Buffer, at: number): number {
-    const length = at + 4 <= d.length ? int32(d, at) : 0;
-    if (length === -1) {
-      this.timestampMicros = Number.NaN;
-      return at + 4;
-    }
-    if (length !== 8 || at + 12 > d.length) throw malformed('a Kafka timestamp that is neither 8 bytes nor NULL');
-    this.timestampMicros = int64(d, at + 4);
-    return at + 12;
   }
 
   value(): Buffer | null {
@@ -85,14 +66,9 @@ export class LandedCopyCursor {
     return this.valueLength < 0 ? null : new Uint8Array(this.data.subarray(this.valueStart, this.valueStart + this.valueLength));
   }
 
-  /**
-   * The Kafka timestamp as a Date, or null when there is none or it is
-   * outside years 1–9999: what every STG dialect stores and prints as a
-   * timestamp (the landing keeps the exact value).
-   */
-  kafkaTimestamp(): Date | null {
-    const ms = PG_EPOCH_MS + Math.floor(this.timestampMicros / 1000);
-    return ms >= FIRST_MS && ms <= LAST_MS ? new Date(ms) : null;
+  /** The Kafka timestamp exactly (any int64: 0, negative, Long.MAX_VALUE - 1), read only for a reject. */
+  kafkaTimestampMs(): bigint {
+    return this.data.readBigInt64BE(this.#timestampAt);
   }
 }
 
@@ -125,7 +101,7 @@ export function landedRange(data: Buffer): { empty: boolean; firstOffset: number
   at += 2;
   at += 4 + Math.max(int32(data, at), 0);
   at += 4 + Math.max(int32(data, at), 0);
-  at += 4 + Math.max(int32(data, at), 0);
+  at += 12;
   const end = data.length - 2;
   if (int16(data, end) !== -1 || int32(data, end - 12) !== 8 || int32(data, at) !== 8) throw malformed('no offset where the last column should be');
   return { empty: false, firstOffset: int64(data, at + 4), lastOffset: int64(data, end - 8) };

@@ -13,7 +13,7 @@ export function parseLanded(chunk: LandedChunk, options: { readonly loseOneRecor
   const cursor = new LandedCopyCursor(chunk.data);
   while (cursor.next()) {
     const refused = builder.add(cursor.offset, cursor.value());
-    if (refused) builder.reject(cursor.offset, refused, cursor.keyCopy(), cursor.valueCopy(), cursor.kafkaTimestamp());
+    if (refused) builder.reject(cursor.offset, refused, cursor.keyCopy(), cursor.valueCopy(), cursor.kafkaTimestampMs());
   }
   const parsed = builder.result();
   return options.loseOneRecord ? loseOneRecord(parsed) : parsed;

@@ -118,7 +118,7 @@ async function quarantine(
   builder.count(cursor.offset);
   const state = sqlStateOf(failure);
   const why = reject('warehouse_refused', undefined, `the warehouse refused this record${state ? ` (SQLSTATE ${state})` : ''}: ${describeError(failure)}`, undefined);
-  builder.reject(cursor.offset, why, cursor.keyCopy(), cursor.valueCopy(), cursor.kafkaTimestamp());
+  builder.reject(cursor.offset, why, cursor.keyCopy(), cursor.valueCopy(), cursor.kafkaTimestampMs());
   try {
     return await writer.write(builder.result(), expected, await reader.countRange(landed, landed.firstOffset, landed.lastOffset));
   } catch (error) {

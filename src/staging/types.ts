@@ -7,8 +7,8 @@ export interface LandedRecord {
   readonly offset: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  /** null when the landing holds none STG can store (see landed-copy.ts). */
-  readonly kafkaTimestamp: Date | null;
+  /** The record's Kafka timestamp exactly as landed (any int64 of ms). */
+  readonly kafkaTimestampMs: bigint;
 }
 
 /** Where a stored version came from: the Kafka coordinates of the landed record. */
@@ -62,6 +62,7 @@ export interface RejectRow extends Coordinates {
   readonly detail: string;
   readonly key: Uint8Array | null;
   readonly value: Uint8Array | null;
+  /** null when outside years 0001–9999 (the detail then names the exact ms). */
   readonly kafkaTimestamp: Date | null;
   readonly eventDate: string;
 }

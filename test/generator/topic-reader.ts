@@ -1,4 +1,4 @@
-import { createAdmin, createConsumer, type ConsumedRecord, type KafkaConfig } from '../../src/kafka/index.js';
+import { createAdmin, createConsumer, decodeRecords, type ConsumedRecord, type KafkaConfig } from '../../src/kafka/index.js';
 import type { Logger } from '../../src/log/logger.js';
 
 export interface ReadRecord extends ConsumedRecord {
@@ -27,13 +27,13 @@ export async function readTopic(kafka: KafkaConfig, topic: string, logger: Logge
       const timer = setTimeout(() => reject(new Error(`read ${records.length} of ${total} records of ${topic} in ${timeoutMs} ms`)), timeoutMs);
       consumer
         .start({
-          onAssignment: (_topic, partitions) => {
+          onAssignment: ({ partitions }) => {
             for (const p of partitions) consumer.seek(p, next.get(p) ?? 0);
           },
           onBatch: async (batch) => {
             if (batch.fetchOffset !== (next.get(batch.partition) ?? 0)) return;
             const end = ends.get(batch.partition) ?? 0;
-            for (const r of batch.records) if (r.offset < end) records.push({ ...r, partition: batch.partition });
+            for (const r of decodeRecords(batch)) if (r.offset < end) records.push({ ...r, partition: batch.partition });
             next.set(batch.partition, batch.nextOffset);
             if (records.length >= total) {
               clearTimeout(timer);

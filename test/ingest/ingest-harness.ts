@@ -193,3 +193,10 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** One value of the ingester's Prometheus endpoint (the first series of `name` whose labels contain `labels`; 0 when absent). */
+export async function metric(port: number, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}

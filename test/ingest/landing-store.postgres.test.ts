@@ -1,26 +1,35 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ConsumedRecord } from '../../src/kafka/client.js';
 import { chainAdvances } from '../../src/ingest/batch-writer.js';
-import { encodeRows } from '../../src/ingest/copy-binary.js';
-import { LandingStore } from '../../src/ingest/landing-store.js';
+import { LandingStore, type LandingOutcome, type LandingTransaction } from '../../src/ingest/landing-store.js';
+import { encodeFetched, type EncodedRows } from '../../src/ingest/copy-binary.js';
+import { rawBatch } from '../kafka/raw-batch.js';
+import { OffsetMismatchError } from '../../src/errors.js';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { liveFeedTemplates } from './feed.js';
 import { migrateLanding, withClient } from './ingest-harness.js';
+import { landingRows } from './landing-rows.js';
 
 const TOPIC = 'transaction-service-input';
-const topicBytes = Buffer.from(TOPIC);
 const templates = liveFeedTemplates();
 
-function records(from: number, count: number): ConsumedRecord[] {
-  return Array.from({ length: count }, (_, i) => ({
-    offset: from + i,
-    key: null,
-    value: Buffer.from(templates[(from + i) % templates.length]!, 'utf8'),
-    timestamp: 1_664_582_400_000 + from + i,
-    headers: null,
-  }));
+function values(from: number, count: number): Buffer[] {
+  return Array.from({ length: count }, (_, i) => Buffer.from(templates[(from + i) % templates.length]!, 'utf8'));
+}
+
+/** Rows of `topic` partition `p` for offsets from..from + count - 1, as the ingester encodes them. */
+function encodeRows(topic: string, p: number, from: number, count: number) {
+  return landingRows(topic, p, from, values(from, count).map((value, i) => ({ key: null, value, timestamp: 1_664_582_400_000 + from + i })));
+}
+
+function outcome(result: LandingOutcome): string {
+  if (result.outcome === 'committed') assert.deepEqual(result.rejects, [], 'nothing quarantined');
+  return result.outcome;
+}
+
+function tx(advances: LandingTransaction['advances'], ...rows: EncodedRows[]): LandingTransaction {
+  return { advances, chunks: rows, rejects: rows.flatMap((r) => r.rejects) };
 }
 
 /** The exactly-once step against a real PostgreSQL: the fence and the unique key. */
@@ -47,31 +56,30 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
     const b = new LandingStore(url, 'g1', TOPIC);
     try {
       assert.deepEqual(await a.readOffsets([0]), new Map([[0, null]]));
-      assert.equal(await a.land({ advances: [{ partition: 0, expected: null, next: 3 }], chunks: [encodeRows(topicBytes, 0, records(0, 3))] }), 'committed');
+      assert.equal(outcome(await a.land(tx([{ partition: 0, expected: null, next: 3 }], encodeRows(TOPIC, 0, 0, 3)))), 'committed');
       // b still believes there is no row
-      assert.equal(await b.land({ advances: [{ partition: 0, expected: null, next: 3 }], chunks: [encodeRows(topicBytes, 0, records(0, 3))] }), 'conflict');
+      assert.equal(outcome(await b.land(tx([{ partition: 0, expected: null, next: 3 }], encodeRows(TOPIC, 0, 0, 3)))), 'conflict');
       assert.deepEqual(await b.readOffsets([0]), new Map([[0, 3]]));
-      assert.equal(await b.land({ advances: [{ partition: 0, expected: 3, next: 5 }], chunks: [encodeRows(topicBytes, 0, records(3, 2))] }), 'committed');
+      assert.equal(outcome(await b.land(tx([{ partition: 0, expected: 3, next: 5 }], encodeRows(TOPIC, 0, 3, 2)))), 'committed');
       // a is now stale
-      assert.equal(await a.land({ advances: [{ partition: 0, expected: 3, next: 6 }], chunks: [encodeRows(topicBytes, 0, records(3, 3))] }), 'conflict');
+      assert.equal(outcome(await a.land(tx([{ partition: 0, expected: 3, next: 6 }], encodeRows(TOPIC, 0, 3, 3)))), 'conflict');
     } finally {
       await a.close();
       await b.close();
     }
     const rows = await withClient(url, async (c) => (await c.query(`select "offset", value from raw.kafka_messages where partition = 0 order by "offset"`)).rows);
     assert.deepEqual(rows.map((r) => Number(r.offset)), [0, 1, 2, 3, 4]);
-    assert.deepEqual(rows.map((r) => r.value), records(0, 5).map((r) => r.value));
+    assert.deepEqual(rows.map((r) => r.value), values(0, 5));
   });
 
-  it('the primary key is the last guard: a duplicate row rolls back the whole transaction', async () => {
-    // another group's offsets say nothing landed, but the rows of partition 0 are there
+  it('a primary key hit is never absorbed: the fence was bypassed, the whole transaction rolls back and the landing stops (exit 9)', async () => {
+    // another group's offsets say nothing landed (it bypassed read_offsets.sql), but the rows of partition 0 are there
     const store = new LandingStore(url, 'g2', TOPIC);
     try {
-      const outcome = await store.land({
-        advances: [{ partition: 0, expected: null, next: 2 }, { partition: 1, expected: null, next: 2 }],
-        chunks: [encodeRows(topicBytes, 1, records(0, 2)), encodeRows(topicBytes, 0, records(0, 2))],
-      });
-      assert.equal(outcome, 'conflict');
+      await assert.rejects(
+        store.land(tx([{ partition: 0, expected: null, next: 2 }, { partition: 1, expected: null, next: 2 }], encodeRows(TOPIC, 1, 0, 2), encodeRows(TOPIC, 0, 0, 2))),
+        (error: unknown) => error instanceof OffsetMismatchError && /already there for an offset the fence said was new/.test(error.message),
+      );
       // partition 0 continues after what is landed (a group without a row), partition 1 from the start
       assert.deepEqual(await store.readOffsets([0, 1]), new Map([[0, 5], [1, null]]));
     } finally {
@@ -86,10 +94,10 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
     try {
       const start = (await renamed.readOffsets([0])).get(0)!;
       assert.equal(start, 5);
-      assert.equal(await renamed.land({ advances: [{ partition: 0, expected: start, next: 7 }], chunks: [encodeRows(topicBytes, 0, records(5, 2))] }), 'committed');
+      assert.equal(outcome(await renamed.land(tx([{ partition: 0, expected: start, next: 7 }], encodeRows(TOPIC, 0, 5, 2)))), 'committed');
       assert.deepEqual(await renamed.readOffsets([0]), new Map([[0, 7]]));
       // its row now exists: a stale expectation is fenced like any other
-      assert.equal(await renamed.land({ advances: [{ partition: 0, expected: 5, next: 8 }], chunks: [encodeRows(topicBytes, 0, records(5, 3))] }), 'conflict');
+      assert.equal(outcome(await renamed.land(tx([{ partition: 0, expected: 5, next: 8 }], encodeRows(TOPIC, 0, 5, 3)))), 'conflict');
     } finally {
       await renamed.close();
     }
@@ -99,13 +107,10 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
 
   it('two writers racing on one partition: exactly one commits', async () => {
     const stores = [new LandingStore(url, 'g3', 'race-topic'), new LandingStore(url, 'g3', 'race-topic')];
-    const race = Buffer.from('race-topic');
-    try {
+        try {
       for (let round = 0; round < 10; round++) {
         const expected = round === 0 ? null : round * 10;
-        const outcomes = await Promise.all(
-          stores.map((s) => s.land({ advances: [{ partition: 0, expected, next: (round + 1) * 10 }], chunks: [encodeRows(race, 0, records(round * 10, 10))] })),
-        );
+        const outcomes = await Promise.all(stores.map(async (s) => outcome(await s.land(tx([{ partition: 0, expected, next: (round + 1) * 10 }], encodeRows('race-topic', 0, round * 10, 10))))));
         assert.deepEqual([...outcomes].sort(), ['committed', 'conflict'], `round ${round}`);
       }
     } finally {
@@ -115,8 +120,29 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
     assert.deepEqual([Number(counts.n), Number(counts.d), Number(counts.m)], [100, 100, 99]);
   });
 
+  it('an unreadable batch goes to raw.landing_rejects whole, in the transaction that moves the offset past it', async () => {
+    const good = rawBatch([{ key: 'k', value: 'landed', headers: [['h', null]], timestamp: 7n }], { baseOffset: 0n });
+    const corrupt = rawBatch([{ key: null, value: 'changed on disk', timestamp: 8n }, { key: null, value: 'too', timestamp: 9n }], { baseOffset: 1n });
+    corrupt.writeUInt8(corrupt.readUInt8(70) ^ 0xff, 70);
+    const rows = encodeFetched(Buffer.from('rejects-topic'), 0, Buffer.concat([good, corrupt]), 0);
+    const store = new LandingStore(url, 'g4', 'rejects-topic');
+    try {
+      const result = await store.land({ advances: [{ partition: 0, expected: null, next: rows.next }], chunks: [rows], rejects: rows.rejects });
+      assert.equal(result.outcome, 'committed');
+      assert.deepEqual(await store.readOffsets([0]), new Map([[0, 3]]));
+    } finally {
+      await store.close();
+    }
+    const [reject] = await withClient(url, async (c) => (await c.query(`select "offset", reason, sqlstate, detail, value, value_length, kafka_timestamp_ms::text as ms from raw.landing_rejects where topic = 'rejects-topic'`)).rows);
+    assert.deepEqual([Number(reject.offset), reject.reason, reject.sqlstate, Number(reject.value_length), reject.ms], [1, 'corrupt_batch', null, corrupt.length, '9']);
+    assert.deepEqual(reject.value, corrupt, 'the batch exactly as fetched');
+    assert.match(reject.detail, /^CRC-32C mismatch: .*; the batch holds offsets 1\.\.2 and is kept whole in value$/);
+    const landed = await withClient(url, async (c) => (await c.query(`select "offset", value, headers from raw.kafka_messages where topic = 'rejects-topic'`)).rows);
+    assert.deepEqual(landed, [{ offset: '0', value: Buffer.from('landed'), headers: [[Buffer.from('h'), null]] }]);
+  });
+
   it('chains queued chunks into one advance per partition and refuses a broken chain', () => {
-    const chunk = (partition: number, expected: number | null, next: number) => ({ partition, expected, next, generation: 0, rows: 1, valueBytes: 0, bytes: Buffer.alloc(0) });
+    const chunk = (partition: number, expected: number | null, next: number) => ({ partition, expected, next, generation: 0, rows: 1, valueBytes: 0, bytes: Buffer.alloc(0), rowStarts: new Uint32Array(2), rejects: [] });
     assert.deepEqual(chainAdvances([chunk(0, null, 5), chunk(1, 7, 9), chunk(0, 5, 8)]), [
       { partition: 0, expected: null, next: 8 },
       { partition: 1, expected: 7, next: 9 },

@@ -76,12 +76,21 @@ export async function waitFor(what: string, check: () => Promise<boolean>, up: U
 }
 
 export function backfillDone(stateDir: string): boolean {
-  const file = join(stateDir, 'up', 'backfill.json');
-  if (!existsSync(file)) return false;
-  const state = JSON.parse(readFileSync(file, 'utf8')) as { from: string; to: string; doneDays: string[] };
+  const state = backfillState(stateDir);
+  if (!state) return false;
   let days = 0;
   for (let d = state.from; d <= state.to; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) days += 1;
   return state.doneDays.length === days;
+}
+
+/** The backfill days the runner has finished (its state file), none before it exists. */
+export function backfillDaysDone(stateDir: string): number {
+  return backfillState(stateDir)?.doneDays.length ?? 0;
+}
+
+function backfillState(stateDir: string): { from: string; to: string; doneDays: string[] } | undefined {
+  const file = join(stateDir, 'up', 'backfill.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { from: string; to: string; doneDays: string[] }) : undefined;
 }
 
 /** Landed everything in the topic, loaded everything landed, built every touched day. */

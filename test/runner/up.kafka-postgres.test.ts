@@ -5,6 +5,7 @@ import { after, describe, it } from 'node:test';
 import { queryRows } from '../staging/landing-support.js';
 import { runCli } from '../support/cli.js';
 import {
+  backfillDaysDone,
   backfillDone,
   caughtUp,
   countedTransactions,
@@ -131,9 +132,11 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     assert.match(first.text(), /resuming the interrupted backfill day after the messages it already sent \{"day":"[\d-]+","skip":400\}/);
 
     const second = new UpProcess(['--state-dir', dir, '--port', '0', '--mart-interval', '1', ...feed]);
-    await waitFor('the second run to be running and STG loaded', async () => {
+    // stopped once it finished the resumed day (not merely once STG has rows: a fast ingester gets there first),
+    // so that the third run has strictly fewer days to backfill
+    await waitFor('the second run to finish the resumed day and load STG', async () => {
       const [row] = await queryRows<{ n: string }>(urls.warehouseUrl, 'select count(*)::text as n from stg.transactions');
-      return second.text().includes('turnover is running') && Number(row!.n) > 0;
+      return second.text().includes('turnover is running') && Number(row!.n) > 0 && backfillDaysDone(dir) >= 1;
     }, second, 240_000);
     assert.equal(await second.interrupt(), 0, second.text());
 

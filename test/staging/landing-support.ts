@@ -45,9 +45,15 @@ export async function land(stagingUrl: string, records: readonly Landed[]): Prom
       const rows = slice.map((r, j) => {
         params.push(r.topic, r.partition, r.offset, r.value, r.kafkaTimestamp ?? '2022-10-01T00:00:00Z');
         const b = j * 5;
-        return `($${b + 1}, $${b + 2}, $${b + 3}, null, $${b + 4}, $${b + 5})`;
+        return `($${b + 1}::text, $${b + 2}::integer, $${b + 3}::bigint, null::bytea, $${b + 4}::bytea, $${b + 5}::timestamptz)`;
       });
-      await client.query(`insert into raw.kafka_messages (topic, partition, "offset", key, value, kafka_timestamp) values ${rows.join(', ')}`, params);
+      // kafka_timestamp_ms: the same instant, as the ingester lands it beside the timestamptz
+      await client.query(
+        `insert into raw.kafka_messages (topic, partition, "offset", key, value, kafka_timestamp, kafka_timestamp_ms)
+         select topic, partition, "offset", key, value, ts, (extract(epoch from ts) * 1000)::bigint
+         from (values ${rows.join(', ')}) as v (topic, partition, "offset", key, value, ts)`,
+        params,
+      );
     }
   } finally {
     await client.end();

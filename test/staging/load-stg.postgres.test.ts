@@ -237,6 +237,34 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
     assert.deepEqual(await queryRows(warehouseUrl, 'select operation_id::text from stg.transactions'), [{ operation_id: uuid(3) }]);
   });
 
+  it('keeps a reject\'s exact Kafka timestamp when it falls outside years 0001-9999 (or timestamptz): null timestamp, the ms in the detail', async () => {
+    const { stagingUrl, warehouseUrl, env } = await migratedDatabases(t, 'stg_kafka_timestamps');
+    const tx = JSON.parse(fixtureValues()[2]!.toString('utf8')) as Json;
+    const stamps = ['9223372036854775806', '-62135596800001', '1664582400000'];
+    await queryRows(
+      stagingUrl,
+      `insert into raw.kafka_messages (topic, partition, "offset", value, kafka_timestamp_ms, kafka_timestamp)
+       select $1, 0, o - 1, convert_to('not json ' || o, 'UTF8'), ms, case when o = 1 then null else to_timestamp(ms / 1000.0) end
+       from unnest($2::bigint[]) with ordinality as s (ms, o)
+       union all
+       select $1, 0, 3, $3::bytea, 9223372036854775806, null`,
+      [TOPIC, stamps, renamed(tx, uuid(9))],
+    );
+    const result = await loadStg(env);
+    assert.equal(result.code, 0, result.stderr);
+    const rejects = await queryRows<Json>(warehouseUrl, `select src_offset, detail, kafka_timestamp, event_date::text as day from stg.rejects order by src_offset`);
+    const today = new Date().toISOString().slice(0, 10);
+    assert.deepEqual(
+      rejects.map((r) => [Number(r.src_offset), r.kafka_timestamp?.toISOString() ?? null, r.day]),
+      [[0, null, today], [1, null, today], [2, '2022-10-01T00:00:00.000Z', '2022-10-01']],
+    );
+    assert.match(rejects[0]!.detail, /\(Kafka timestamp 9223372036854775806 ms, outside years 0001-9999\)$/);
+    assert.match(rejects[1]!.detail, /\(Kafka timestamp -62135596800001 ms, outside years 0001-9999\)$/);
+    assert.doesNotMatch(rejects[2]!.detail, /Kafka timestamp/);
+    // a valid transaction whatever its Kafka timestamp: STG does not keep that timestamp for it
+    assert.deepEqual(await queryRows(warehouseUrl, 'select operation_id::text from stg.transactions'), [{ operation_id: uuid(9) }]);
+  });
+
   it('marks an old day as touched when its records arrive after newer days were loaded', async () => {
     const { stagingUrl, warehouseUrl, env } = await migratedDatabases(t, 'stg_late');
     const fixtures = fixtureValues();

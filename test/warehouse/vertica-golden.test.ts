@@ -49,7 +49,7 @@ function landed(firstOffset: number): LandedRecord[] {
     offset: firstOffset + i,
     key: i % 2 === 0 ? null : Buffer.from(`key-${i}`),
     value,
-    kafkaTimestamp: new Date(Date.UTC(2022, 9, 1, 0, i)),
+    kafkaTimestampMs: BigInt(Date.UTC(2022, 9, 1, 0, i)),
   }));
 }
 

@@ -1,0 +1,101 @@
+/**
+ * The Kafka error codes the wire client reacts to
+ * (https://kafka.apache.org/protocol#protocol_error_codes), and the error
+ * it raises for one. `type` carries Kafka's own name, which
+ * kafka-errors.ts reads to tell configuration problems from outages.
+ */
+export const KafkaCode = Object.freeze({
+  NONE: 0,
+  OFFSET_OUT_OF_RANGE: 1,
+  CORRUPT_MESSAGE: 2,
+  UNKNOWN_TOPIC_OR_PARTITION: 3,
+  LEADER_NOT_AVAILABLE: 5,
+  NOT_LEADER_OR_FOLLOWER: 6,
+  REQUEST_TIMED_OUT: 7,
+  REPLICA_NOT_AVAILABLE: 9,
+  NETWORK_EXCEPTION: 13,
+  COORDINATOR_LOAD_IN_PROGRESS: 14,
+  COORDINATOR_NOT_AVAILABLE: 15,
+  NOT_COORDINATOR: 16,
+  ILLEGAL_GENERATION: 22,
+  INCONSISTENT_GROUP_PROTOCOL: 23,
+  INVALID_GROUP_ID: 24,
+  UNKNOWN_MEMBER_ID: 25,
+  INVALID_SESSION_TIMEOUT: 26,
+  REBALANCE_IN_PROGRESS: 27,
+  TOPIC_AUTHORIZATION_FAILED: 29,
+  GROUP_AUTHORIZATION_FAILED: 30,
+  CLUSTER_AUTHORIZATION_FAILED: 31,
+  UNSUPPORTED_SASL_MECHANISM: 33,
+  ILLEGAL_SASL_STATE: 34,
+  UNSUPPORTED_VERSION: 35,
+  KAFKA_STORAGE_ERROR: 56,
+  SASL_AUTHENTICATION_FAILED: 58,
+  FENCED_LEADER_EPOCH: 74,
+  UNKNOWN_LEADER_EPOCH: 75,
+  OFFSET_NOT_AVAILABLE: 78,
+  MEMBER_ID_REQUIRED: 79,
+  FENCED_INSTANCE_ID: 82,
+  UNKNOWN_TOPIC_ID: 100,
+  INCONSISTENT_TOPIC_ID: 103,
+});
+
+const NAMES = new Map<number, string>(Object.entries(KafkaCode).map(([name, code]) => [code, name]));
+
+export function kafkaCodeName(code: number): string {
+  return NAMES.get(code) ?? `KAFKA_ERROR_${code}`;
+}
+
+/** Partition-level errors that a metadata refresh (a new leader, a recreated topic's id) resolves. */
+export const METADATA_REFRESH_CODES: ReadonlySet<number> = new Set([
+  KafkaCode.UNKNOWN_TOPIC_OR_PARTITION,
+  KafkaCode.LEADER_NOT_AVAILABLE,
+  KafkaCode.NOT_LEADER_OR_FOLLOWER,
+  KafkaCode.REPLICA_NOT_AVAILABLE,
+  KafkaCode.KAFKA_STORAGE_ERROR,
+  KafkaCode.FENCED_LEADER_EPOCH,
+  KafkaCode.UNKNOWN_LEADER_EPOCH,
+  KafkaCode.OFFSET_NOT_AVAILABLE,
+  KafkaCode.UNKNOWN_TOPIC_ID,
+  KafkaCode.INCONSISTENT_TOPIC_ID,
+]);
+
+/** Errors that retrying cannot fix: authorisation, authentication, a broker too old for us. */
+const FATAL_CODES: ReadonlySet<number> = new Set([
+  KafkaCode.TOPIC_AUTHORIZATION_FAILED,
+  KafkaCode.GROUP_AUTHORIZATION_FAILED,
+  KafkaCode.CLUSTER_AUTHORIZATION_FAILED,
+  KafkaCode.UNSUPPORTED_SASL_MECHANISM,
+  KafkaCode.ILLEGAL_SASL_STATE,
+  KafkaCode.SASL_AUTHENTICATION_FAILED,
+  KafkaCode.INVALID_GROUP_ID,
+  KafkaCode.INVALID_SESSION_TIMEOUT,
+  KafkaCode.INCONSISTENT_GROUP_PROTOCOL,
+]);
+
+/** An error code a broker answered with. */
+export class KafkaProtocolError extends Error {
+  readonly type: string;
+  readonly retriable: boolean;
+
+  constructor(
+    readonly errorCode: number,
+    what: string,
+    brokerMessage?: string | null,
+  ) {
+    super(`${what}: ${kafkaCodeName(errorCode)}${brokerMessage ? ` (${brokerMessage})` : ''}`);
+    this.name = 'KafkaProtocolError';
+    this.type = kafkaCodeName(errorCode);
+    this.retriable = !FATAL_CODES.has(errorCode);
+  }
+}
+
+/** The broker could not be reached, or the connection ended: retry with back-off. */
+export class KafkaConnectionError extends Error {
+  readonly retriable = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaConnectionError';
+  }
+}

@@ -1,0 +1,341 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OffsetMismatchError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import type { FetchedBatch, TopicPartitionOffsets } from '../client.js';
+import { scanBatches } from '../record-batch-reader.js';
+import { FETCH, type FetchPartitionResponse, type FetchResponse } from './apis/fetch.js';
+import { EARLIEST, LATEST, LIST_OFFSETS, type PartitionOffset } from './apis/list-offsets.js';
+import type { KafkaCluster } from './cluster.js';
+import { KafkaCode, KafkaConnectionError, KafkaProtocolError, METADATA_REFRESH_CODES, kafkaCodeName } from './kafka-error-codes.js';
+
+export interface FetcherOptions {
+  readonly topic: string;
+  readonly maxBytesPerPartition: number;
+  /** How long the broker may hold a fetch that has nothing yet. */
+  readonly maxWaitMs: number;
+}
+
+export interface FetcherEvents {
+  onBatch(batch: FetchedBatch): Promise<void>;
+  onFatal(error: Error): void;
+}
+
+interface PartitionState {
+  /** Where the next fetch starts; undefined until the owner seeks. */
+  position: number | undefined;
+  /** Bumped on every seek: a response to a request sent before it is stale. */
+  epoch: number;
+  /** Not fetched until a metadata refresh, an out-of-range check or a short pause settles it. */
+  blocked: 'metadata' | 'range' | 'retry' | undefined;
+}
+
+const BACKOFF_MS = Object.freeze({ first: 100, max: 5_000 });
+const RETRY_PAUSE_MS = 500;
+const NO_ID = '00000000000000000000000000000000';
+
+/**
+ * The fetch side of the wire client: for the partitions this member owns,
+ * one fetch loop per leader broker. Each loop sends its next request as soon
+ * as a response arrived and its positions are known, then hands the
+ * response's batches to `onBatch` one by one (awaited: back-pressure), so
+ * fetching overlaps with what the owner does with a batch. Leaders come from
+ * metadata, refreshed when a broker says it no longer leads (or is gone).
+ */
+export class PartitionFetcher {
+  readonly #cluster: KafkaCluster;
+  readonly #options: FetcherOptions;
+  readonly #events: FetcherEvents;
+  readonly #logger: Logger;
+  readonly #states = new Map<number, PartitionState>();
+  #leaders = new Map<number, number>();
+  #partitionCount = 0;
+  #topicId = NO_ID;
+  readonly #workers = new Map<number, Promise<void>>();
+  #refreshing: Promise<void> | undefined;
+  #paused = false;
+  #closed = false;
+  #rotation = 0;
+
+  constructor(cluster: KafkaCluster, options: FetcherOptions, events: FetcherEvents, logger: Logger) {
+    this.#cluster = cluster;
+    this.#options = options;
+    this.#events = events;
+    this.#logger = logger;
+  }
+
+  get topicId(): string {
+    return this.#topicId;
+  }
+
+  /** The topic's partition count (from metadata, refreshed when asked). */
+  async partitionCount(refresh = false): Promise<number> {
+    if (refresh || this.#partitionCount === 0) await this.refreshMetadata();
+    return this.#partitionCount;
+  }
+
+  /** Reads the topic's metadata now (leaders, partition count, topic id); throws what the broker said. */
+  async refreshMetadata(): Promise<void> {
+    const metadata = await this.#cluster.topicMetadata(this.#options.topic);
+    if (this.#topicId !== NO_ID && metadata.topicId !== this.#topicId) {
+      this.#logger.warn({ topic: this.#options.topic, was: this.#topicId, now: metadata.topicId }, 'the topic id changed: the topic was deleted and created again');
+    }
+    this.#topicId = metadata.topicId;
+    this.#partitionCount = metadata.partitions.length;
+    this.#leaders = new Map(metadata.partitions.filter((p) => p.leader >= 0).map((p) => [p.partition, p.leader]));
+    for (const state of this.#states.values()) if (state.blocked === 'metadata') state.blocked = undefined;
+  }
+
+  /** The partitions to fetch from now on (positions come from seek). */
+  assign(partitions: readonly number[]): void {
+    this.#states.clear();
+    for (const p of partitions) this.#states.set(p, { position: undefined, epoch: 0, blocked: undefined });
+  }
+
+  seek(partition: number, offset: number): void {
+    const state = this.#states.get(partition);
+    if (!state) return;
+    state.position = offset;
+    state.epoch += 1;
+    this.#reconcile();
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** First and end (high watermark) offsets of every partition, from their leaders. */
+  async offsets(): Promise<TopicPartitionOffsets[]> {
+    if (this.#partitionCount === 0 || this.#leaders.size < this.#partitionCount) await this.refreshMetadata();
+    const byLeader = new Map<number, number[]>();
+    for (let p = 0; p < this.#partitionCount; p++) {
+      const leader = this.#leaders.get(p);
+      if (leader === undefined) throw new KafkaProtocolError(KafkaCode.LEADER_NOT_AVAILABLE, `offsets of ${this.#options.topic} partition ${p}`);
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    }
+    const result: TopicPartitionOffsets[] = [];
+    await Promise.all(
+      [...byLeader].map(async ([leader, partitions]) => {
+        const connection = await this.#cluster.connection(leader);
+        const [low, high] = await Promise.all(([EARLIEST, LATEST] as const).map((timestamp) => connection.request(LIST_OFFSETS, { topic: this.#options.topic, partitions, timestamp })));
+        const highs = new Map(high!.map((o) => [o.partition, checked(o, this.#options.topic)]));
+        for (const o of low!) result.push({ partition: o.partition, low: BigInt(checked(o, this.#options.topic)), high: BigInt(highs.get(o.partition) ?? -1) });
+      }),
+    );
+    return result.sort((a, b) => a.partition - b.partition);
+  }
+
+  /** Starts a fetch loop for every leader of a partition that has a position. */
+  #reconcile(): void {
+    if (this.#closed || this.#paused) return;
+    let missingLeader = false;
+    for (const [partition, state] of this.#states) {
+      if (state.position === undefined || state.blocked) continue;
+      const leader = this.#leaders.get(partition);
+      if (leader === undefined) {
+        missingLeader = true;
+        continue;
+      }
+      if (!this.#workers.has(leader)) {
+        const worker = this.#fetchLoop(leader).finally(() => {
+          this.#workers.delete(leader);
+          this.#reconcile();
+        });
+        this.#workers.set(leader, worker);
+      }
+    }
+    if (missingLeader) this.#refreshSoon();
+  }
+
+  /** Refreshes metadata in the background, retrying with back-off, then restarts the loops. */
+  #refreshSoon(): void {
+    this.#refreshing ??= (async () => {
+      let backoff: number = BACKOFF_MS.first;
+      while (!this.#closed) {
+        try {
+          await this.refreshMetadata();
+          return;
+        } catch (error) {
+          if (error instanceof KafkaProtocolError && !error.retriable) {
+            this.#events.onFatal(error);
+            return;
+          }
+          this.#logger.warn({ topic: this.#options.topic, err: (error as Error).message, retryInMs: backoff }, 'cannot read the topic\'s metadata; retrying');
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, BACKOFF_MS.max);
+        }
+      }
+    })().finally(() => {
+      this.#refreshing = undefined;
+      this.#reconcile();
+    });
+  }
+
+  async #fetchLoop(leader: number): Promise<void> {
+    let inflight = this.#send(leader);
+    while (inflight) {
+      const outcome = await inflight;
+      if ('error' in outcome) {
+        await this.#onRequestFailed(leader, outcome.error);
+        return;
+      }
+      const batches = this.#accept(outcome.response, outcome.sent);
+      const throttle = outcome.response.throttleTimeMs;
+      // pipelined: the next request is on its way while these batches are handed over
+      inflight = throttle > 0 ? undefined : this.#send(leader);
+      for (const batch of batches) {
+        if (this.#closed) return;
+        await this.#events.onBatch(batch);
+      }
+      if (throttle > 0) {
+        this.#logger.debug({ leader, throttleMs: throttle }, 'Kafka throttles this client (quota); waiting');
+        await sleep(throttle);
+        inflight = this.#send(leader);
+      }
+    }
+  }
+
+  /** The next fetch to `leader`, or undefined when it leads nothing we fetch. Never rejects. */
+  #send(leader: number): Promise<{ response: FetchResponse; sent: Map<number, { offset: number; epoch: number }> } | { error: unknown }> | undefined {
+    if (this.#closed || this.#paused) return undefined;
+    const sent = new Map<number, { offset: number; epoch: number }>();
+    for (const [partition, state] of this.#states) {
+      if (state.position !== undefined && !state.blocked && this.#leaders.get(partition) === leader) sent.set(partition, { offset: state.position, epoch: state.epoch });
+    }
+    if (sent.size === 0) return undefined;
+    // rotate the order: a broker fills the response in request order, so no partition always comes last
+    const partitions = [...sent];
+    const shift = this.#rotation++ % partitions.length;
+    const ordered = [...partitions.slice(shift), ...partitions.slice(0, shift)];
+    const { maxBytesPerPartition, maxWaitMs, topic } = this.#options;
+    return (async () => {
+      try {
+        const connection = await this.#cluster.connection(leader);
+        const response = await connection.request(
+          FETCH,
+          {
+            topic,
+            topicId: this.#topicId,
+            maxWaitMs,
+            minBytes: 1,
+            maxBytes: Math.min(maxBytesPerPartition * ordered.length, 0x7fffffff),
+            partitions: ordered.map(([partition, s]) => ({ partition, fetchOffset: s.offset, maxBytes: maxBytesPerPartition })),
+          },
+          maxWaitMs,
+        );
+        return { response, sent };
+      } catch (error) {
+        return { error };
+      }
+    })();
+  }
+
+  /** Moves positions past what arrived and returns the batches to deliver; handles partition errors. */
+  #accept(response: FetchResponse, sent: Map<number, { offset: number; epoch: number }>): FetchedBatch[] {
+    if (response.errorCode !== 0) {
+      this.#logger.warn({ error: kafkaCodeName(response.errorCode) }, 'fetch failed as a whole; retrying');
+      return [];
+    }
+    const batches: FetchedBatch[] = [];
+    for (const data of response.partitions) {
+      const asked = sent.get(data.partition);
+      const state = this.#states.get(data.partition);
+      if (!asked || !state || state.epoch !== asked.epoch || state.position !== asked.offset) continue; // sought or revoked meanwhile
+      if (data.errorCode !== 0) {
+        this.#onPartitionError(data, asked.offset, state);
+        continue;
+      }
+      const { nextOffset, wholeBytes } = scanBatches(data.records, asked.offset);
+      if (wholeBytes === 0) continue;
+      state.position = nextOffset;
+      batches.push({
+        topic: this.#options.topic,
+        partition: data.partition,
+        fetchOffset: asked.offset,
+        nextOffset,
+        highWatermark: data.highWatermark,
+        recordBatches: data.records.subarray(0, wholeBytes),
+        abortedTransactions: data.abortedTransactions,
+      });
+    }
+    return batches;
+  }
+
+  #onPartitionError(data: FetchPartitionResponse, offset: number, state: PartitionState): void {
+    const code = data.errorCode;
+    if (code === KafkaCode.OFFSET_OUT_OF_RANGE) {
+      state.blocked = 'range';
+      void this.#resolveOutOfRange(data.partition, offset, state);
+    } else if (METADATA_REFRESH_CODES.has(code)) {
+      this.#logger.info({ partition: data.partition, error: kafkaCodeName(code) }, 'partition moved or not ready; reading metadata again');
+      state.blocked = 'metadata';
+      this.#refreshSoon();
+    } else {
+      const error = new KafkaProtocolError(code, `fetch of ${this.#options.topic} partition ${data.partition}`);
+      if (!error.retriable) {
+        this.#events.onFatal(error);
+        return;
+      }
+      this.#logger.warn({ partition: data.partition, error: kafkaCodeName(code) }, 'fetch of a partition failed; retrying');
+      state.blocked = 'retry';
+      setTimeout(() => {
+        if (state.blocked === 'retry') state.blocked = undefined;
+        this.#reconcile();
+      }, RETRY_PAUSE_MS).unref();
+    }
+  }
+
+  /**
+   * A fetch position outside the log. Below its start: retention deleted
+   * records; continue from the first one Kafka has (the owner sees the gap and
+   * reports it). Past its end: Kafka's log no longer holds what the position
+   * was taken from (the topic was recreated, or truncated): stop rather than
+   * guess (nothing is written).
+   */
+  async #resolveOutOfRange(partition: number, offset: number, state: PartitionState): Promise<void> {
+    const epoch = state.epoch;
+    try {
+      const bounds = (await this.offsets()).find((o) => o.partition === partition);
+      if (this.#states.get(partition) !== state || state.epoch !== epoch || this.#closed) return;
+      const low = Number(bounds?.low ?? 0);
+      const high = Number(bounds?.high ?? 0);
+      if (offset < low) {
+        this.#logger.info({ partition, from: offset, to: low }, `fetch position ${offset} of partition ${partition} is before Kafka's first offset ${low}; continuing there`);
+        state.position = low;
+      } else if (offset > high) {
+        this.#events.onFatal(
+          new OffsetMismatchError(
+            `partition ${partition} of ${this.#options.topic}: the landing's next offset ${offset} is past the end of Kafka's log (${high}); was the topic deleted and created again (topic id ${this.#topicId}), or truncated? Nothing was skipped or written (docs/operations.md)`,
+          ),
+        );
+        return;
+      }
+    } catch (error) {
+      this.#logger.warn({ partition, err: (error as Error).message }, 'cannot read the partition\'s offsets; retrying');
+      await sleep(BACKOFF_MS.max);
+    }
+    state.blocked = undefined;
+    this.#reconcile();
+  }
+
+  async #onRequestFailed(leader: number, error: unknown): Promise<void> {
+    if (this.#closed) return;
+    if (error instanceof KafkaProtocolError && !error.retriable) {
+      this.#events.onFatal(error);
+      return;
+    }
+    const level = error instanceof KafkaConnectionError ? 'warn' : 'error';
+    this.#logger[level]({ leader, err: (error as Error).message }, 'fetch from a Kafka broker failed; reading metadata again');
+    await sleep(BACKOFF_MS.max / 5);
+    for (const [partition, state] of this.#states) if (this.#leaders.get(partition) === leader) state.blocked = 'metadata';
+    this.#refreshSoon();
+  }
+}
+
+function checked(offset: PartitionOffset, topic: string): number {
+  if (offset.errorCode !== 0) throw new KafkaProtocolError(offset.errorCode, `ListOffsets of ${topic} partition ${offset.partition}`);
+  return offset.offset;
+}
