@@ -61,7 +61,7 @@ export interface HttpAnswer {
   readonly body: unknown;
 }
 
-/** One request of a BI tool's client, whatever the tool: Superset's busy gunicorn may drop a connection under load. */
+/** How long one request may take before it counts as unanswered (creating a Superset dataset runs its SQL). */
 const REQUEST_TIMEOUT_MS = 120_000;
 const REPLAYABLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
@@ -107,7 +107,7 @@ export async function exchange(call: JsonCall, url: string, init: RequestInit, h
  * many requests, 503 unavailable). A POST whose connection dropped may have
  * been processed: sending it again could create a second object.
  */
-export function neverProcessed(error: unknown): boolean {
+function neverProcessed(error: unknown): boolean {
   if (error instanceof UnreachableError) return error.notSent;
   return error instanceof BiApiError && (error.status === 429 || error.status === 503);
 }
