@@ -20,6 +20,16 @@ export const connectPolicy: RetryPolicy = definePolicy({ name: 'connect', initia
  */
 export const transactionPolicy: RetryPolicy = definePolicy({ name: 'transaction', initialDelayMs: 250, maxDelayMs: 10_000, ...forever });
 
+/**
+ * A batch command's database outage (`load-stg`, `build-marts`): each try a
+ * new session from the committed state; 0.25 s … 5 s, half of each wait
+ * random, for `deadlineMs` (--unavailable-timeout: 60 s for a one-shot run,
+ * forever for a continuous load-stg; 0 = no retry).
+ */
+export function outagePolicy(deadlineMs: number): RetryPolicy {
+  return definePolicy({ name: 'outage', initialDelayMs: 250, maxDelayMs: 5_000, factor: 2, jitter: 0.5, deadlineMs, maxAttempts: Infinity });
+}
+
 /** The Kafka wire consumer: metadata refresh, the group coordinator, a failed fetch: 0.1 s … 5 s, until stopped. */
 export const kafkaClientPolicy: RetryPolicy = definePolicy({ name: 'kafka-client', initialDelayMs: 100, maxDelayMs: 5_000, ...forever });
 

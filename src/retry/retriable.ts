@@ -10,7 +10,9 @@ import { errorCodeOf, isConfigurationSocketCode, isTransientSocketCode } from '.
  * - our errors (src/errors.ts): their `retriable` flag (UnavailableError,
  *   ConflictError and BiApiError of a 5xx or 429 say yes);
  * - a database error: its SQLSTATE class (db/sqlstate.ts): `unavailable`
- *   and `conflict` retry, `data`, `config` and `fatal` do not;
+ *   and `conflict` retry, `data`, `config` and `fatal` do not; a plain Error
+ *   without a SQLSTATE as that classifier reads it (pg's "Connection
+ *   terminated unexpectedly" is unavailable);
  * - a Kafka error of the wire client: its code, retriable or not per the
  *   Kafka protocol (kafka-error-codes.ts); a lost connection retries unless
  *   its cause is a configuration problem;
@@ -49,11 +51,13 @@ function decide(error: unknown, depth: number): boolean {
   if (name.startsWith('KafkaJS')) return e.retriable === true;
   if (isTransientSocketCode(code) || (code !== undefined && FETCH_TRANSIENT_CODES.has(code))) return true;
   if (name === 'TimeoutError') return true; // AbortSignal.timeout() fired: the server did not answer in time
-  if (sqlStateOf(error) !== undefined) {
-    const kind = classifySqlError(error);
-    return kind === 'unavailable' || kind === 'conflict';
-  }
   if (typeof e.canRetry === 'boolean') return e.canRetry;
+  // a database error by its SQLSTATE; pg reports a connection that died mid-query as a plain Error without one
+  if (sqlStateOf(error) !== undefined || Object.getPrototypeOf(error) === Error.prototype) {
+    const kind = classifySqlError(error);
+    if (kind === 'unavailable' || kind === 'conflict') return true;
+    if (sqlStateOf(error) !== undefined) return false;
+  }
   // a wrapper (fetch's "fetch failed", a library's own error) decides by what it wraps
   return e.cause !== undefined && decide(e.cause, depth + 1);
 }

@@ -18,7 +18,7 @@ export interface RetryPolicy {
    * restart) then do not all come back in the same millisecond.
    */
   readonly jitter: number;
-  /** No new try starts once this long has passed since the first (Infinity: until aborted). */
+  /** No new try starts once this long has passed since the first (Infinity: until aborted; 0: no retry). */
   readonly deadlineMs: number;
   /** Tries at most, the first included (Infinity: no limit). */
   readonly maxAttempts: number;
@@ -41,7 +41,7 @@ export function backoffDelay(policy: RetryPolicy, failures: number, random: Rand
 /** Checks a policy's numbers once, where it is defined. */
 export function definePolicy(policy: RetryPolicy): RetryPolicy {
   const { initialDelayMs, maxDelayMs, factor, jitter, deadlineMs, maxAttempts } = policy;
-  const ok = initialDelayMs >= 0 && maxDelayMs >= initialDelayMs && factor >= 1 && jitter >= 0 && jitter <= 1 && deadlineMs > 0 && maxAttempts >= 1;
+  const ok = initialDelayMs >= 0 && maxDelayMs >= initialDelayMs && factor >= 1 && jitter >= 0 && jitter <= 1 && deadlineMs >= 0 && maxAttempts >= 1;
   if (!ok) throw new RangeError(`retry policy ${policy.name} is inconsistent: ${JSON.stringify(policy)}`);
   return Object.freeze({ ...policy });
 }

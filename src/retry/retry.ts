@@ -19,23 +19,19 @@ export interface RetryEvent {
 /** Time, injectable so that tests of deadlines need not wait. */
 export interface Clock {
   now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
+  /** Resolves after `ms`, or as soon as the signal aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    try {
-      await sleep(ms, undefined, signal ? { signal } : undefined);
-    } catch (error) {
-      throw signal?.aborted ? signal.reason : error;
-    }
+    await sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
   },
 });
 
 export interface RetryOptions {
-  /** Aborting stops the waiting (and any further try): retry() rejects with the signal's reason. */
+  /** Aborting stops the waiting and any further try: retry() rejects with the error it was waiting out (the signal's reason before a first try). */
   readonly signal?: AbortSignal;
   readonly onRetry?: (event: RetryEvent) => void;
   /** Narrows which errors are tried again (an HTTP POST only when it was never processed); default isRetriable. */
@@ -45,6 +41,14 @@ export interface RetryOptions {
 }
 
 /**
+ * One try. `attempt` counts every try (1 = the first); an attempt that made
+ * lasting progress before it failed (a long run that committed chunks, then
+ * lost its database) calls `progressed()`: its next failure counts as the
+ * first of a new outage, with the first wait and the whole deadline again.
+ */
+export type Attempt<T> = (attempt: number, progressed: () => void) => Promise<T>;
+
+/**
  * Runs `fn` until it succeeds, waiting after each failure as the policy
  * says. An error the decision calls final is thrown at once, unchanged (its
  * code gives the exit status). When the policy's deadline or tries run out,
@@ -52,25 +56,31 @@ export interface RetryOptions {
  * message plus how long it was tried. No try starts after the deadline, and
  * no wait runs past it.
  */
-export async function retry<T>(policy: RetryPolicy, fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function retry<T>(policy: RetryPolicy, fn: Attempt<T>, options: RetryOptions = {}): Promise<T> {
   const clock = options.clock ?? systemClock;
   const retriable = options.retriable ?? isRetriable;
   const { signal } = options;
-  const started = clock.now();
+  let started = clock.now();
+  let failures = 0;
+  const progressed = (): void => {
+    started = clock.now();
+    failures = 0;
+  };
+  signal?.throwIfAborted();
   for (let attempt = 1; ; attempt++) {
-    signal?.throwIfAborted();
     try {
-      return await fn(attempt);
+      return await fn(attempt, progressed);
     } catch (error) {
-      signal?.throwIfAborted();
-      if (!retriable(error)) throw error;
+      if (signal?.aborted || !retriable(error)) throw error;
+      failures += 1;
       const elapsedMs = clock.now() - started;
-      const delayMs = backoffDelay(policy, attempt, options.random);
-      if (attempt >= policy.maxAttempts || elapsedMs + delayMs >= policy.deadlineMs) {
-        throw attempt === 1 ? error : new RetriesExhaustedError(error, attempt, elapsedMs);
+      const delayMs = backoffDelay(policy, failures, options.random);
+      if (failures >= policy.maxAttempts || elapsedMs + delayMs >= policy.deadlineMs) {
+        throw failures === 1 ? error : new RetriesExhaustedError(error, failures, elapsedMs);
       }
       options.onRetry?.({ policy, error, attempt, delayMs, elapsedMs });
       await clock.sleep(delayMs, signal);
+      if (signal?.aborted) throw error;
     }
   }
 }

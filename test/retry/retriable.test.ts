@@ -64,6 +64,9 @@ describe('isRetriable', () => {
       XX000: false, // internal error
     };
     for (const [sqlstate, expected] of Object.entries(table)) assert.equal(isRetriable(sqlError(sqlstate)), expected, sqlstate);
+    // pg's own errors for a connection that died, which carry no SQLSTATE
+    assert.equal(isRetriable(new Error('Connection terminated unexpectedly')), true);
+    assert.equal(isRetriable(new Error('Query read timeout')), true);
   });
 
   it('classifies the wire client\'s Kafka codes as the Kafka protocol does (checked against kafkajs\' own table)', () => {
@@ -134,7 +137,8 @@ describe('isRetriable', () => {
   });
 
   it('anything else is final: retrying would hide a bug', () => {
-    for (const error of [new TypeError('cannot read properties of undefined'), new Error('connection string is wrong'), new RangeError('x'), 'a string', null, undefined, 42]) {
+    class LibraryError extends Error {}
+    for (const error of [new TypeError('cannot read properties of the connection'), new Error('a bug'), new LibraryError('connection closed'), new RangeError('x'), 'a string', null, undefined, 42]) {
       assert.equal(isRetriable(error), false, String(error));
     }
   });

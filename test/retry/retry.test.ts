@@ -13,7 +13,7 @@ class FakeClock implements Clock {
   }
 
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) return;
     this.waits.push(ms);
     this.at += ms;
   }
@@ -78,7 +78,7 @@ describe('backoffDelay', () => {
   });
 
   it('refuses an inconsistent policy where it is defined', () => {
-    assert.throws(() => withDeadline(connectPolicy, 0), /inconsistent/);
+    assert.throws(() => withDeadline(connectPolicy, -1), /inconsistent/);
   });
 });
 
@@ -134,19 +134,41 @@ describe('retry', () => {
     await assert.rejects(retry({ ...policy, maxAttempts: 1 }, async () => Promise.reject(down), { clock }), (e) => e === down);
   });
 
-  it('an abort ends the wait at once and rejects with the signal\'s reason; no try after it', async () => {
+  it('an abort ends the wait at once and rejects with the error it was waiting out; no try after it', async () => {
     const controller = new AbortController();
     let calls = 0;
     const started = Date.now();
+    const down = new UnavailableError('down');
     const pending = retry({ ...policy, initialDelayMs: 60_000, maxDelayMs: 60_000, deadlineMs: Infinity }, async () => {
       calls += 1;
-      throw new UnavailableError('down');
+      throw down;
     }, { signal: controller.signal });
     setImmediate(() => controller.abort(new Error('stopping')));
-    await assert.rejects(pending, /stopping/);
+    await assert.rejects(pending, (error) => error === down);
     assert.equal(calls, 1);
     assert.ok(Date.now() - started < 30_000, 'the 60 s wait was cut short');
-    await assert.rejects(retry(policy, async () => 'x', { signal: AbortSignal.abort(new Error('already')) }), /already/);
+    // aborted before the first try: nothing tried, the signal's reason
+    let tried = false;
+    await assert.rejects(retry(policy, async () => (tried = true), { signal: AbortSignal.abort(new Error('already')) }), /already/);
+    assert.equal(tried, false);
+  });
+
+  it('progress starts the outage over: the first wait and the whole deadline again', async () => {
+    const clock = new FakeClock();
+    const noJitter = { ...policy, jitter: 0, deadlineMs: 2_000 };
+    // fails 4 times (waits 100, 200, 400), commits something, fails 4 more times, then passes
+    let calls = 0;
+    const result = await retry(noJitter, async (attempt, progressed) => {
+      calls += 1;
+      assert.equal(attempt, calls);
+      if (calls === 4) progressed();
+      if (calls < 8) throw new UnavailableError('down');
+      return 'done';
+    }, { clock });
+    assert.equal(result, 'done');
+    // the 7th failure comes 1.4 s after the first: with its 0.8 s wait past the 2 s deadline, had the
+    // progress not started the clock over (0.7 s after it)
+    assert.deepEqual(clock.waits, [100, 200, 400, 100, 200, 400, 800]);
   });
 
   it('a narrower decision (an HTTP POST) keeps a retriable error final', async () => {
