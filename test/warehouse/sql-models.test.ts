@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SQL_DIR } from '../../src/paths.js';
+import { COMPILED_SQL_DIR } from '../../src/paths.js';
 import { readSql } from '../../src/warehouse/sql-files.js';
 import type { DialectName } from '../../src/warehouse/warehouse.js';
 import { GOLDEN_DIR, stripComments } from './recording-vertica-client.js';
 
 /**
  * Snapshots of every statement each dialect sends, as the dialect reads it
- * (comments stripped, as in the golden statement logs): one file per
- * statement under test/warehouse/golden/sql/<dialect>/. They pin the two
+ * from what `npm run build` compiled into dist/sql/<dialect>/ (comments
+ * stripped, as in the golden statement logs): one file per statement under
+ * test/warehouse/golden/sql/<dialect>/. They pin the two
  * statements no golden log holds (runner_progress, stg_delete_replaced_currencies)
  * and every PostgreSQL statement, so that rewriting where SQL comes from
  * cannot change what is sent. TURNOVER_UPDATE_GOLDEN=1 rewrites them after a
@@ -20,7 +21,7 @@ import { GOLDEN_DIR, stripComments } from './recording-vertica-client.js';
 const DIALECTS: readonly DialectName[] = ['postgres', 'vertica'];
 
 const statementNames = (dialect: DialectName): string[] =>
-  readdirSync(join(SQL_DIR, dialect))
+  readdirSync(join(COMPILED_SQL_DIR, dialect))
     .filter((f) => f.endsWith('.sql'))
     .map((f) => f.slice(0, -'.sql'.length))
     .sort();
