@@ -256,7 +256,7 @@ describe('SQL build: sql/models and sql/<dialect> into dist/sql/<dialect>', () =
 
   it('refuses a statement that is both a model and a dialect file, and a model named against its layer', () => {
     write('src/postgres/mart_one.sql', 'select 1\n');
-    assert.throws(() => buildSql(join(work, 'src'), join(work, 'out'), [POSTGRES_DIALECT]), /mart_one\.sql: also a model under sql\/models\//);
+    assert.throws(() => buildSql(join(work, 'src'), join(work, 'out'), [POSTGRES_DIALECT]), /^SqlModelError: src\/postgres\/mart_one\.sql: also a model under src\/models\//);
     rmSync(join(work, 'src', 'postgres', 'mart_one.sql'));
     write('src/models/dashboard/mart_one.sql', 'select 1\n');
     assert.throws(() => findModels(join(work, 'src', 'models')), /a model in dashboard\/ is named dashboard_…/);

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { COMPILED_SQL_DIR, PACKAGE_ROOT, SQL_DIR } from '../../paths.js';
 import { SQL_DIALECTS } from '../dialects.js';
@@ -39,7 +39,7 @@ export function findModels(modelsDir: string): SqlSource[] {
     for (const file of sqlFilesIn(join(modelsDir, layer))) {
       const name = basename(file, '.sql');
       const path = join(modelsDir, layer, file);
-      if (!name.startsWith(`${layer}_`)) throw new SqlModelError(`${path}: a model in ${layer}/ is named ${layer}_…`);
+      if (!name.startsWith(`${layer}_`)) throw new SqlModelError(`${relative(dirname(dirname(modelsDir)), path)}: a model in ${layer}/ is named ${layer}_…`);
       models.push({ name, path });
     }
   }
@@ -50,7 +50,8 @@ export function findModels(modelsDir: string): SqlSource[] {
 export function buildDialect(dialect: SqlDialect, models: readonly SqlSource[], sourceDir: string, outDir: string): SqlBuildReport {
   const own = sqlFilesIn(join(sourceDir, dialect.name)).map((file) => ({ name: basename(file, '.sql'), path: join(sourceDir, dialect.name, file) }));
   const both = own.filter((o) => models.some((m) => m.name === o.name));
-  if (both.length > 0) throw new SqlModelError(`${both.map((o) => o.path).join(', ')}: also a model under sql/models/ (one source per statement)`);
+  const shown = (path: string): string => relative(dirname(sourceDir), path);
+  if (both.length > 0) throw new SqlModelError(`${both.map((o) => shown(o.path)).join(', ')}: also a model under ${shown(join(sourceDir, 'models'))}/ (one source per statement)`);
   const staging = join(outDir, `.${dialect.name}.tmp`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });

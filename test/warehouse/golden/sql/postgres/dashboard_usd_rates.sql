@@ -28,14 +28,14 @@ all_rates as (
 )
 
 select
-    to_char(date_update, 'YYYY-MM-DD') as day,
-    currency_code,
-    rate,
-    to_char(rate_date, 'YYYY-MM-DD') as rate_date,
-    rate_status
+    to_char(all_rates.date_update, 'YYYY-MM-DD') as day,
+    all_rates.currency_code,
+    all_rates.rate,
+    to_char(all_rates.rate_date, 'YYYY-MM-DD') as rate_date,
+    all_rates.rate_status
 from all_rates
 where $3::text = ''
-   or currency_code = any(string_to_array($3::text, ',')::integer[])
+   or all_rates.currency_code = any(string_to_array($3::text, ',')::integer[])
 order by
-    date_update,
-    currency_code
+    all_rates.date_update,
+    all_rates.currency_code

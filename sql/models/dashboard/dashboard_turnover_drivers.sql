@@ -1,15 +1,7 @@
--- cdm.turnover_drivers of the days ?..? (from, to): the total row of each day
--- and the rows of the currencies of the third parameter (a comma list of
--- codes; '' = every currency). Same meaning as
--- sql/postgres/dashboard_turnover_drivers.sql.
-with params as (
-    select
-        ?::date as day_from,
-        ?::date as day_to,
-        ',' || ?::varchar(256) || ',' as currency_list
-),
-
-selected_drivers as (
+-- cdm.turnover_drivers of the days day_from..day_to: the total row of each
+-- day and the rows of the currencies of currency_list (a comma list of codes;
+-- '' = every currency).
+with {{ params(day_from date, day_to date, currency_list code_list) }}selected_drivers as (
     select
         turnover_drivers.date_update,
         turnover_drivers.currency_from,
@@ -31,12 +23,12 @@ selected_drivers as (
         turnover_drivers.fx_effect,
         turnover_drivers.entry_exit_effect
     from cdm.turnover_drivers
-    cross join params
-    where turnover_drivers.date_update between params.day_from and params.day_to
+    {{ join_params }}
+    where turnover_drivers.date_update between {{ p(day_from) }} and {{ p(day_to) }}
       and (
           turnover_drivers.kind = 'total'
-          or params.currency_list = ',,'
-          or instr(params.currency_list, ',' || turnover_drivers.currency_from::varchar || ',') > 0
+          or {{ code_list_empty(currency_list) }}
+          or {{ code_list_has(currency_list, turnover_drivers.currency_from) }}
       )
 )
 

@@ -1,5 +1,6 @@
 -- Where STG stands per (topic, partition): the next landed offset to load
--- and when the loader last committed.
+-- and when the loader last committed. "partition" is quoted: a reserved
+-- word in Vertica.
 select
     load_state.topic,
     load_state."partition" as partition_id,
