@@ -87,16 +87,16 @@ continuing as (
         date_update,
         currency_code,
         ((turnover_usd - turnover_prev_usd) * 100)::bigint as change_cents,
-        accounts_prev::float8 as accounts_prev,
-        accounts::float8 as accounts,
-        transactions_prev::float8 as transactions_prev,
-        transactions::float8 as transactions,
-        amount_local_prev::float8 as amount_local_prev,
-        amount_local::float8 as amount_local,
-        rate_prev::float8 as rate_prev,
-        rate::float8 as rate,
-        amount_local_prev::float8 * rate_prev::float8 as value_prev,
-        amount_local::float8 * rate::float8 as value
+        accounts_prev::float as accounts_prev,
+        accounts::float as accounts,
+        transactions_prev::float as transactions_prev,
+        transactions::float as transactions,
+        amount_local_prev::float as amount_local_prev,
+        amount_local::float as amount_local,
+        rate_prev::float as rate_prev,
+        rate::float as rate,
+        amount_local_prev::float * rate_prev::float as value_prev,
+        amount_local::float * rate::float as value
     from paired
     where kind = 'continuing'
 ),

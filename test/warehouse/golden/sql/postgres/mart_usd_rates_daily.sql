@@ -51,7 +51,7 @@ usd_itself as (
     select
         date_update,
         420 as currency_code,
-        1::numeric(20,6) as rate,
+        1::numeric(20, 6) as rate,
         date_update as rate_date,
         'usd' as rate_status
     from days

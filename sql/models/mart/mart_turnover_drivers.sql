@@ -1,9 +1,9 @@
--- cdm.turnover_drivers for the days ?..? (from, to; each needs its previous day
--- built). Same meaning and arithmetic as sql/postgres/mart_turnover_drivers.sql:
--- V = A × F × T × R per currency; the day-over-day change of V split with the
--- additive LMDI into accounts, frequency, ticket and FX effects, plus entry/exit
--- for a currency on one day only. Effects are rounded to cents by the largest
--- remainder so that they add up exactly to the rounded change (docs/marts.md).
+-- cdm.turnover_drivers for the days day_from..day_to (each needs its previous
+-- day built): V = A × F × T × R per currency; the day-over-day change of V
+-- split with the additive LMDI into accounts, frequency, ticket and FX
+-- effects, plus entry/exit for a currency on one day only. Effects are
+-- rounded to cents by the largest remainder so that they add up exactly to
+-- the rounded change (docs/marts.md).
 insert into cdm.turnover_drivers (
     date_update,
     currency_from,
@@ -25,19 +25,13 @@ insert into cdm.turnover_drivers (
     fx_effect,
     entry_exit_effect
 )
-with params as (
-    select
-        ?::date as day_from,
-        ?::date as day_to
-),
-
-built_pairs as (
+with {{ params(day_from date, day_to date) }}built_pairs as (
     select current_day.date_update
     from cdm.build_days as current_day
-    cross join params
+    {{ join_params }}
     inner join cdm.build_days as previous_day
         on previous_day.date_update = current_day.date_update - 1
-    where current_day.date_update between params.day_from and params.day_to
+    where current_day.date_update between {{ p(day_from) }} and {{ p(day_to) }}
 ),
 
 current_side as (
@@ -99,7 +93,7 @@ continuing as (
     select
         date_update,
         currency_code,
-        ((turnover_usd - turnover_prev_usd) * 100)::int as change_cents,
+        ((turnover_usd - turnover_prev_usd) * 100)::{{ int8 }} as change_cents,
         accounts_prev::float as accounts_prev,
         accounts::float as accounts,
         transactions_prev::float as transactions_prev,
@@ -155,7 +149,7 @@ floored as (
         currency_code,
         change_cents,
         effect_no,
-        floor(raw_cents)::int as floor_cents,
+        floor(raw_cents)::{{ int8 }} as floor_cents,
         raw_cents - floor(raw_cents) as remainder
     from effects_long
 ),
@@ -253,13 +247,13 @@ total_rows as (
     -- sums of the rounded currency rows, so the total adds up to the cent too
     select
         built_pairs.date_update,
-        null::int as currency_from,
+        null::{{ int4 }} as currency_from,
         'total' as kind,
         coalesce(sum(case when currency_rows.kind <> 'excluded' then currency_rows.turnover_prev_usd end), 0) as turnover_prev_usd,
         coalesce(sum(case when currency_rows.kind <> 'excluded' then currency_rows.turnover_usd end), 0) as turnover_usd,
         coalesce(sum(currency_rows.change_usd), 0) as change_usd,
-        null::int as accounts_prev,
-        null::int as accounts,
+        null::{{ int8 }} as accounts_prev,
+        null::{{ int8 }} as accounts,
         coalesce(sum(case when currency_rows.kind <> 'excluded' then currency_rows.transactions_prev end), 0) as transactions_prev,
         coalesce(sum(case when currency_rows.kind <> 'excluded' then currency_rows.transactions end), 0) as transactions,
         null::numeric as ticket_prev,

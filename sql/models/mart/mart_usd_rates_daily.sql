@@ -1,6 +1,6 @@
--- cdm.usd_rates_daily for the days ?..? (from, to): per day and currency, the
--- USD rate of that day, else the latest earlier one at most 7 days old
--- (stale); USD is 1. Same meaning as sql/postgres/mart_usd_rates_daily.sql.
+-- cdm.usd_rates_daily for the days day_from..day_to: per day and currency,
+-- the USD rate of that day, else the latest earlier one at most 7 days old
+-- (stale); USD is 1.
 insert into cdm.usd_rates_daily (
     date_update,
     currency_code,
@@ -8,20 +8,8 @@ insert into cdm.usd_rates_daily (
     rate_date,
     rate_status
 )
-with params as (
-    select
-        ?::date as day_from,
-        ?::date as day_to
-),
-
-days as (
-    select slice_time::date as date_update
-    from (
-        select day_from::timestamp as bound from params
-        union all
-        select day_to::timestamp as bound from params
-    ) as bounds
-    timeseries slice_time as '1 day' over (order by bound)
+with {{ params(day_from date, day_to date) }}days as (
+    {{ date_series(day_from, day_to, date_update) }}
 ),
 
 usd_quotes as (
@@ -30,11 +18,11 @@ usd_quotes as (
         currencies.currency_code,
         currencies.currency_with_div as rate
     from stg.currencies
-    cross join params
+    {{ join_params }}
     where currencies.currency_code_with = 420
       and currencies.currency_code <> 420
       and currencies.currency_with_div > 0
-      and currencies.date_update between params.day_from - 7 and params.day_to
+      and currencies.date_update between {{ p(day_from) }} - 7 and {{ p(day_to) }}
 ),
 
 quotes_in_reach as (

@@ -3,7 +3,7 @@
 select
     to_char(day, 'YYYY-MM-DD') as day,
     kind,
-    touched_at::text as touched_at
+    touched_at::{{ text }} as touched_at
 from stg.touched_days
 order by
     day,

@@ -1,6 +1,6 @@
--- cdm.currency_daily for the days $1..$2: counted transactions (the done event
--- of each operation, test accounts excluded) per day and currency, with the
--- USD rate of cdm.usd_rates_daily (built first for the same days).
+-- cdm.currency_daily for the days day_from..day_to: counted transactions (the
+-- done event of each operation, test accounts excluded) per day and currency,
+-- with the USD rate of cdm.usd_rates_daily (built first for the same days).
 insert into cdm.currency_daily (
     date_update,
     currency_code,
@@ -12,14 +12,15 @@ insert into cdm.currency_daily (
     rate_status,
     amount_usd
 )
-with counted_transactions as (
+with {{ params(day_from date, day_to date) }}counted_transactions as (
     select
         transactions.transaction_date as date_update,
         transactions.currency_code,
         transactions.account_number_to as customer_account,
         abs(transactions.amount) as amount_minor
     from stg.transactions
-    where transactions.transaction_date between $1::date and $2::date
+    {{ join_params }}
+    where transactions.transaction_date between {{ p(day_from) }} and {{ p(day_to) }}
       and transactions.status = 'done'
       and transactions.account_number_from >= 0
       and transactions.account_number_to >= 0
@@ -45,7 +46,7 @@ per_currency as (
         currency_code,
         sum(cnt_transactions) as cnt_transactions,
         count(*) as cnt_accounts,
-        sum(amount_minor) as amount_minor
+        {{ as_numeric(sum(amount_minor), 38, 0) }} as amount_minor
     from per_account
     group by
         date_update,

@@ -1,5 +1,5 @@
--- cdm.global_metrics for the days $1..$2, from cdm.currency_daily: the six
--- columns of SPEC §4; the customer account is account_number_to.
+-- cdm.global_metrics for the days day_from..day_to, from cdm.currency_daily:
+-- the six columns of SPEC §4; the customer account is account_number_to.
 insert into cdm.global_metrics (
     date_update,
     currency_from,
@@ -8,7 +8,7 @@ insert into cdm.global_metrics (
     avg_transactions_per_account,
     cnt_accounts_make_transactions
 )
-with currency_days as (
+with {{ params(day_from date, day_to date) }}currency_days as (
     select
         currency_daily.date_update,
         currency_daily.currency_code,
@@ -16,7 +16,8 @@ with currency_days as (
         currency_daily.cnt_transactions,
         currency_daily.cnt_accounts
     from cdm.currency_daily
-    where currency_daily.date_update between $1::date and $2::date
+    {{ join_params }}
+    where currency_daily.date_update between {{ p(day_from) }} and {{ p(day_to) }}
 ),
 
 metrics as (
@@ -25,7 +26,7 @@ metrics as (
         currency_code as currency_from,
         amount_usd as amount_total,
         cnt_transactions,
-        round(cnt_transactions::numeric / cnt_accounts, 4) as avg_transactions_per_account,
+        round(cnt_transactions::{{ numeric(38, 10) }} / cnt_accounts, 4) as avg_transactions_per_account,
         cnt_accounts as cnt_accounts_make_transactions
     from currency_days
 )

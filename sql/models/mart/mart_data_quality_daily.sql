@@ -1,20 +1,14 @@
--- cdm.data_quality_daily for the days ?..? (from, to), long format (day,
--- metric, dimension, value), non-zero values only; same meaning as
--- sql/postgres/mart_data_quality_daily.sql. Reads STG and the marts of the same
--- days (usd_rates_daily, currency_daily and build_days are written first).
+-- cdm.data_quality_daily for the days day_from..day_to, long format (day,
+-- metric, dimension, value), non-zero values only. Reads STG and the marts of
+-- the same days (usd_rates_daily, currency_daily and build_days are written
+-- first).
 insert into cdm.data_quality_daily (
     date_update,
     metric,
     dimension,
     value
 )
-with params as (
-    select
-        ?::date as day_from,
-        ?::date as day_to
-),
-
-late_after as (
+with {{ params(day_from date, day_to date) }}late_after as (
     -- the earliest moment after which a row of these days can be late (each
     -- day's own moment is applied below): lets the scan skip on-time rows
     select min(greatest(
@@ -22,8 +16,8 @@ late_after as (
         (build_days.date_update + 1)::timestamp at time zone 'UTC'
     )) as moment
     from cdm.build_days
-    cross join params
-    where build_days.date_update between params.day_from and params.day_to
+    {{ join_params }}
+    where build_days.date_update between {{ p(day_from) }} and {{ p(day_to) }}
 ),
 
 notable_events as (
@@ -37,8 +31,8 @@ notable_events as (
         transactions.loaded_at,
         abs(transactions.amount) as amount_minor
     from stg.transactions
-    cross join params
-    where transactions.transaction_date between params.day_from and params.day_to
+    {{ join_params }}
+    where transactions.transaction_date between {{ p(day_from) }} and {{ p(day_to) }}
       and (
           transactions.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
           or (transactions.status = 'done' and (transactions.account_number_from < 0 or transactions.account_number_to < 0))
@@ -74,8 +68,8 @@ rejects as (
         rejects.reason as dimension,
         count(*) as value
     from stg.rejects
-    cross join params
-    where rejects.event_date between params.day_from and params.day_to
+    {{ join_params }}
+    where rejects.event_date between {{ p(day_from) }} and {{ p(day_to) }}
     group by
         rejects.event_date,
         rejects.reason
@@ -88,8 +82,8 @@ conflicts as (
         transaction_conflicts.status as dimension,
         count(*) as value
     from stg.transaction_conflicts
-    cross join params
-    where transaction_conflicts.transaction_date between params.day_from and params.day_to
+    {{ join_params }}
+    where transaction_conflicts.transaction_date between {{ p(day_from) }} and {{ p(day_to) }}
     group by
         transaction_conflicts.transaction_date,
         transaction_conflicts.status
@@ -99,11 +93,11 @@ rate_quality as (
     select
         currency_daily.date_update,
         currency_daily.rate_status || '_rate_transactions' as metric,
-        currency_daily.currency_code::varchar as dimension,
+        currency_daily.currency_code::{{ text }} as dimension,
         currency_daily.cnt_transactions as value
     from cdm.currency_daily
-    cross join params
-    where currency_daily.date_update between params.day_from and params.day_to
+    {{ join_params }}
+    where currency_daily.date_update between {{ p(day_from) }} and {{ p(day_to) }}
       and currency_daily.rate_status in ('stale', 'missing')
 ),
 
@@ -126,7 +120,7 @@ test_accounts as (
     select
         date_update,
         'test_account_transactions' as metric,
-        currency_code::varchar as dimension,
+        currency_code::{{ text }} as dimension,
         sum(events) as value
     from event_summary
     where status = 'done'
@@ -160,10 +154,10 @@ late_currencies as (
         'currencies' as dimension,
         count(*) as value
     from stg.currencies
-    cross join params
+    {{ join_params }}
     inner join cdm.build_days
         on build_days.date_update = currencies.date_update
-    where currencies.date_update between params.day_from and params.day_to
+    where currencies.date_update between {{ p(day_from) }} and {{ p(day_to) }}
       and currencies.loaded_at > greatest(
           build_days.first_built_at,
           (currencies.date_update + 1)::timestamp at time zone 'UTC'
@@ -189,7 +183,7 @@ chargebacks as (
     select
         date_update,
         'chargebacks' as metric,
-        currency_code::varchar as dimension,
+        currency_code::{{ text }} as dimension,
         chargebacks as value
     from chargebacks_per_currency
 ),
@@ -199,7 +193,7 @@ chargebacks_usd as (
     select
         chargebacks_per_currency.date_update,
         'chargebacks_usd' as metric,
-        chargebacks_per_currency.currency_code::varchar as dimension,
+        chargebacks_per_currency.currency_code::{{ text }} as dimension,
         round(chargebacks_per_currency.amount_minor * usd_rates_daily.rate) * 0.01 as value
     from chargebacks_per_currency
     inner join cdm.usd_rates_daily
