@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { POSTGRES_DIALECT } from '../../src/warehouse/postgres/index.js';
 import { buildSql, findModels } from '../../src/warehouse/sql-models/build-sql.js';
 import { compileModel, splitArguments, SqlModelError } from '../../src/warehouse/sql-models/compile.js';
+import { contractChecks, readContract } from '../../src/warehouse/sql-models/data-contract.js';
 import type { SqlDialect } from '../../src/warehouse/sql-models/sql-spelling.js';
 import { VERTICA_DIALECT } from '../../src/warehouse/vertica/index.js';
 import { GOLDEN_DIR } from './recording-vertica-client.js';
@@ -244,8 +245,8 @@ describe('SQL build: sql/models and sql/<dialect> into dist/sql/<dialect>', () =
     write('out/postgres/mart_gone.sql', 'select 0\n');
     const report = buildSql(join(work, 'src'), join(work, 'out'), [POSTGRES_DIALECT, VERTICA_DIALECT]);
     assert.deepEqual(report, [
-      { dialect: 'postgres', compiled: 1, copied: 1 },
-      { dialect: 'vertica', compiled: 1, copied: 1 },
+      { dialect: 'postgres', compiled: 1, copied: 1, contracts: 0 },
+      { dialect: 'vertica', compiled: 1, copied: 1, contracts: 0 },
     ]);
     assert.deepEqual(readdirSync(join(work, 'out', 'postgres')).sort(), ['mart_one.sql', 'mart_two.sql']);
     assert.deepEqual(readdirSync(join(work, 'out', 'vertica')).sort(), ['mart_one.sql', 'mart_three.sql']);
@@ -262,5 +263,60 @@ describe('SQL build: sql/models and sql/<dialect> into dist/sql/<dialect>', () =
     assert.throws(() => findModels(join(work, 'src', 'models')), /a model in dashboard\/ is named dashboard_…/);
     rmSync(join(work, 'src', 'models', 'dashboard', 'mart_one.sql'));
     assert.deepEqual(findModels(join(work, 'src', 'models')).map((m) => m.name), ['mart_one']);
+  });
+});
+
+describe('data contracts: read, validated and compiled per dialect', () => {
+  const work = mkdtempSync(join(tmpdir(), 'turnover-contracts-'));
+  after(() => rmSync(work, { recursive: true, force: true }));
+  const contract = (name: string, text: string): string => {
+    mkdirSync(join(work, 'mart'), { recursive: true });
+    writeFileSync(join(work, 'mart', name), text);
+    return join(work, 'mart', name);
+  };
+
+  it('turns unique, not_null, accepted_values and checks into queries and breakers, macros compiled per dialect', () => {
+    const file = readContract(
+      contract(
+        'mart_things.yml',
+        [
+          'table: cdm.things',
+          'unique: [day, code]',
+          'not_null: [day]',
+          'accepted_values:',
+          "  status: [ok, \"it's\"]",
+          '  code: [430, 440]',
+          'checks:',
+          '  positive:',
+          '    sql: select day from cdm.things where amount::{{ int8 }} <= 0',
+          '    broken_by: update cdm.things set amount = 0',
+        ].join('\n'),
+      ),
+    );
+    const checks = contractChecks(file, VERTICA_DIALECT);
+    assert.deepEqual(
+      checks.map((c) => [c.name, c.sql, c.brokenBy]),
+      [
+        ['unique (day, code)', 'select day, code, count(*) as copies\nfrom cdm.things\ngroup by day, code\nhaving count(*) > 1', 'insert into cdm.things\nselect * from cdm.things'],
+        ['not null day', 'select *\nfrom cdm.things\nwhere day is null', 'update cdm.things\nset day = null'],
+        [
+          'accepted values of status',
+          "select status, count(*) as rows_with_it\nfrom cdm.things\nwhere status not in ('ok', 'it''s')\ngroup by status",
+          "update cdm.things\nset status = '~'\nwhere status = 'ok'",
+        ],
+        ['accepted values of code', 'select code, count(*) as rows_with_it\nfrom cdm.things\nwhere code not in (430, 440)\ngroup by code', 'update cdm.things\nset code = 429\nwhere code = 430'],
+        ['positive', 'select day from cdm.things where amount::int <= 0', 'update cdm.things set amount = 0'],
+      ],
+    );
+    assert.equal(contractChecks(file, POSTGRES_DIALECT)[4]!.sql, 'select day from cdm.things where amount::bigint <= 0');
+  });
+
+  it('refuses a file that is not YAML, an unknown key, a check without broken_by, a misnamed file, and a check the compiler refuses', () => {
+    assert.throws(() => readContract(contract('mart_a.yml', 'table: [')), /mart_a\.yml: not YAML/);
+    assert.throws(() => readContract(contract('mart_b.yml', 'table: cdm.b\nuniq: [x]')), /mart_b\.yml: \(root\): Unrecognized key.*uniq/);
+    assert.throws(() => readContract(contract('mart_c.yml', 'table: cdm.c\nchecks:\n  x:\n    sql: select 1')), /mart_c\.yml: checks\.x\.broken_by: /);
+    assert.throws(() => readContract(contract('mart_d.yml', 'table: cdm.other')), /the contract of cdm\.other in mart\/ is named mart_other\.yml/);
+    const bad = readContract(contract('mart_e.yml', 'table: cdm.e\nchecks:\n  x:\n    sql: select a::text from cdm.e\n    broken_by: delete from cdm.e'));
+    assert.throws(() => contractChecks(bad, POSTGRES_DIALECT), /mart_e\.yml \(x\):1: bare ::text/);
   });
 });

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { COMPILED_SQL_DIR, PACKAGE_ROOT, SQL_DIR } from '../../paths.js';
 import { SQL_DIALECTS } from '../dialects.js';
 import { compileModel, SqlModelError } from './compile.js';
+import { findContracts, renderContract, type ContractFile } from './data-contract.js';
 import type { SqlDialect } from './sql-spelling.js';
 
 /**
@@ -11,13 +12,16 @@ import type { SqlDialect } from './sql-spelling.js';
  * dist/sql/<dialect>/ comes either from a model, sql/models/<layer>/<name>.sql
  * (compiled for that dialect), or from sql/<dialect>/<name>.sql (copied: a
  * statement only one dialect has, or one whose algorithm differs per dialect).
- * Migrations and sql/landing/ are read where they are.
+ * The data contracts beside the models (sql/models/<layer>/*.yml) are checked
+ * and their queries compiled into dist/sql/<dialect>/contracts/, for readers
+ * and SQLFluff. Migrations and sql/landing/ are read where they are.
  */
 
 export interface SqlBuildReport {
   readonly dialect: string;
   readonly compiled: number;
   readonly copied: number;
+  readonly contracts: number;
 }
 
 interface SqlSource {
@@ -47,7 +51,7 @@ export function findModels(modelsDir: string): SqlSource[] {
 }
 
 /** Compiles and copies one dialect's statements into `outDir/<dialect>/`, replacing what was there. */
-export function buildDialect(dialect: SqlDialect, models: readonly SqlSource[], sourceDir: string, outDir: string): SqlBuildReport {
+export function buildDialect(dialect: SqlDialect, models: readonly SqlSource[], contracts: readonly ContractFile[], sourceDir: string, outDir: string): SqlBuildReport {
   const own = sqlFilesIn(join(sourceDir, dialect.name)).map((file) => ({ name: basename(file, '.sql'), path: join(sourceDir, dialect.name, file) }));
   const both = own.filter((o) => models.some((m) => m.name === o.name));
   const shown = (path: string): string => relative(dirname(sourceDir), path);
@@ -60,20 +64,26 @@ export function buildDialect(dialect: SqlDialect, models: readonly SqlSource[], 
     writeFileSync(join(staging, `${model.name}.sql`), compileModel(readFileSync(model.path, 'utf8'), dialect, origin));
   }
   for (const file of own) writeFileSync(join(staging, `${file.name}.sql`), readFileSync(file.path));
+  if (contracts.length > 0) mkdirSync(join(staging, 'contracts'));
+  for (const contract of contracts) writeFileSync(join(staging, 'contracts', `${contract.name}.sql`), renderContract(contract, dialect));
   // swap in whole: a deleted model leaves no stale statement behind
   rmSync(join(outDir, dialect.name), { recursive: true, force: true });
   renameSync(staging, join(outDir, dialect.name));
-  return { dialect: dialect.name, compiled: models.length, copied: own.length };
+  return { dialect: dialect.name, compiled: models.length, copied: own.length, contracts: contracts.length };
 }
 
 export function buildSql(sourceDir: string = SQL_DIR, outDir: string = COMPILED_SQL_DIR, dialects: readonly SqlDialect[] = SQL_DIALECTS): SqlBuildReport[] {
   const models = findModels(join(sourceDir, 'models'));
-  return dialects.map((dialect) => buildDialect(dialect, models, sourceDir, outDir));
+  const contracts = findContracts(join(sourceDir, 'models'));
+  return dialects.map((dialect) => buildDialect(dialect, models, contracts, sourceDir, outDir));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    for (const r of buildSql()) process.stdout.write(`sql: ${r.dialect}: ${r.compiled} compiled from sql/models, ${r.copied} copied from sql/${r.dialect} -> ${relative(PACKAGE_ROOT, join(COMPILED_SQL_DIR, r.dialect))}\n`);
+    for (const r of buildSql()) {
+      const into = relative(PACKAGE_ROOT, join(COMPILED_SQL_DIR, r.dialect));
+      process.stdout.write(`sql: ${r.dialect}: ${r.compiled} compiled from sql/models, ${r.copied} copied from sql/${r.dialect}, ${r.contracts} data contracts -> ${into}\n`);
+    }
   } catch (error) {
     process.stderr.write(`sql build failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
