@@ -149,7 +149,7 @@ function macros(dialect: SqlDialect, statement: Statement, fail: (why: string) =
  */
 export function compileModel(model: string, dialect: SqlDialect, origin: string): string {
   let lineNumber = 0;
-  const fail = (why: string): never => {
+  const fail: (why: string) => never = (why) => {
     throw new SqlModelError(`${origin}:${lineNumber}: ${why} (compiling for ${dialect.name})`);
   };
   const statement = new Statement(dialect, fail);
@@ -173,10 +173,10 @@ export function compileModel(model: string, dialect: SqlDialect, origin: string)
       const macro = table[name];
       if (!macro) fail(`unknown macro ${name}; known: ${Object.keys(table).join(', ')}`);
       const args = splitArguments(argumentText ?? '');
-      const [min, max] = macro!.arity;
+      const [min, max] = macro.arity;
       if (args.length < min || args.length > max) fail(`${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`);
       // later lines of a multi-line expansion are indented like the call; their blank lines stay empty
-      return macro!.expand(...args).split('\n').map((l, i) => (i === 0 || l === '' ? l : `${indent}${l}`)).join('\n');
+      return macro.expand(...args).split('\n').map((l, i) => (i === 0 || l === '' ? l : `${indent}${l}`)).join('\n');
     });
     if (expanded.includes('{{') || expanded.includes('}}')) fail(`a macro call that does not parse: ${line.trim()}`);
     // a macro that expands to nothing on a line of its own takes the line with it
