@@ -1,7 +1,7 @@
 import { describeError, TurnoverError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { outagePolicy, retry } from '../retry/index.js';
-import { classifySqlError } from './sqlstate.js';
+import { outagePolicy, retry } from './index.js';
+import { classifySqlError } from '../db/sqlstate.js';
 
 /** A one-shot run (Airflow, `build-marts`) retries an unreachable database this long by default, then exits 5. */
 export const ONE_SHOT_UNAVAILABLE_TIMEOUT_S = 60;
