@@ -5,7 +5,7 @@ import { loadDefinition } from '../../src/bi/definition/definition.js';
 import { SupersetClient } from '../../src/bi/superset/superset-client.js';
 import { readAdmin } from '../../src/bi/superset/superset-secrets.js';
 import { localSuperset } from '../../src/bi/superset/index.js';
-import { treeRss } from '../../src/bi/superset/superset-server.js';
+import { treeRss } from '../../src/process/process-state.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { venvReady } from '../../src/setup/python-venv.js';

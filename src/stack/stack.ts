@@ -4,9 +4,9 @@ import { KafkaBroker } from './kafka-broker.js';
 import { ensureKafkaJars } from './kafka-jars.js';
 import { preparePostgresBinaries } from './postgres-binaries.js';
 import { PostgresServer } from './postgres-server.js';
+import { assertPortFree } from '../process/ports.js';
 import { checkJava } from './prerequisites.js';
 import {
-  assertPortFree,
   LANDING_DATABASE,
   persistSettings,
   preparePostgresDir,

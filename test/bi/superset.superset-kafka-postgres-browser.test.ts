@@ -8,7 +8,7 @@ import { loadDefinition } from '../../src/bi/definition/definition.js';
 import { SupersetClient } from '../../src/bi/superset/superset-client.js';
 import { readAdmin } from '../../src/bi/superset/superset-secrets.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
-import { freePort } from '../../src/stack/stack-settings.js';
+import { freePort } from '../../src/process/ports.js';
 import { loadPipeline, type LoadedPipeline } from '../dashboard/dashboard-support.js';
 import { launchBrowser } from '../support/browser.js';
 import { runCli, type CliResult } from '../support/cli.js';

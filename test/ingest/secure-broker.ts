@@ -9,7 +9,7 @@ import { probePolicy } from '../../src/retry/index.js';
 import { newClusterId } from '../../src/stack/kafka-broker.js';
 import { ensureKafkaJars } from '../../src/stack/kafka-jars.js';
 import { javaBinary } from '../../src/stack/prerequisites.js';
-import { run } from '../../src/stack/processes.js';
+import { run } from '../../src/process/run-command.js';
 import { freePort } from './ingest-harness.js';
 
 /**
