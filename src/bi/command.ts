@@ -1,6 +1,6 @@
-import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
-import { port, positiveInt } from '../cli/parsers.js';
-import { STATE_DIR_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec, OptionSpec } from '../command/command-spec.js';
+import { port, positiveInt } from '../command/parsers.js';
+import { STATE_DIR_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 
 const DEFINITION_OPTION: OptionSpec = {
   flags: '--definition <file>',

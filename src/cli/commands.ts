@@ -1,8 +1,8 @@
-import type { CommandSpec } from './command-spec.js';
+import type { CommandSpec } from '../command/command-spec.js';
 import { STACK_COMMAND } from '../stack/command.js';
 import { MIGRATE_COMMAND } from '../migrate/command.js';
 import { GENERATE_COMMAND, REPLAY_COMMAND } from '../generator/command.js';
-import { VALIDATE_COMMAND } from '../contracts/command.js';
+import { VALIDATE_COMMAND } from '../validate/command.js';
 import { INGEST_COMMAND } from '../ingest/command.js';
 import { LOAD_STG_COMMAND } from '../staging/command.js';
 import { BUILD_MARTS_COMMAND } from '../marts/command.js';

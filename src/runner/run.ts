@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Handler } from '../cli/command-spec.js';
-import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../cli/shared-options.js';
+import type { Handler } from '../command/command-spec.js';
+import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../command/shared-options.js';
 import { ConfigError, describeError, TurnoverError } from '../errors.js';
 import type { KafkaConfig } from '../kafka/index.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';

@@ -1,4 +1,4 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { UsageError } from '../errors.js';
 import { defaultCacheDir } from '../paths.js';
 import { ensureKafkaJars } from '../stack/kafka-jars.js';

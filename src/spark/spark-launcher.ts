@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CommandContext } from '../cli/command-spec.js';
+import type { CommandContext } from '../command/command-spec.js';
 import { ConfigError, ConflictError, OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.js';
 import { PACKAGE_ROOT, defaultCacheDir } from '../paths.js';
 import { logEvent, parseEvent, type JobState } from './job-events.js';
