@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { StackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { checkMaven } from '../stack/prerequisites.js';
+import { checkMaven } from './prerequisites.js';
 import { run } from '../process/run-command.js';
 
 /**

@@ -7,7 +7,7 @@ import { ConfigError, ConflictError, OffsetMismatchError, TurnoverError, Unavail
 import { PACKAGE_ROOT, defaultCacheDir } from '../paths.js';
 import { logEvent, parseEvent, type JobState } from './job-events.js';
 import { jobEnvironment, submitArguments } from './spark-env.js';
-import { prepareSpark } from './spark-setup.js';
+import { prepareSpark } from '../setup/spark-install.js';
 import type { SparkLaunchConfig } from './types.js';
 
 export const INGEST_JOB = join(PACKAGE_ROOT, 'spark', 'ingest_job.py');

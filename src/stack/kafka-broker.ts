@@ -12,7 +12,7 @@ import { isAlive } from '../process/process-state.js';
 import { run } from '../process/run-command.js';
 import { stopPid } from '../process/stop.js';
 import { probePolicy } from '../retry/index.js';
-import { javaBinary } from './prerequisites.js';
+import { javaBinary } from '../setup/prerequisites.js';
 
 export interface KafkaBrokerOptions {
   readonly dir: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { StackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { PostgresBinaries } from './postgres-binaries.js';
+import type { PostgresBinaries } from '../setup/postgres-binaries.js';
 import { tailFile } from '../process/log-tail.js';
 import { postmasterPid } from '../process/pid-file.js';
 import { run, type RunResult } from '../process/run-command.js';

@@ -6,7 +6,7 @@ import { ConfigError, PrerequisiteError } from '../errors.js';
 import { defaultCacheDir, defaultStateDir } from '../paths.js';
 import { freePort } from '../process/ports.js';
 import { run } from '../process/run-command.js';
-import { postgresOsUser } from './postgres-binaries.js';
+import { postgresOsUser } from '../setup/postgres-binaries.js';
 
 export const DEFAULT_PORTS = Object.freeze({ kafka: 19092, controller: 19093, postgres: 15432 });
 export const LANDING_DATABASE = 'turnover';
