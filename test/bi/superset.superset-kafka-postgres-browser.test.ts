@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page, Response } from 'playwright-core';
 import { loadDefinition } from '../../src/bi/definition/definition.js';
 import { SupersetClient } from '../../src/bi/superset/superset-client.js';
-import { readAdmin } from '../../src/bi/superset/superset-secrets.js';
+import { readAdmin } from '../../src/stack/superset/superset-secrets.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { freePort } from '../../src/process/ports.js';
 import { loadPipeline, type LoadedPipeline } from '../dashboard/dashboard-support.js';
