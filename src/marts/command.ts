@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { positiveInt } from '../cli/parsers.js';
-import { INTERVAL_OPTIONS, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec } from '../command/command-spec.js';
+import { positiveInt } from '../command/parsers.js';
+import { INTERVAL_OPTIONS, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 import { DEFAULT_DAYS_PER_TRANSACTION, DEFAULT_PARALLEL } from './options.js';
 
 export const BUILD_MARTS_COMMAND: CommandSpec = {

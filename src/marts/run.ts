@@ -1,4 +1,4 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { operationalError } from '../db/operational-error.js';
 import { retryWhileUnavailable } from '../retry/retry-unavailable.js';
 import { PausePoint } from '../test-hooks/pause-point.js';

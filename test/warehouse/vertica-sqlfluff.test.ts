@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { silentLogger } from '../../src/log/logger.js';
 import { COMPILED_SQL_DIR, defaultCacheDir, PACKAGE_ROOT, SQL_DIR } from '../../src/paths.js';
 import { ensureVenv, venvBin } from '../../src/setup/python-venv.js';
-import { run } from '../../src/stack/processes.js';
+import { run } from '../../src/process/run-command.js';
 import { splitStatements } from '../../src/warehouse/vertica/vertica-migrator.js';
 import { GOLDEN_DIR } from './recording-vertica-client.js';
 
