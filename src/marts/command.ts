@@ -24,9 +24,8 @@ export const BUILD_MARTS_COMMAND: CommandSpec = {
     },
     {
       flags: '--parallel <n>',
-      description: 'transactions in flight at once, each on its own connection (they still commit in day order)',
+      description: `transactions in flight at once, each on its own connection (they still commit in day order; default ${DEFAULT_PARALLEL.postgres} on PostgreSQL, ${DEFAULT_PARALLEL.vertica} on Vertica, whose DML locks whole tables)`,
       env: 'TURNOVER_MARTS_PARALLEL',
-      defaultValue: DEFAULT_PARALLEL,
       parse: positiveInt('--parallel'),
     },
     { flags: '--dry-run', description: 'print the days that would be built, change nothing' },
