@@ -352,14 +352,37 @@ values (?, ?, ?, ?);
 commit;
 
 -- [44]
+create table if not exists cdm.usd_rates_daily_rebuild like cdm.usd_rates_daily including projections;
+
+-- [45]
+create table if not exists cdm.currency_daily_rebuild like cdm.currency_daily including projections;
+
+-- [46]
+create table if not exists cdm.global_metrics_rebuild like cdm.global_metrics including projections;
+
+-- [47]
+create table if not exists cdm.turnover_drivers_rebuild like cdm.turnover_drivers including projections;
+
+-- [48]
+create table if not exists cdm.data_quality_daily_rebuild like cdm.data_quality_daily including projections;
+
+-- [49]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["cdm","0004","0004_rebuild_twins","ff89e5e33351fa61a7aa5544928bc1e6f476ab69f8716703e557f9425010a593"]
+
+-- [50]
+commit;
+
+-- [51]
 delete from public.turnover_migration_lock
 where
     lock_name = 'migrate'
     and owner = ?;
 -- values: ["<host:pid:nonce>"]
 
--- [45]
+-- [52]
 commit;
 
--- [46]
+-- [53]
 -- end;
