@@ -8,6 +8,12 @@ import { fixtureValues, land, loadStg, migratedDatabases, queryRows, spread } fr
 
 export const TOPIC = 'transaction-service-input';
 
+/** cdm.global_metrics as text, in the shape and order of reference.ts' referenceGlobalMetrics. */
+export const GLOBAL_METRICS_SQL = `
+  select date_update::text, currency_from::text, amount_total::text, cnt_transactions::text,
+         avg_transactions_per_account::text, cnt_accounts_make_transactions::text
+  from cdm.global_metrics order by date_update, currency_from`;
+
 /** A deterministic UUID for a message built from a CSV row. */
 function uuidOf(text: string): string {
   const hex = createHash('sha1').update(text).digest('hex');
