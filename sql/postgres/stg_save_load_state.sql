@@ -1,8 +1,27 @@
--- Advances a watermark in the transaction of the rows it covers:
--- $1 topic, $2 partition, $3 next offset to load.
-insert into stg.load_state (topic, partition, next_offset, updated_at)
-values ($1, $2, $3, now())
+-- Advances a watermark in the transaction of the rows it covers, and adds
+-- what the chunk's records became to the partition's counters:
+-- $1 topic, $2 partition, $3 next offset to load, $4 records read,
+-- $5 inserted, $6 updated, $7 duplicates, $8 rejected, $9 conflicts.
+insert into stg.load_state as state (
+    topic,
+    partition,
+    next_offset,
+    updated_at,
+    records_read,
+    inserted,
+    updated,
+    duplicates,
+    rejected,
+    conflicts
+)
+values ($1, $2, $3, now(), $4, $5, $6, $7, $8, $9)
 on conflict (topic, partition) do update
 set
     next_offset = excluded.next_offset,
-    updated_at = excluded.updated_at
+    updated_at = excluded.updated_at,
+    records_read = state.records_read + excluded.records_read,
+    inserted = state.inserted + excluded.inserted,
+    updated = state.updated + excluded.updated,
+    duplicates = state.duplicates + excluded.duplicates,
+    rejected = state.rejected + excluded.rejected,
+    conflicts = state.conflicts + excluded.conflicts

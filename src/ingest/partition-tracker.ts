@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TurnoverError, UnavailableError } from '../errors.js';
+import { TurnoverError } from '../errors.js';
 import type { FetchedBatch } from '../kafka/client.js';
 import type { Logger } from '../log/logger.js';
+import { Backoff, isRetriable, transactionPolicy } from '../retry/index.js';
 import type { BatchWriter } from './batch-writer.js';
 import { encodeFetched } from './copy-binary.js';
 import type { LandingPort } from './landing-thread.js';
@@ -163,7 +164,7 @@ export class PartitionTracker {
     const epoch = this.#epoch;
     // What we queued before must be in PostgreSQL (or dropped) before we read it.
     await this.#d.writer.drain();
-    let backoff = 250;
+    const backoff = new Backoff(transactionPolicy);
     for (;;) {
       try {
         const partitions = this.#assigned;
@@ -182,11 +183,11 @@ export class PartitionTracker {
         );
         return;
       } catch (error) {
-        if (!(error instanceof UnavailableError)) throw error;
+        if (!isRetriable(error)) throw error;
+        const delay = backoff.next();
         this.#d.metrics.error('offsets_unavailable');
-        this.#d.logger.warn({ err: (error as Error).message, retryInMs: backoff }, 'cannot read start offsets; retrying');
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
+        this.#d.logger.warn({ err: (error as Error).message, retryInMs: delay }, 'cannot read start offsets; retrying');
+        await sleep(delay);
         if (epoch !== this.#epoch || this.#closing) return;
       }
     }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { EXIT_CODES } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { LineTail } from '../process/log-tail.js';
+import { stopChild } from '../process/stop.js';
+import { Backoff, isRetriableExit, restartPolicy } from '../retry/index.js';
 
 export type RestartPolicy = 'always' | 'never';
 
@@ -13,20 +14,11 @@ export interface ChildSpec {
   /** Arguments after `node`, e.g. `[cliPath, 'ingest', '--group', 'x']`. */
   readonly args: readonly string[];
   readonly env: NodeJS.ProcessEnv;
-  /** `always`: a long-running service, restarted with back-off; `never`: a one-shot job. */
+  /** `always`: a long-running service, restarted with restartPolicy's back-off; `never`: a one-shot job. */
   readonly restart: RestartPolicy;
 }
 
-/** Exit statuses that mean "an operator must decide" (configuration, offsets that no longer fit the log): restarting cannot help. */
-const FATAL_EXIT_CODES: ReadonlySet<number> = new Set([EXIT_CODES.USAGE, EXIT_CODES.CONFIG, EXIT_CODES.PREREQUISITE, EXIT_CODES.OFFSET_MISMATCH]);
-
-export function isConfigurationExit(code: number | null): boolean {
-  return code !== null && FATAL_EXIT_CODES.has(code);
-}
-
-const BACKOFF_START_MS = 1_000;
-const BACKOFF_MAX_MS = 30_000;
-/** A child that ran this long before dying is restarted with the initial back-off again. */
+/** A child that ran this long before dying counts as healthy: its next failure waits the first back-off again. */
 const HEALTHY_RUN_MS = 60_000;
 const TAIL_LINES = 15;
 
@@ -39,9 +31,10 @@ export interface ChildExit {
 
 /**
  * Runs the pipeline's stages as child processes of `turnover up` — the same
- * CLI commands an orchestrator calls — restarting a dead one with back-off,
- * keeping each one's output in `<logDir>/<name>.log`, and stopping on the
- * first configuration error (exit status USAGE/CONFIG/PREREQUISITE).
+ * CLI commands an orchestrator calls — restarting a dead one with back-off
+ * (restartPolicy), keeping each one's output in `<logDir>/<name>.log`, and
+ * stopping on the first exit that a restart cannot fix (isRetriableExit:
+ * usage, configuration, a missing prerequisite, offsets that do not fit).
  */
 export class Supervisor {
   readonly #logDir: string;
@@ -58,7 +51,7 @@ export class Supervisor {
     this.#fatal = new Promise((resolve) => (this.#reportFatal = resolve));
   }
 
-  /** Resolves when a child exits with a configuration error; `turnover up` then stops everything. */
+  /** Resolves when a child exits with a status a restart cannot fix; `turnover up` then stops everything. */
   get fatal(): Promise<ChildExit> {
     return this.#fatal;
   }
@@ -110,9 +103,8 @@ export class SupervisedChild {
   #process: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #log: WriteStream;
-  #tail: string[] = [];
-  #partial = '';
-  #backoffMs = BACKOFF_START_MS;
+  readonly #tail = new LineTail(TAIL_LINES);
+  readonly #restarts = new Backoff(restartPolicy);
   #lastExit: ChildExit | undefined;
   readonly #logger: Logger;
   readonly #hooks: SupervisorHooks;
@@ -163,26 +155,18 @@ export class SupervisedChild {
   async stop(graceMs: number): Promise<void> {
     const child = this.#process;
     if (!child || !this.running) return;
-    child.kill('SIGTERM');
-    const timeout = sleep(graceMs).then(() => 'timeout' as const);
-    if ((await Promise.race([this.#exited.then(() => 'exited' as const), timeout])) === 'timeout') {
-      this.#logger.warn({ child: this.spec.name }, `${this.spec.name} did not stop within ${graceMs / 1000}s; killing it`);
-      child.kill('SIGKILL');
-      await this.#exited;
-    }
+    await stopChild(child, this.#exited, graceMs, () =>
+      this.#logger.warn({ child: this.spec.name }, `${this.spec.name} did not stop within ${graceMs / 1000}s; killing it`),
+    );
   }
 
   #capture(chunk: Buffer): void {
     this.#log.write(chunk);
-    const text = this.#partial + chunk.toString('utf8');
-    const lines = text.split('\n');
-    this.#partial = lines.pop() ?? '';
-    this.#tail.push(...lines.filter(Boolean));
-    if (this.#tail.length > TAIL_LINES) this.#tail = this.#tail.slice(-TAIL_LINES);
+    this.#tail.push(chunk);
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null, ranMs: number): void {
-    const exit: ChildExit = { name: this.spec.name, code, signal, lastLines: [...this.#tail, ...(this.#partial ? [this.#partial] : [])] };
+    const exit: ChildExit = { name: this.spec.name, code, signal, lastLines: this.#tail.lines() };
     this.#log.write(`--- ${new Date().toISOString()} exit: code ${code} signal ${signal}\n`);
     this.#lastExit = exit;
     if (this.spec.restart === 'never') {
@@ -190,13 +174,12 @@ export class SupervisedChild {
       return;
     }
     if (this.#hooks.stopping()) return;
-    if (isConfigurationExit(code)) {
+    if (!isRetriableExit(code)) {
       this.#hooks.fatal(exit);
       return;
     }
-    if (ranMs > HEALTHY_RUN_MS) this.#backoffMs = BACKOFF_START_MS;
-    const delay = this.#backoffMs;
-    this.#backoffMs = Math.min(this.#backoffMs * 2, BACKOFF_MAX_MS);
+    if (ranMs > HEALTHY_RUN_MS) this.#restarts.reset();
+    const delay = this.#restarts.next();
     this.#logger.warn(
       { child: this.spec.name, code, signal, restartInMs: delay },
       `${this.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s. Last lines:\n${exit.lastLines.map((l) => `    ${l}`).join('\n')}`,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { REJECT_REASONS } from '../../src/contracts/index.js';
 import { decimalText, referenceDrivers, type DriverRowText } from '../marts/reference.js';
-import { GLOBAL_METRICS_SQL } from '../marts/marts-support.js';
+import { GLOBAL_METRICS_TEXT_SQL } from '../marts/marts-support.js';
 import { queryRows } from '../staging/landing-support.js';
 import { HEADERS_AS_HEX_PAIRS } from '../spark/spark-harness.js';
 import { stgKafkaTimestamp, type Expected, type Verdict } from './expected.js';
@@ -163,7 +163,7 @@ export async function assertMarts(warehouseUrl: string, expected: Expected): Pro
   const built = new Set((await queryRows<Row>(warehouseUrl, 'select date_update::text as day from cdm.build_days')).map((r) => r.day as string));
   assert.deepEqual([...expected.daysWithData].filter((d) => !built.has(d)), [], 'every day with data is built');
 
-  assertSameRows(await queryRows<Row>(warehouseUrl, GLOBAL_METRICS_SQL), expected.globalMetrics, (r) => `${r.date_update}/${r.currency_from}`, 'cdm.global_metrics');
+  assertSameRows(await queryRows<Row>(warehouseUrl, GLOBAL_METRICS_TEXT_SQL), expected.globalMetrics, (r) => `${r.date_update}/${r.currency_from}`, 'cdm.global_metrics');
   const quality = (rows: readonly string[]) => rows.map((row) => ({ key: row.slice(0, row.lastIndexOf('|')), value: row.slice(row.lastIndexOf('|') + 1) }));
   assertSameRows(quality((await queryRows<Row>(warehouseUrl, DATA_QUALITY_SQL)).map((r) => r.row)), quality(expected.dataQuality), (r) => r.key, 'cdm.data_quality_daily');
 

@@ -4,7 +4,7 @@ import { addDays, dayRange } from '../../src/marts/days.js';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { generatedFeed } from './generator-support.js';
-import { buildMarts, freshPipeline, GLOBAL_METRICS_SQL, landAndLoad, martSnapshot, queryRows, type MartDatabases } from './marts-support.js';
+import { buildMarts, freshPipeline, GLOBAL_METRICS_TEXT_SQL, landAndLoad, martSnapshot, queryRows, type MartDatabases } from './marts-support.js';
 import { factorsOf, lmdi, referenceCurrencyDays, referenceGlobalMetrics, referenceStg, type GlobalMetricsText } from './reference.js';
 
 /**
@@ -64,7 +64,7 @@ describe('build-marts: 30 days, reruns, late events, CLI', () => {
     assert.deepEqual(await queryRows(db.warehouseUrl, 'select * from stg.touched_days'), [], 'the queue is consumed');
 
     const stg = referenceStg(feed);
-    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_SQL), referenceGlobalMetrics(stg));
+    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL), referenceGlobalMetrics(stg));
 
     const facts = new Map(referenceCurrencyDays(stg).map((d) => [`${d.day}/${d.currency}`, d]));
     const drivers = await queryRows<DriverText>(db.warehouseUrl, DRIVERS_SQL);

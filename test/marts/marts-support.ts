@@ -8,12 +8,6 @@ import { fixtureValues, land, loadStg, migratedDatabases, queryRows, spread } fr
 
 export const TOPIC = 'transaction-service-input';
 
-/** cdm.global_metrics as text, in the shape and order of reference.ts' referenceGlobalMetrics. */
-export const GLOBAL_METRICS_SQL = `
-  select date_update::text, currency_from::text, amount_total::text, cnt_transactions::text,
-         avg_transactions_per_account::text, cnt_accounts_make_transactions::text
-  from cdm.global_metrics order by date_update, currency_from`;
-
 /** A deterministic UUID for a message built from a CSV row. */
 function uuidOf(text: string): string {
   const hex = createHash('sha1').update(text).digest('hex');
@@ -82,6 +76,12 @@ export async function buildMarts(db: MartDatabases, args: readonly string[] = []
   assert.equal(result.code, 0, `build-marts ${args.join(' ')} failed: ${result.stderr}`);
   return result;
 }
+
+/** cdm.global_metrics as text, in the shape of the reference's `GlobalMetricsText` (reference.ts). */
+export const GLOBAL_METRICS_TEXT_SQL = `
+  select date_update::text, currency_from::text, amount_total::text, cnt_transactions::text,
+         avg_transactions_per_account::text, cnt_accounts_make_transactions::text
+  from cdm.global_metrics order by date_update, currency_from`;
 
 /** Every mart, as text, in a stable order: two builds are compared with this. */
 export async function martSnapshot(url: string): Promise<Record<string, unknown[]>> {

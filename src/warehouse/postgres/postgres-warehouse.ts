@@ -5,20 +5,9 @@ import { UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
-import type { StatementResult, Warehouse, WarehouseCapabilities, WarehouseConnection, WarehouseSession } from '../warehouse.js';
+import type { StatementResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse.js';
 import { PostgresSession } from './postgres-session.js';
-
-const CAPABILITIES: WarehouseCapabilities = Object.freeze({
-  transactionalDdl: true,
-  upsert: true,
-  merge: true,
-  copyFromStdin: true,
-  copyCapturesRejects: false,
-  advisoryLocks: true,
-  enforcedPrimaryKeys: true,
-  sessionStatementTimeout: true,
-  copyEncoding: 'postgres-binary',
-});
+import { POSTGRES_CAPABILITIES } from './postgres-capabilities.js';
 
 /** Warehouse layers, migrated in this order. */
 const SCOPES = ['stg', 'cdm'] as const;
@@ -51,7 +40,7 @@ async function inTransaction<T>(client: pg.ClientBase, work: (session: Warehouse
 /** PostgreSQL: the embedded local default (its own database on the local server). */
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = 'postgres' as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = POSTGRES_CAPABILITIES;
   readonly #pool: pg.Pool;
   readonly #url: string;
   readonly #logger: Logger;
@@ -83,9 +72,17 @@ export class PostgresWarehouse implements Warehouse {
 
   async transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T> {
     const client = await connectErrors(() => this.#pool.connect());
+    // The pool listens for errors of idle clients only. A server that dies while this transaction
+    // waits between statements (build-marts waits there for the previous day's commit) makes the
+    // client emit 'error' with nobody listening, which killed the process instead of failing the
+    // transaction (found by test/staging/postgres-crash.postgres.test.ts). Its next statement fails
+    // instead, and the pool drops the broken client on release.
+    const lost = (error: Error): void => this.#logger.warn({ err: error.message }, 'warehouse connection lost');
+    client.on('error', lost);
     try {
       return await inTransaction(client, work);
     } finally {
+      client.removeListener('error', lost);
       client.release();
     }
   }

@@ -99,8 +99,8 @@ create table if not exists stg.rejects (
     reason varchar(64) not null,
     field varchar(255),
     detail varchar(4000) not null,
-    key long varbinary(33554432),
-    value long varbinary(33554432),
+    key long varbinary(32000000),
+    value long varbinary(32000000),
     kafka_timestamp timestamptz,
     event_date date not null,
     rejected_at timestamptz not null default now(),
@@ -150,12 +150,38 @@ unsegmented all nodes;
 -- [16]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
--- values: ["stg","0001","0001_stg_tables","64ab4e0d905cefded5ba2cdf036abdf984658c1a70da050b958800f10e2872b8"]
+-- values: ["stg","0001","0001_stg_tables","fdd4a96d54598def3e2f857a2c7dbe3d906d40225e6fb8beffb30a639d221ee0"]
 
 -- [17]
 commit;
 
 -- [18]
+alter table stg.load_state add column if not exists records_read int default 0 not null;
+
+-- [19]
+alter table stg.load_state add column if not exists inserted int default 0 not null;
+
+-- [20]
+alter table stg.load_state add column if not exists updated int default 0 not null;
+
+-- [21]
+alter table stg.load_state add column if not exists duplicates int default 0 not null;
+
+-- [22]
+alter table stg.load_state add column if not exists rejected int default 0 not null;
+
+-- [23]
+alter table stg.load_state add column if not exists conflicts int default 0 not null;
+
+-- [24]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0002","0002_load_state_counters","e2050d47bb2ec879082a3b9e494bbb073fdea3d50a32ec80a9f51b4bf2616b1a"]
+
+-- [25]
+commit;
+
+-- [26]
 select
     version,
     checksum
@@ -163,10 +189,10 @@ from public.turnover_migrations
 where scope = ?;
 -- values: ["cdm"]
 
--- [19]
+-- [27]
 create schema if not exists cdm;
 
--- [20]
+-- [28]
 create table if not exists cdm.build_days (
     date_update date not null,
     first_built_at timestamptz not null,
@@ -177,7 +203,7 @@ create table if not exists cdm.build_days (
 order by date_update
 unsegmented all nodes;
 
--- [21]
+-- [29]
 create table if not exists cdm.known_transaction_types (
     transaction_type varchar(64) not null,
     primary key (transaction_type) enabled
@@ -185,7 +211,7 @@ create table if not exists cdm.known_transaction_types (
 order by transaction_type
 unsegmented all nodes;
 
--- [22]
+-- [30]
 insert into cdm.known_transaction_types (transaction_type)
 select contract.transaction_type
 from (
@@ -200,7 +226,7 @@ from (
 ) as contract
 where contract.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known);
 
--- [23]
+-- [31]
 create table if not exists cdm.usd_rates_daily (
     date_update date not null,
     currency_code int not null,
@@ -213,7 +239,7 @@ order by date_update, currency_code
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [24]
+-- [32]
 create table if not exists cdm.currency_daily (
     date_update date not null,
     currency_code int not null,
@@ -230,7 +256,7 @@ order by date_update, currency_code
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [25]
+-- [33]
 create table if not exists cdm.global_metrics (
     date_update date not null,
     currency_from int not null,
@@ -244,7 +270,7 @@ order by date_update, currency_from
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [26]
+-- [34]
 create table if not exists cdm.turnover_drivers (
     date_update date not null,
     currency_from int,
@@ -270,7 +296,7 @@ order by date_update, currency_from
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [27]
+-- [35]
 create table if not exists cdm.data_quality_daily (
     date_update date not null,
     metric varchar(64) not null,
@@ -282,15 +308,15 @@ order by date_update, metric, dimension
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [28]
+-- [36]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0001","0001_cdm_marts","91b4dcc3889df3885c0015c618569ff1b1d3a37f4283e195568b94f1f586ca68"]
 
--- [29]
+-- [37]
 commit;
 
--- [30]
+-- [38]
 create table if not exists cdm.build_lock (
     id int not null,
     primary key (id) enabled
@@ -298,15 +324,15 @@ create table if not exists cdm.build_lock (
 order by id
 unsegmented all nodes;
 
--- [31]
+-- [39]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0002","0002_build_lock","0c86cc39f3c34cd999cf8bf43a285a765960c9e97a22575e52b2af64ae5e82e9"]
 
--- [32]
+-- [40]
 commit;
 
--- [33]
+-- [41]
 create table if not exists cdm.build_failures (
     date_update date not null,
     sqlstate varchar(5) not null,
@@ -317,23 +343,23 @@ create table if not exists cdm.build_failures (
 order by date_update
 unsegmented all nodes;
 
--- [34]
+-- [42]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0003","0003_build_failures","63ee496efd9b7bf2f60f3ae686a8b5d74a9b40d31a9a219e1b333c78b7f7ac17"]
 
--- [35]
+-- [43]
 commit;
 
--- [36]
+-- [44]
 delete from public.turnover_migration_lock
 where
     lock_name = 'migrate'
     and owner = ?;
 -- values: ["<host:pid:nonce>"]
 
--- [37]
+-- [45]
 commit;
 
--- [38]
+-- [46]
 -- end;

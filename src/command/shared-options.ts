@@ -1,0 +1,77 @@
+import type { OptionSpec } from './command-spec.js';
+import { isoDate, nonNegativeInt, positiveInt } from './parsers.js';
+
+/**
+ * Option groups shared by several commands. The env var names are the
+ * canonical ones of SPEC §5; flags override them. Secrets (passwords) have
+ * no flag on purpose: a flag is visible to every user in `ps`.
+ */
+/** The feed's topic and the ingesters' consumer group when none is configured. */
+export const DEFAULT_TOPIC = 'transaction-service-input';
+export const DEFAULT_GROUP = 'turnover-ingest';
+
+export const KAFKA_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--brokers <list>', description: 'Kafka bootstrap servers, comma-separated', env: 'TURNOVER_KAFKA_BROKERS' },
+  { flags: '--topic <name>', description: 'Kafka topic of the feed', env: 'TURNOVER_KAFKA_TOPIC', defaultValue: DEFAULT_TOPIC },
+  {
+    flags: '--sasl-mechanism <mechanism>',
+    description: 'SASL mechanism (password from TURNOVER_KAFKA_SASL_PASSWORD)',
+    env: 'TURNOVER_KAFKA_SASL_MECHANISM',
+    choices: ['scram-sha-512', 'scram-sha-256', 'plain', 'SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN'],
+  },
+  { flags: '--sasl-username <user>', description: 'SASL user name', env: 'TURNOVER_KAFKA_SASL_USERNAME' },
+  { flags: '--ssl-ca <file>', description: 'PEM file of the CA that signed the brokers\' certificates (enables TLS)', env: 'TURNOVER_KAFKA_SSL_CA' },
+  {
+    flags: '--security-protocol <protocol>',
+    description: 'PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (default: SASL_SSL when a SASL mechanism is set, SSL when a CA is set, else PLAINTEXT)',
+    env: 'TURNOVER_KAFKA_SECURITY_PROTOCOL',
+    choices: ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'],
+  },
+  { flags: '--client-id <id>', description: 'Kafka client id', env: 'TURNOVER_KAFKA_CLIENT_ID', defaultValue: 'turnover' },
+];
+
+export const KAFKA_GROUP_OPTION: OptionSpec = {
+  flags: '--group <id>',
+  description: 'Kafka consumer group (offsets live in PostgreSQL under this name)',
+  env: 'TURNOVER_KAFKA_GROUP',
+  defaultValue: DEFAULT_GROUP,
+};
+
+export const STAGING_URL_OPTION: OptionSpec = {
+  flags: '--staging-url <url>',
+  description: 'PostgreSQL landing zone, postgres://user@host:port/db (password via PGPASSWORD or the URL)',
+  env: 'TURNOVER_STAGING_URL',
+};
+
+export const WAREHOUSE_URL_OPTION: OptionSpec = {
+  flags: '--warehouse-url <url>',
+  description: 'warehouse, postgres://… or vertica://user@host:5433/db',
+  env: 'TURNOVER_WAREHOUSE_URL',
+};
+
+export const STATE_DIR_OPTION: OptionSpec = {
+  flags: '--state-dir <dir>',
+  description: 'local stack state (data, logs, pids); default .turnover/ in the checkout',
+  env: 'TURNOVER_STATE_DIR',
+};
+
+export const INTERVAL_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--from <date>', description: 'first day of the interval (YYYY-MM-DD, UTC)', parse: isoDate('--from') },
+  { flags: '--to <date>', description: 'last day of the interval, inclusive (YYYY-MM-DD, UTC)', parse: isoDate('--to') },
+];
+
+export const METRICS_PORT_OPTION: OptionSpec = {
+  flags: '--metrics-port <port>',
+  description: 'serve Prometheus metrics on 127.0.0.1:<port>/metrics',
+  env: 'TURNOVER_METRICS_PORT',
+  parse: positiveInt('--metrics-port'),
+};
+
+/** load-stg and build-marts: how long a database outage is retried (src/db/retry-unavailable.ts). */
+export const UNAVAILABLE_TIMEOUT_OPTION: OptionSpec = {
+  flags: '--unavailable-timeout <seconds>',
+  description:
+    'how long to keep retrying a database that became unreachable before exiting 5 (0: do not retry; default: 60 for a one-shot run, forever for a continuous load-stg)',
+  env: 'TURNOVER_UNAVAILABLE_TIMEOUT',
+  parse: nonNegativeInt('--unavailable-timeout'),
+};
