@@ -1,5 +1,8 @@
 import { pino, type Logger } from 'pino';
+import { writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import pretty from 'pino-pretty';
+import { liveLine } from './live-line.js';
 
 export type { Logger };
 export type LogFormat = 'text' | 'json';
@@ -19,7 +22,8 @@ export function createLogger(options: LoggerOptions): Logger {
     return pino({ level: options.level, base: undefined }, pino.destination({ fd: 2, sync: true }));
   }
   const stream = pretty({
-    destination: 2,
+    // on a terminal with a live status line (turnover up), each log line goes above it
+    destination: liveLine.isLive ? aboveLiveLine() : 2,
     sync: true,
     colorize: process.stderr.isTTY === true,
     translateTime: 'SYS:HH:MM:ss',
@@ -32,4 +36,14 @@ export function createLogger(options: LoggerOptions): Logger {
 /** A logger that drops everything: for library code under test. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/** stderr, written above the process's live line. */
+function aboveLiveLine(): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      liveLine.above(() => writeSync(2, chunk));
+      done();
+    },
+  });
 }

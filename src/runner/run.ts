@@ -15,6 +15,7 @@ import { BackfillPlan } from './backfill.js';
 import { ensureTopic, topicMessages } from './feed-topic.js';
 import { martLoop } from './mart-loop.js';
 import { startSuperset } from './superset.js';
+import { liveLine } from '../log/live-line.js';
 import { upConfigFrom, type UpConfig } from './options.js';
 import { statusLine, StatusReader, type PipelineStatus } from './status.js';
 import { Supervisor, type ChildExit } from './supervisor.js';
@@ -45,8 +46,16 @@ function failure(exit: ChildExit): TurnoverError {
 export const up: Handler = async (input, context) => {
   const { logger, env, signal, stdout } = context;
   const config = upConfigFrom(input.options);
-  if (config.dashboardPort !== 0) await assertPortFree(config.dashboardPort, 'the dashboard', '--port');
+  // already running is the first thing to say: its dashboard holds the port the next check would complain about
   const unlock = lockRunner(join(config.stateDir, 'up'));
+  if (config.dashboardPort !== 0) {
+    try {
+      await assertPortFree(config.dashboardPort, 'the dashboard', '--port');
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+  }
   const settings = await resolveStackSettings({ stateDir: config.stateDir, kafkaPort: input.options.kafkaPort, postgresPort: input.options.postgresPort }, env);
   const stack = new LocalStack(settings, env);
   let stackStarted: string[] = [];
@@ -56,7 +65,8 @@ export const up: Handler = async (input, context) => {
   const stopAll = () => stopping.abort();
   signal.addEventListener('abort', stopAll, { once: true });
   try {
-    stdout.write('starting the local stack (Kafka + PostgreSQL)…\n');
+    const running = (await stack.status()).healthy;
+    stdout.write(running ? 'using the running local stack (Kafka + PostgreSQL)\n' : 'starting the local stack (Kafka + PostgreSQL)…\n');
     stackStarted = await stack.up(logger);
     const local = stackEnv(stack.settings);
     const endpoints = pipelineEndpoints(config, env, local);
@@ -242,7 +252,7 @@ async function runFeed(config: UpConfig, endpoints: Endpoints, supervisor: Super
 /** The one-line live status until stopped: rewritten in place on a terminal, every 30 s in a log. */
 async function reportStatus(endpoints: Endpoints, dashboardUrl: string, signal: AbortSignal, stdout: NodeJS.WritableStream, logger: Logger): Promise<void> {
   const reader = await StatusReader.open(endpoints, logger);
-  const tty = (stdout as NodeJS.WriteStream).isTTY === true;
+  const tty = stdout === process.stdout && liveLine.isLive;
   const everyMs = tty ? 2_000 : 30_000;
   let previous: { status: PipelineStatus; at: number } | undefined;
   try {
@@ -250,11 +260,13 @@ async function reportStatus(endpoints: Endpoints, dashboardUrl: string, signal: 
       const status = await reader.read();
       const now = Date.now();
       const line = statusLine(status, previous?.status, previous ? (now - previous.at) / 1000 : 0, dashboardUrl);
-      stdout.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+      if (tty) liveLine.set(line);
+      else stdout.write(`${line}\n`);
       previous = { status, at: now };
       await sleep(everyMs, undefined, { signal }).catch(() => undefined);
     }
   } finally {
+    liveLine.done();
     await reader.close();
   }
 }

@@ -83,11 +83,17 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     const fromMarts = marts.map((r) => `${r.d}|${r.c}|${r.n}|${r.usd ?? 'null'}`).sort();
     assert.deepEqual(fromApi, fromMarts);
 
+    // a second up on the same state dir, even on the port the first one's dashboard holds, says first that one is running
+    const port = new URL(dashboard).port;
+    const second = await runCli(['up', '--state-dir', stateDir, '--port', port], { timeoutMs: 60_000 });
+    assert.equal(second.code, 3, second.stderr);
+    assert.match(second.stderr, /^turnover: turnover up is already running on this state dir \(pid \d+\)$/m);
+
     const code = await up.interrupt();
     assert.equal(code, 0, up.text());
     assert.match(up.text(), /stopped cleanly/);
     const status = await runCli(['stack', 'status', '--state-dir', stateDir]);
-    assert.equal(status.code, 1, 'up stops the stack it started');
+    assert.equal(status.code, 6, 'up stops the stack it started');
   });
 
   it('stopped and started twice, and resuming a half-sent backfill day, it loses and doubles nothing: STG and marts equal a clean run', async () => {
@@ -129,6 +135,9 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
       return Number(row!.n) > 0;
     }, first, 240_000);
     assert.equal(await first.interrupt(), 0, first.text());
+    // the stack and the topic were there: said so, and no warning about a topic that exists
+    assert.match(first.text(), /using the running local stack/);
+    assert.doesNotMatch(first.text(), /starting the local stack|Topic creation errors/);
     assert.match(first.text(), /resuming the interrupted backfill day after the messages it already sent \{"day":"[\d-]+","skip":400\}/);
 
     const second = new UpProcess(['--state-dir', dir, '--port', '0', '--mart-interval', '1', ...feed]);

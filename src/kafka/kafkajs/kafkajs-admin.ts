@@ -36,8 +36,9 @@ export class KafkaJsAdmin implements KafkaAdmin {
   }
 
   createTopic(topic: string, partitions: number): Promise<boolean> {
+    // asked first: kafkajs logs a "Topic creation errors" warning when asked to create a topic that exists;
     // a retry after a creation whose answer was lost finds the topic there: kafkajs then answers false
-    return this.#call(`create topic ${topic}`, (admin) => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
+    return this.#call(`create topic ${topic}`, async (admin) => (await admin.listTopics()).includes(topic) ? false : admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }));
   }
 
   ensurePartitions(topic: string, partitions: number): Promise<void> {
