@@ -40,13 +40,15 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       { topic: config.topic, group: config.group, sessionTimeoutMs: config.sessionTimeoutMs, maxBytesPerPartition: config.fetchBytesPerPartition },
       logger,
     );
+    const kafkaUnavailable = (error: unknown) => new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error);
     const lowWatermarks = async (): Promise<Map<number, number>> => {
       try {
         return new Map((await consumer.offsets()).map((o) => [o.partition, Number(o.low)]));
       } catch (error) {
-        throw new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error);
+        throw kafkaUnavailable(error);
       }
     };
+    const topicLog = () => consumer.topicLog().catch((error: unknown) => Promise.reject(kafkaUnavailable(error)));
     let tracker: PartitionTracker;
     const writer = new BatchWriter(
       store,
@@ -76,7 +78,18 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       },
       logger,
     );
-    tracker = new PartitionTracker({ topic: config.topic, store, writer, seek: (p, o) => consumer.seek(p, o), lowWatermarks, metrics, logger, fail });
+    tracker = new PartitionTracker({
+      topic: config.topic,
+      store,
+      writer,
+      seek: (p, o) => consumer.seek(p, o),
+      lowWatermarks,
+      topicLog,
+      policy: config.onOffsetReset,
+      metrics,
+      logger,
+      fail,
+    });
     writer.start(fail);
 
     const commitToKafka = async (): Promise<void> => {
@@ -85,6 +98,7 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
     };
     await consumer.start({
       onAssignment: (assignment) => tracker.assign(assignment.partitions, assignment.topicId),
+      onOffsetPastEnd: (report) => tracker.pastEnd(report),
       onBatch: async (batch) => {
         try {
           await tracker.onBatch(batch);

@@ -15,6 +15,9 @@ export class IngestMetrics {
   readonly #rejects: Counter<'reason'>;
   readonly #primaryKeyHits: Counter;
   readonly #errors: Counter<'kind'>;
+  readonly #offsetResets: Counter<'reason' | 'action'>;
+  readonly #skipped: Counter<'reason'>;
+  readonly #incarnation: Gauge;
   readonly #lag: Gauge<'partition'>;
   readonly #assigned: Gauge;
   readonly #highWatermarks = new Map<number, number>();
@@ -35,6 +38,19 @@ export class IngestMetrics {
       registers,
     });
     this.#errors = new Counter({ name: 'turnover_ingest_errors_total', help: 'errors survived, by kind', labelNames: ['kind'], registers });
+    this.#offsetResets = new Counter({
+      name: 'turnover_ingest_offset_reset_total',
+      help: 'stored offsets found not to fit Kafka\'s log, by reason (topic_recreated, log_truncated, retention_gap) and what the ingester did (stopped, earliest, latest, continued)',
+      labelNames: ['reason', 'action'],
+      registers,
+    });
+    this.#skipped = new Counter({
+      name: 'turnover_ingest_skipped_records_total',
+      help: 'records that will never land, by reason: retention_gap (deleted by Kafka before they landed), reset_latest (in a recreated topic when --on-offset-reset=latest opened its incarnation)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.#incarnation = new Gauge({ name: 'turnover_ingest_topic_incarnation', help: 'the landing\'s incarnation of the topic this member lands (raw.topic_incarnations)', registers });
     this.#lag = new Gauge({ name: 'turnover_ingest_lag_records', help: 'records in Kafka not yet landed, per assigned partition', labelNames: ['partition'], registers });
     this.#assigned = new Gauge({ name: 'turnover_ingest_assigned_partitions', help: 'partitions assigned to this member', registers });
   }
@@ -60,6 +76,18 @@ export class IngestMetrics {
 
   error(kind: string): void {
     this.#errors.inc({ kind });
+  }
+
+  offsetReset(reason: 'topic_recreated' | 'log_truncated' | 'retention_gap', action: 'stopped' | 'earliest' | 'latest' | 'continued'): void {
+    this.#offsetResets.inc({ reason, action });
+  }
+
+  skippedRecords(reason: 'retention_gap' | 'reset_latest', records: number): void {
+    this.#skipped.inc({ reason }, records);
+  }
+
+  incarnation(incarnation: number): void {
+    this.#incarnation.set(incarnation);
   }
 
   assigned(partitions: readonly number[]): void {

@@ -7,6 +7,8 @@ import type { TestStack } from '../support/stack.js';
 /** A landed record to insert: the value bytes (null = tombstone) and its coordinates. */
 export interface Landed {
   readonly topic: string;
+  /** The landing's incarnation of the topic; 0 when absent. */
+  readonly incarnation?: number;
   readonly partition: number;
   readonly offset: number;
   readonly value: Buffer | null;
@@ -43,15 +45,15 @@ export async function land(stagingUrl: string, records: readonly Landed[]): Prom
       const slice = records.slice(i, i + 1000);
       const params: unknown[] = [];
       const rows = slice.map((r, j) => {
-        params.push(r.topic, r.partition, r.offset, r.value, r.kafkaTimestamp ?? '2022-10-01T00:00:00Z');
-        const b = j * 5;
-        return `($${b + 1}::text, $${b + 2}::integer, $${b + 3}::bigint, null::bytea, $${b + 4}::bytea, $${b + 5}::timestamptz)`;
+        params.push(r.topic, r.incarnation ?? 0, r.partition, r.offset, r.value, r.kafkaTimestamp ?? '2022-10-01T00:00:00Z');
+        const b = j * 6;
+        return `($${b + 1}::text, $${b + 2}::integer, $${b + 3}::integer, $${b + 4}::bigint, null::bytea, $${b + 5}::bytea, $${b + 6}::timestamptz)`;
       });
       // kafka_timestamp_ms: the same instant, as the ingester lands it beside the timestamptz
       await client.query(
-        `insert into raw.kafka_messages (topic, partition, "offset", key, value, kafka_timestamp, kafka_timestamp_ms)
-         select topic, partition, "offset", key, value, ts, (extract(epoch from ts) * 1000)::bigint
-         from (values ${rows.join(', ')}) as v (topic, partition, "offset", key, value, ts)`,
+        `insert into raw.kafka_messages (topic, incarnation, partition, "offset", key, value, kafka_timestamp, kafka_timestamp_ms)
+         select topic, incarnation, partition, "offset", key, value, ts, (extract(epoch from ts) * 1000)::bigint
+         from (values ${rows.join(', ')}) as v (topic, incarnation, partition, "offset", key, value, ts)`,
         params,
       );
     }

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OffsetMismatchError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import type { FetchedBatch, TopicPartitionOffsets } from '../client.js';
+import type { FetchedBatch, OffsetPastEnd, TopicLog, TopicPartitionOffsets } from '../client.js';
 import { scanBatches } from '../record-batch-reader.js';
+import { topicIdText } from '../topic-id.js';
 import { FETCH, type FetchPartitionResponse, type FetchResponse } from './apis/fetch.js';
 import { EARLIEST, LATEST, LIST_OFFSETS, type PartitionOffset } from './apis/list-offsets.js';
 import type { KafkaCluster } from './cluster.js';
@@ -17,6 +17,10 @@ export interface FetcherOptions {
 
 export interface FetcherEvents {
   onBatch(batch: FetchedBatch): Promise<void>;
+  /** A position past the end of the log (same topic id): the partition waits for the owner's next seek. */
+  onOffsetPastEnd(report: OffsetPastEnd): void;
+  /** The topic's id changed (deleted and created again): every position was dropped; nothing is fetched until the owner seeks. */
+  onTopicReplaced(was: string, now: string): void;
   onFatal(error: Error): void;
 }
 
@@ -25,13 +29,15 @@ interface PartitionState {
   position: number | undefined;
   /** Bumped on every seek: a response to a request sent before it is stale. */
   epoch: number;
-  /** Not fetched until a metadata refresh, an out-of-range check or a short pause settles it. */
-  blocked: 'metadata' | 'range' | 'retry' | undefined;
+  /** Not fetched until a metadata refresh, an out-of-range check, a short pause or (past the log's end) the owner's seek settles it. */
+  blocked: 'metadata' | 'range' | 'retry' | 'owner' | undefined;
 }
 
 const BACKOFF_MS = Object.freeze({ first: 100, max: 5_000 });
 const RETRY_PAUSE_MS = 500;
 const NO_ID = '00000000000000000000000000000000';
+/** How often topicLog() reads metadata and offsets again when the topic id moved in between. */
+const TOPIC_LOG_TRIES = 5;
 
 /**
  * The fetch side of the wire client: for the partitions this member owns,
@@ -63,8 +69,9 @@ export class PartitionFetcher {
     this.#logger = logger;
   }
 
-  get topicId(): string {
-    return this.#topicId;
+  /** Kafka's printed form of the topic's id (null when unknown). */
+  get topicId(): string | null {
+    return topicIdText(this.#topicId);
   }
 
   /** The topic's partition count (from metadata, refreshed when asked). */
@@ -76,10 +83,18 @@ export class PartitionFetcher {
   /** Reads the topic's metadata now (leaders, partition count, topic id); throws what the broker said. */
   async refreshMetadata(): Promise<void> {
     const metadata = await this.#cluster.topicMetadata(this.#options.topic);
-    if (this.#topicId !== NO_ID && metadata.topicId !== this.#topicId) {
-      this.#logger.warn({ topic: this.#options.topic, was: this.#topicId, now: metadata.topicId }, 'the topic id changed: the topic was deleted and created again');
-    }
+    const was = this.#topicId;
     this.#topicId = metadata.topicId;
+    if (was !== NO_ID && metadata.topicId !== was) {
+      // Positions belong to the old topic: a fetch of the new one from there
+      // would land its records as if they continued the old log. Drop them
+      // (responses in flight become stale too) until the owner seeks again.
+      for (const state of this.#states.values()) {
+        state.position = undefined;
+        state.epoch += 1;
+      }
+      this.#events.onTopicReplaced(topicIdText(was) ?? was, topicIdText(metadata.topicId) ?? metadata.topicId);
+    }
     this.#partitionCount = metadata.partitions.length;
     this.#leaders = new Map(metadata.partitions.filter((p) => p.leader >= 0).map((p) => [p.partition, p.leader]));
     for (const state of this.#states.values()) if (state.blocked === 'metadata') state.blocked = undefined;
@@ -96,6 +111,8 @@ export class PartitionFetcher {
     if (!state) return;
     state.position = offset;
     state.epoch += 1;
+    // an out-of-range question was about the old position
+    if (state.blocked === 'range' || state.blocked === 'owner') state.blocked = undefined;
     this.#reconcile();
   }
 
@@ -126,6 +143,22 @@ export class PartitionFetcher {
       }),
     );
     return result.sort((a, b) => a.partition - b.partition);
+  }
+
+  /**
+   * The topic's id and the bounds of its partitions, from fresh metadata
+   * before and after the offsets: ListOffsets names the topic, so a topic
+   * recreated in between would give the new log's bounds under the old id.
+   */
+  async topicLog(): Promise<TopicLog> {
+    for (let attempt = 1; ; attempt++) {
+      await this.refreshMetadata();
+      const before = this.#topicId;
+      const partitions = await this.offsets();
+      await this.refreshMetadata();
+      if (this.#topicId === before) return { topicId: topicIdText(before), partitions };
+      if (attempt === TOPIC_LOG_TRIES) throw new KafkaProtocolError(KafkaCode.INCONSISTENT_TOPIC_ID, `the id of ${this.#options.topic} changed while its offsets were read, ${attempt} times`);
+    }
   }
 
   /** Starts a fetch loop for every leader of a partition that has a position. */
@@ -291,9 +324,9 @@ export class PartitionFetcher {
   /**
    * A fetch position outside the log. Below its start: retention deleted
    * records; continue from the first one Kafka has (the owner sees the gap and
-   * reports it). Past its end: Kafka's log no longer holds what the position
-   * was taken from (the topic was recreated, or truncated): stop rather than
-   * guess (nothing is written).
+   * reports it). Past its end (with the same topic id: a changed id drops
+   * every position first): Kafka's log no longer holds what the position was
+   * taken from (truncated); the partition waits while the owner decides.
    */
   async #resolveOutOfRange(partition: number, offset: number, state: PartitionState): Promise<void> {
     const epoch = state.epoch;
@@ -306,11 +339,8 @@ export class PartitionFetcher {
         this.#logger.info({ partition, from: offset, to: low }, `fetch position ${offset} of partition ${partition} is before Kafka's first offset ${low}; continuing there`);
         state.position = low;
       } else if (offset > high) {
-        this.#events.onFatal(
-          new OffsetMismatchError(
-            `partition ${partition} of ${this.#options.topic}: the landing's next offset ${offset} is past the end of Kafka's log (${high}); was the topic deleted and created again (topic id ${this.#topicId}), or truncated? Nothing was skipped or written (docs/operations.md)`,
-          ),
-        );
+        state.blocked = 'owner';
+        this.#events.onOffsetPastEnd({ partition, offset, low, high });
         return;
       }
     } catch (error) {
