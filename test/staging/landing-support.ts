@@ -89,15 +89,15 @@ export async function queryRows<R = Record<string, unknown>>(url: string, sql: s
 export async function stgSnapshot(warehouseUrl: string): Promise<Record<string, unknown[]>> {
   return {
     transactions: await queryRows(warehouseUrl, `select operation_id, status, object_id, account_number_from, account_number_to, currency_code, country,
-      transaction_type, amount, transaction_dt::text, transaction_date::text, sent_dttm::text, src_topic, src_partition, src_offset
+      transaction_type, amount, transaction_dt::text, transaction_date::text, sent_dttm::text, src_topic, src_incarnation, src_partition, src_offset
       from stg.transactions order by operation_id, status`),
-    currencies: await queryRows(warehouseUrl, `select date_update::text, currency_code, currency_code_with, currency_with_div::text, sent_dttm::text, src_topic, src_partition, src_offset
+    currencies: await queryRows(warehouseUrl, `select date_update::text, currency_code, currency_code_with, currency_with_div::text, sent_dttm::text, src_topic, src_incarnation, src_partition, src_offset
       from stg.currencies order by 1, 2, 3`),
-    rejects: await queryRows(warehouseUrl, `select src_topic, src_partition, src_offset, reason, field, detail, encode(value, 'hex') as value, event_date::text
-      from stg.rejects order by 1, 2, 3`),
-    conflicts: await queryRows(warehouseUrl, `select operation_id, status, transaction_date::text, kept_partition, kept_offset, other_partition, other_offset
-      from stg.transaction_conflicts order by 1, 2, 6, 7`),
-    loadState: await queryRows(warehouseUrl, 'select topic, partition, next_offset from stg.load_state order by 1, 2'),
+    rejects: await queryRows(warehouseUrl, `select src_topic, src_incarnation, src_partition, src_offset, reason, field, detail, encode(value, 'hex') as value, event_date::text
+      from stg.rejects order by 1, 2, 3, 4`),
+    conflicts: await queryRows(warehouseUrl, `select operation_id, status, transaction_date::text, kept_incarnation, kept_partition, kept_offset, other_incarnation, other_partition, other_offset
+      from stg.transaction_conflicts order by 1, 2, 7, 8, 9`),
+    loadState: await queryRows(warehouseUrl, 'select topic, incarnation, partition, next_offset from stg.load_state order by 1, 2, 3'),
     touchedDays: await queryRows(warehouseUrl, 'select day::text, kind from stg.touched_days order by 1, 2'),
   };
 }

@@ -156,6 +156,74 @@ values (?, ?, ?, ?);
 commit;
 
 -- [18]
+alter table stg.load_state add column if not exists incarnation int default 0 not null;
+
+-- [19]
+alter table stg.transactions add column if not exists src_incarnation int default 0 not null;
+
+-- [20]
+alter table stg.currencies add column if not exists src_incarnation int default 0 not null;
+
+-- [21]
+alter table stg.rejects add column if not exists src_incarnation int default 0 not null;
+
+-- [22]
+alter table stg.transaction_conflicts add column if not exists kept_incarnation int default 0 not null;
+
+-- [23]
+alter table stg.transaction_conflicts add column if not exists other_incarnation int default 0 not null;
+
+-- [24]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0003","0003_topic_incarnations","bb8a7a5f841111b3f201a4b65094d1774af642b4c873d671ffc98f4515c244b5"]
+
+-- [25]
+commit;
+
+-- [26]
+alter table stg.load_state drop constraint C_PRIMARY;
+
+-- [27]
+alter table stg.load_state add constraint load_state_pkey primary key (topic, incarnation, "partition") enabled;
+
+-- [28]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0004","0004_load_state_incarnation_key","34bf2be02fe6134ee2bf3bc4d04e9c70b466e6662e5769aecfe889b8d39a49a0"]
+
+-- [29]
+commit;
+
+-- [30]
+alter table stg.rejects drop constraint C_PRIMARY;
+
+-- [31]
+alter table stg.rejects add constraint rejects_pkey primary key (src_topic, src_incarnation, src_partition, src_offset);
+
+-- [32]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0005","0005_rejects_incarnation_key","b877baf4465a5a44b4146b11a9d6d784d53ee29214b5dbdbb0353b2b91a37c51"]
+
+-- [33]
+commit;
+
+-- [34]
+alter table stg.transaction_conflicts drop constraint C_PRIMARY;
+
+-- [35]
+alter table stg.transaction_conflicts add constraint transaction_conflicts_pkey primary key (operation_id, status, other_incarnation, other_partition, other_offset);
+
+-- [36]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0006","0006_conflicts_incarnation_key","84d844248c83a1b7d8a2026e01b51ac70d116c479096d8ce1a955784ea07acc6"]
+
+-- [37]
+commit;
+
+-- [38]
 select
     version,
     checksum
@@ -163,10 +231,10 @@ from public.turnover_migrations
 where scope = ?;
 -- values: ["cdm"]
 
--- [19]
+-- [39]
 create schema if not exists cdm;
 
--- [20]
+-- [40]
 create table if not exists cdm.build_days (
     date_update date not null,
     first_built_at timestamptz not null,
@@ -177,7 +245,7 @@ create table if not exists cdm.build_days (
 order by date_update
 unsegmented all nodes;
 
--- [21]
+-- [41]
 create table if not exists cdm.known_transaction_types (
     transaction_type varchar(64) not null,
     primary key (transaction_type) enabled
@@ -185,7 +253,7 @@ create table if not exists cdm.known_transaction_types (
 order by transaction_type
 unsegmented all nodes;
 
--- [22]
+-- [42]
 insert into cdm.known_transaction_types (transaction_type)
 select contract.transaction_type
 from (
@@ -200,7 +268,7 @@ from (
 ) as contract
 where contract.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known);
 
--- [23]
+-- [43]
 create table if not exists cdm.usd_rates_daily (
     date_update date not null,
     currency_code int not null,
@@ -213,7 +281,7 @@ order by date_update, currency_code
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [24]
+-- [44]
 create table if not exists cdm.currency_daily (
     date_update date not null,
     currency_code int not null,
@@ -230,7 +298,7 @@ order by date_update, currency_code
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [25]
+-- [45]
 create table if not exists cdm.global_metrics (
     date_update date not null,
     currency_from int not null,
@@ -244,7 +312,7 @@ order by date_update, currency_from
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [26]
+-- [46]
 create table if not exists cdm.turnover_drivers (
     date_update date not null,
     currency_from int,
@@ -270,7 +338,7 @@ order by date_update, currency_from
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [27]
+-- [47]
 create table if not exists cdm.data_quality_daily (
     date_update date not null,
     metric varchar(64) not null,
@@ -282,15 +350,15 @@ order by date_update, metric, dimension
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [28]
+-- [48]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0001","0001_cdm_marts","91b4dcc3889df3885c0015c618569ff1b1d3a37f4283e195568b94f1f586ca68"]
 
--- [29]
+-- [49]
 commit;
 
--- [30]
+-- [50]
 create table if not exists cdm.build_lock (
     id int not null,
     primary key (id) enabled
@@ -298,15 +366,15 @@ create table if not exists cdm.build_lock (
 order by id
 unsegmented all nodes;
 
--- [31]
+-- [51]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0002","0002_build_lock","0c86cc39f3c34cd999cf8bf43a285a765960c9e97a22575e52b2af64ae5e82e9"]
 
--- [32]
+-- [52]
 commit;
 
--- [33]
+-- [53]
 create table if not exists cdm.build_failures (
     date_update date not null,
     sqlstate varchar(5) not null,
@@ -317,23 +385,23 @@ create table if not exists cdm.build_failures (
 order by date_update
 unsegmented all nodes;
 
--- [34]
+-- [54]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0003","0003_build_failures","63ee496efd9b7bf2f60f3ae686a8b5d74a9b40d31a9a219e1b333c78b7f7ac17"]
 
--- [35]
+-- [55]
 commit;
 
--- [36]
+-- [56]
 delete from public.turnover_migration_lock
 where
     lock_name = 'migrate'
     and owner = ?;
 -- values: ["<host:pid:nonce>"]
 
--- [37]
+-- [57]
 commit;
 
--- [38]
+-- [58]
 -- end;
