@@ -5,7 +5,9 @@ Submitted by the launcher (src/spark/), or by hand:
 with the same TURNOVER_* environment as `turnover ingest`. How it works and why
 it is exactly-once: docs/spark.md. Events for the launcher go to stdout as
 JSON lines; exit status 0 after SIGTERM/SIGINT, 3 bad configuration,
-5 a server unavailable, 8 an offset gap, 1 anything else.
+5 a server unavailable, 8 an offset gap, 9 a row already landed for an
+offset the fence said was new, 1 anything else (among them PostgreSQL
+refusing the landing for a reason that is not one record's data).
 """
 from __future__ import annotations
 
@@ -25,13 +27,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from turnover_spark.config import ConfigError, job_config  # noqa: E402
 from turnover_spark.events import emit  # noqa: E402
 from turnover_spark.fence import GapError  # noqa: E402
-from turnover_spark.landing import LandingStore, Unavailable  # noqa: E402
+from turnover_spark.landing import FenceBypassed, LandingRefused, LandingStore, Unavailable  # noqa: E402
 from turnover_spark.run import IngestRun, Stopped  # noqa: E402
 from turnover_spark.session import DEFAULT_MAX_RECORDS_PER_BATCH, build_session, kafka_stream, setting  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STOP_TIMEOUT_S = 30
-EXIT = {"config": 3, "unavailable": 5, "gap": 8, "internal": 1}
+EXIT = {"config": 3, "unavailable": 5, "gap": 8, "offset-mismatch": 9, "refused": 1, "internal": 1}
 
 
 def main() -> int:
@@ -47,6 +49,10 @@ def main() -> int:
         return fail("unavailable", str(error))
     except GapError as error:
         return fail("gap", str(error))
+    except LandingRefused as error:
+        return fail("refused", str(error))
+    except FenceBypassed as error:
+        return fail("offset-mismatch", str(error))
     except Exception as error:  # noqa: BLE001 - the launcher turns this into one line
         traceback.print_exc()
         return fail("internal", summary(error))
@@ -115,7 +121,7 @@ def ingest(stop: threading.Event) -> int:
             finished = run.finish(STOP_TIMEOUT_S)
             if not finished:
                 emit("warning", message="the last batch did not commit in time; it is rolled back and will be read again")
-            emit("stopped", landed=run.landed, batches=run.batches)
+            emit("stopped", landed=run.landed, rejected=run.rejected, batches=run.batches)
             return 0
         error = query.exception()
         cause = unwrap(error)
@@ -130,7 +136,7 @@ def ingest(stop: threading.Event) -> int:
 def unwrap(error) -> Exception | None:
     """A failure of ours inside foreachBatch comes back wrapped by Spark; find which one it was."""
     text = str(error) if error is not None else ""
-    for kind in (ConfigError, Unavailable, GapError):
+    for kind in (ConfigError, Unavailable, GapError, LandingRefused, FenceBypassed):
         match = re.search(rf"{kind.__name__}: ([^\n]+)", text)
         if match:
             return kind(match.group(1).strip())

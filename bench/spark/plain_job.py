@@ -17,6 +17,27 @@ from urllib.parse import urlparse
 from pyspark.sql import SparkSession
 
 
+# raw.kafka_messages' columns from the Kafka source, as JDBC can write them (stringtype=unspecified lets
+# PostgreSQL parse text into the column's type): headers as the text of a bytea[n][2] array literal,
+# {{"\\x<name hex>","\\x<value hex>"|NULL},...}, null when there are none.
+BACKSLASH = "chr(92)"
+BYTEA_ELEMENT = "concat('\"', {b}, {b}, 'x', hex({{}}), '\"')".format(b=BACKSLASH)
+LANDING_COLUMNS = (
+    "topic",
+    "partition",
+    "offset",
+    "key",
+    "value",
+    "case when headers is null or size(headers) = 0 then null else concat('{', array_join(transform(headers, h -> concat('{', "
+    + BYTEA_ELEMENT.format("encode(h.key, 'UTF-8')")
+    + ", ',', if(h.value is null, 'NULL', "
+    + BYTEA_ELEMENT.format("h.value")
+    + "), '}')), ','), '}') end as headers",
+    "timestamp as kafka_timestamp",
+    "unix_millis(timestamp) as kafka_timestamp_ms",
+)
+
+
 def emit(event, **fields):
     sys.stdout.write(json.dumps({"event": event, "time": round(time.time(), 3), **fields}) + "\n")
     sys.stdout.flush()
@@ -45,16 +66,7 @@ def main():
     max_offsets = int(os.environ.get("PLAIN_MAX_OFFSETS", "0"))
     if max_offsets > 0:
         reader = reader.option("maxOffsetsPerTrigger", str(max_offsets))
-    rows = reader.load().selectExpr(
-        "topic",
-        "partition",
-        "offset",
-        "key",
-        "value",
-        "case when headers is null or size(headers) = 0 then null "
-        "else to_json(transform(headers, h -> named_struct('key', h.key, 'value', base64(h.value)))) end as headers",
-        "timestamp as kafka_timestamp",
-    )
+    rows = reader.load().selectExpr(*LANDING_COLUMNS)
 
     def append(batch, batch_id):
         (

@@ -16,7 +16,7 @@ import psycopg
 from pyspark.sql import SparkSession
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spark"))
-from plain_job import jdbc_url  # noqa: E402
+from plain_job import LANDING_COLUMNS, jdbc_url  # noqa: E402
 from turnover_spark.offset_log import batch_end_offsets  # noqa: E402
 
 STAGING = "bench.spark_staging"
@@ -33,7 +33,8 @@ def main():
     conn = psycopg.connect(os.environ["TURNOVER_STAGING_URL"], autocommit=True, cursor_factory=psycopg.RawCursor)
     conn.execute(
         f"create schema if not exists bench; create unlogged table if not exists {STAGING} "
-        "(batch_id bigint not null, topic text, partition int, \"offset\" bigint, key bytea, value bytea, headers text, kafka_timestamp timestamptz)"
+        "(batch_id bigint not null, topic text, partition int, \"offset\" bigint, key bytea, value bytea, headers text, "
+        "kafka_timestamp timestamptz, kafka_timestamp_ms bigint)"
     )
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sql", "landing", "advance_offsets.sql")) as f:
         advance = f.read()
@@ -47,12 +48,7 @@ def main():
         .option("includeHeaders", "true")
         .option("maxOffsetsPerTrigger", os.environ.get("PLAIN_MAX_OFFSETS", "200000"))
         .load()
-        .selectExpr(
-            "topic", "partition", "offset", "key", "value",
-            "case when headers is null or size(headers) = 0 then null "
-            "else to_json(transform(headers, h -> named_struct('key', h.key, 'value', base64(h.value)))) end as headers",
-            "timestamp as kafka_timestamp",
-        )
+        .selectExpr(*LANDING_COLUMNS)
     )
     previous = {}
 
@@ -67,8 +63,8 @@ def main():
             if len(moved) != len(parts):
                 raise RuntimeError("offset conflict")
             conn.execute(
-                "insert into raw.kafka_messages (topic, partition, \"offset\", key, value, headers, kafka_timestamp) "
-                f"select topic, partition, \"offset\", key, value, headers::jsonb, kafka_timestamp from {STAGING} where batch_id = $1",
+                "insert into raw.kafka_messages (topic, partition, \"offset\", key, value, headers, kafka_timestamp, kafka_timestamp_ms) "
+                f"select topic, partition, \"offset\", key, value, headers::bytea[], kafka_timestamp, kafka_timestamp_ms from {STAGING} where batch_id = $1",
                 [batch_id],
             )
             conn.execute(f"delete from {STAGING} where batch_id = $1", [batch_id])

@@ -11,6 +11,7 @@ from typing import Optional
 
 import pyarrow.compute as pc
 
+from .collect import BatchCollector
 from .config import JobConfig
 from .events import emit
 from .kafka_admin import partition_low_offsets
@@ -29,7 +30,7 @@ class IngestRun:
         self._config = config
         self._store = store
         self._checkpoint_dir = checkpoint_dir
-        self._encode_sql = encode_sql
+        self._collector = BatchCollector(config, encode_sql)
         self._stop = stop
         # First offset of the next batch per partition; None = unknown (Spark reads it from the earliest offset).
         self._next_start: dict[int, Optional[int]] = {}
@@ -37,6 +38,7 @@ class IngestRun:
         self._pending: Optional[Future] = None
         self._lock = threading.Lock()
         self.landed = 0
+        self.rejected = 0
         self.batches = 0
         # PostgreSQL's next offsets as far as this run knows them (for lag).
         self.committed: dict[int, int] = {}
@@ -71,8 +73,7 @@ class IngestRun:
         started = time.monotonic()
         ends = batch_end_offsets(self._checkpoint_dir, batch_id, self._config.topic)
         emit("batch-start", batch=batch_id)
-        df.createOrReplaceTempView("kafka_batch")
-        rows = df.sparkSession.sql(self._encode_sql).toArrow()
+        rows = self._collector.collect(df, batch_id, ends, self._next_start)
         counts = _rows_per_partition(rows)
         ranges = {}
         for p, end in ends.items():
@@ -114,8 +115,19 @@ class IngestRun:
                 emit("warning", message=f"{error}; retrying batch {batch.batch_id} in {backoff:.2f}s")
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_S[1])
+        for reject in landed.rejects:
+            emit(
+                "quarantined",
+                batch=batch.batch_id,
+                partition=reject.partition,
+                offset=reject.offset,
+                reason=reject.reason,
+                sqlstate=reject.sqlstate,
+                detail=reject.detail,
+            )
         with self._lock:
             self.landed += landed.rows
+            self.rejected += len(landed.rejects)
             self.batches += 1
             for plan in landed.plans:
                 self.committed[plan.partition] = plan.next
@@ -123,7 +135,8 @@ class IngestRun:
             "batch-committed",
             batch=batch.batch_id,
             rows=landed.rows,
-            skipped=batch.rows.num_rows - landed.rows,
+            rejected=len(landed.rejects),
+            skipped=batch.rows.num_rows - landed.rows - len(landed.rejects),
             seconds=round(time.monotonic() - started, 3),
             offsets={str(p.partition): p.next for p in landed.plans},
         )
@@ -132,6 +145,7 @@ class IngestRun:
         """Waits for the batch being written (graceful stop); False when it was given up."""
         pending = self._pending
         self._writer.shutdown(wait=False)
+        self._collector.close()
         if pending is None:
             return True
         try:

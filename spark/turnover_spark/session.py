@@ -11,7 +11,6 @@ from .config import JobConfig, source_options
 # Session settings the encoding SQL relies on (spark/sql/copy_rows.sql).
 REQUIRED_SQL_CONF = {
     "spark.sql.ansi.enabled": "false",
-    "spark.sql.chunkBase64String.enabled": "false",
 }
 
 # Settings of ours, read from the Spark conf (`--conf spark.turnover.<name>=...`).
@@ -39,17 +38,36 @@ def setting(spark: SparkSession, name: str, default: Optional[str]) -> Optional[
     return value if value != "" else default
 
 
-def kafka_stream(spark: SparkSession, config: JobConfig, starting: Mapping[int, int], max_records: int) -> DataFrame:
-    """The topic as a stream, starting where PostgreSQL says (-2 = earliest)."""
-    reader = spark.readStream.format("kafka").options(**{**FETCH_OPTIONS, **source_options(config.kafka)})
-    reader = (
-        reader.option("subscribe", config.topic)
+def _source(reader, config: JobConfig):
+    """The Kafka source's options shared by the stream and the batch reads of exact_records' recovery."""
+    return (
+        reader.format("kafka")
+        .options(**{**FETCH_OPTIONS, **source_options(config.kafka)})
         .option("includeHeaders", "true")
         # Spark's consumers never commit; a prefix of the group name keeps ACLs that allow "<group>*" working.
         .option("groupIdPrefix", f"{config.group}-spark")
         .option("failOnDataLoss", "true")
+    )
+
+
+def kafka_stream(spark: SparkSession, config: JobConfig, starting: Mapping[int, int], max_records: int) -> DataFrame:
+    """The topic as a stream, starting where PostgreSQL says (-2 = earliest)."""
+    reader = (
+        _source(spark.readStream, config)
+        .option("subscribe", config.topic)
         .option("startingOffsets", json.dumps({config.topic: {str(p): o for p, o in starting.items()}}) if starting else "earliest")
     )
     if max_records > 0:
         reader = reader.option("maxOffsetsPerTrigger", str(max_records))
     return reader.load()
+
+
+def kafka_ranges(spark: SparkSession, config: JobConfig, topic: str, ranges: Mapping[int, tuple[int, int]]) -> DataFrame:
+    """Offsets [start, end) of some partitions as a batch read, with the stream's options."""
+    return (
+        _source(spark.read, config)
+        .option("assign", json.dumps({topic: sorted(ranges)}))
+        .option("startingOffsets", json.dumps({topic: {str(p): s for p, (s, _) in ranges.items()}}))
+        .option("endingOffsets", json.dumps({topic: {str(p): e for p, (_, e) in ranges.items()}}))
+        .load()
+    )

@@ -1,8 +1,29 @@
--- Advances a watermark in the transaction of the rows it covers:
--- $1 topic, $2 incarnation, $3 partition, $4 next offset to load.
-insert into stg.load_state (topic, incarnation, partition, next_offset, updated_at)
-values ($1, $2, $3, $4, now())
+-- Advances a watermark in the transaction of the rows it covers, and adds
+-- what the chunk's records became to the partition's counters:
+-- $1 topic, $2 incarnation, $3 partition, $4 next offset to load,
+-- $5 records read, $6 inserted, $7 updated, $8 duplicates, $9 rejected,
+-- $10 conflicts.
+insert into stg.load_state as state (
+    topic,
+    incarnation,
+    partition,
+    next_offset,
+    updated_at,
+    records_read,
+    inserted,
+    updated,
+    duplicates,
+    rejected,
+    conflicts
+)
+values ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10)
 on conflict (topic, incarnation, partition) do update
 set
     next_offset = excluded.next_offset,
-    updated_at = excluded.updated_at
+    updated_at = excluded.updated_at,
+    records_read = state.records_read + excluded.records_read,
+    inserted = state.inserted + excluded.inserted,
+    updated = state.updated + excluded.updated,
+    duplicates = state.duplicates + excluded.duplicates,
+    rejected = state.rejected + excluded.rejected,
+    conflicts = state.conflicts + excluded.conflicts

@@ -1,5 +1,5 @@
 import type { OptionSpec } from './command-spec.js';
-import { isoDate, positiveInt } from './parsers.js';
+import { isoDate, nonNegativeInt, positiveInt } from './parsers.js';
 
 /**
  * Option groups shared by several commands. The env var names are the
@@ -65,4 +65,13 @@ export const METRICS_PORT_OPTION: OptionSpec = {
   description: 'serve Prometheus metrics on 127.0.0.1:<port>/metrics',
   env: 'TURNOVER_METRICS_PORT',
   parse: positiveInt('--metrics-port'),
+};
+
+/** load-stg and build-marts: how long a database outage is retried (src/db/retry-unavailable.ts). */
+export const UNAVAILABLE_TIMEOUT_OPTION: OptionSpec = {
+  flags: '--unavailable-timeout <seconds>',
+  description:
+    'how long to keep retrying a database that became unreachable before exiting 5 (0: do not retry; default: 60 for a one-shot run, forever for a continuous load-stg)',
+  env: 'TURNOVER_UNAVAILABLE_TIMEOUT',
+  parse: nonNegativeInt('--unavailable-timeout'),
 };

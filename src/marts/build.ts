@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.js';
+import type { PausePoint } from '../test-hooks/pause-point.js';
 import type { Warehouse, WarehouseSession } from '../warehouse/index.js';
 import { contiguousRuns, type Day } from './days.js';
 import { buildDayByDay, consumeEntries, isDataError, type StepOutcome } from './failures.js';
@@ -20,6 +21,10 @@ export interface BuildMartsRequest {
   readonly dryRun?: boolean;
   /** Stops starting transactions: every committed day is whole. */
   readonly signal?: AbortSignal;
+  /** Told after every committed transaction (retry-unavailable.ts: the warehouse is there). */
+  readonly progressed?: () => void;
+  /** Test-only stop between days (test-hooks/pause-point.ts). */
+  readonly pause?: PausePoint;
 }
 
 /**
@@ -114,6 +119,7 @@ async function runSteps(
       stepsDone += 1;
       consumed += result.consumed;
       failedDays.push(...result.failed);
+      request.progressed?.();
       logger.info(
         {
           days: step.from === step.to ? step.from : `${step.from}..${step.to}`,
@@ -123,6 +129,7 @@ async function runSteps(
         },
         `built ${stepsDone}/${plan.steps.length}`,
       );
+      await request.pause?.reached('marts-step-committed', { from: step.from, to: step.to });
     }
   };
   const workers = Array.from({ length: Math.max(1, request.parallel ?? 1) }, worker);

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/command-spec.js';
 import { positiveInt } from '../cli/parsers.js';
-import { INTERVAL_OPTIONS, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import { INTERVAL_OPTIONS, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
 import { DEFAULT_DAYS_PER_TRANSACTION, DEFAULT_PARALLEL } from './options.js';
 
 export const BUILD_MARTS_COMMAND: CommandSpec = {
@@ -10,7 +10,8 @@ export const BUILD_MARTS_COMMAND: CommandSpec = {
     'Rebuilds cdm.global_metrics, cdm.turnover_drivers and cdm.data_quality_daily (with cdm.usd_rates_daily and ' +
     'cdm.currency_daily) by whole days, each replaced in one transaction. With --from/--to: exactly those days. ' +
     'Without: the days in the stg.touched_days queue, a late rate widened to the 7 days that may use it, plus the ' +
-    'drivers of the day after each rebuilt day. Rerunning any interval gives identical tables.',
+    'drivers of the day after each rebuilt day. Rerunning any interval gives identical tables. An unreachable warehouse ' +
+    'is retried for --unavailable-timeout: the build starts again from the queue, the days already committed stay built.',
   options: [
     ...INTERVAL_OPTIONS,
     WAREHOUSE_URL_OPTION,
@@ -29,6 +30,7 @@ export const BUILD_MARTS_COMMAND: CommandSpec = {
       parse: positiveInt('--parallel'),
     },
     { flags: '--dry-run', description: 'print the days that would be built, change nothing' },
+    UNAVAILABLE_TIMEOUT_OPTION,
   ],
   load: async () => (await import('./run.js')).buildMartsCommand,
   examples: [

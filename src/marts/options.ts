@@ -1,4 +1,6 @@
+import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../db/retry-unavailable.js';
 import { UsageError } from '../errors.js';
+import { pauseAtFromEnv, type PauseAt } from '../test-hooks/pause-point.js';
 import type { Day } from './days.js';
 
 /** What `turnover build-marts` was asked to do, validated once at the edge. */
@@ -9,13 +11,17 @@ export interface BuildMartsConfig {
   readonly daysPerTransaction: number;
   readonly parallel: number;
   readonly dryRun: boolean;
+  /** How long an unreachable warehouse is retried (the whole build again, from the queue) before exit 5. */
+  readonly unavailableTimeoutMs: number;
+  /** Test-only: where the process stops for a kill test (TURNOVER_TEST_PAUSE_AT, test-hooks/pause-point.ts). */
+  readonly pauseAt: PauseAt | undefined;
 }
 
 export const DEFAULT_DAYS_PER_TRANSACTION = 1;
 /** One transaction per core of the development machine; each holds a warehouse connection. */
 export const DEFAULT_PARALLEL = 2;
 
-export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown>>): BuildMartsConfig {
+export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = {}): BuildMartsConfig {
   const from = options.from as Day | undefined;
   const to = options.to as Day | undefined;
   if ((from === undefined) !== (to === undefined)) {
@@ -28,5 +34,7 @@ export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown
     daysPerTransaction: (options.daysPerTransaction as number | undefined) ?? DEFAULT_DAYS_PER_TRANSACTION,
     parallel: (options.parallel as number | undefined) ?? DEFAULT_PARALLEL,
     dryRun: options.dryRun === true,
+    unavailableTimeoutMs: ((options.unavailableTimeout as number | undefined) ?? ONE_SHOT_UNAVAILABLE_TIMEOUT_S) * 1000,
+    pauseAt: pauseAtFromEnv(env),
   });
 }

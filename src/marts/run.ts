@@ -1,32 +1,49 @@
 import type { Handler } from '../cli/command-spec.js';
 import { operationalError } from '../db/operational-error.js';
+import { retryWhileUnavailable } from '../db/retry-unavailable.js';
+import { PausePoint } from '../test-hooks/pause-point.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { buildMarts, describeDays } from './build.js';
 import { resolveBuildMartsConfig } from './options.js';
 import type { BuildSummary } from './types.js';
 
 export const buildMartsCommand: Handler = async (input, context) => {
-  const config = resolveBuildMartsConfig(input.options);
-  const warehouse = await openWarehouse(config.warehouseUrl, context.logger);
-  try {
-    const summary = await buildMarts(
-      warehouse,
-      {
-        ...(config.interval ? { interval: config.interval } : {}),
-        daysPerTransaction: config.daysPerTransaction,
-        parallel: config.parallel,
-        dryRun: config.dryRun,
-        signal: context.signal,
-      },
-      context.logger,
-    ).catch((error: unknown) => {
-      throw operationalError(error, 'build-marts');
-    });
-    context.stdout.write(`${summaryLine(summary, config.dryRun)}\n`);
-    return summary.interrupted ? 130 : 0;
-  } finally {
-    await warehouse.close();
-  }
+  const config = resolveBuildMartsConfig(input.options, context.env);
+  const pause = new PausePoint(config.pauseAt);
+  let retries = 0;
+  let earlierSteps = 0;
+  const summary = await retryWhileUnavailable(
+    { what: 'build-marts', timeoutMs: config.unavailableTimeoutMs, signal: context.signal, logger: context.logger, onRetry: () => (retries += 1) },
+    async (progressed) => {
+      // each attempt plans again from the queue: the days an earlier attempt committed consumed their rows
+      const warehouse = await openWarehouse(config.warehouseUrl, context.logger);
+      try {
+        return await buildMarts(
+          warehouse,
+          {
+            ...(config.interval ? { interval: config.interval } : {}),
+            daysPerTransaction: config.daysPerTransaction,
+            parallel: config.parallel,
+            dryRun: config.dryRun,
+            signal: context.signal,
+            progressed: () => {
+              earlierSteps += 1;
+              progressed();
+            },
+            pause,
+          },
+          context.logger,
+        ).catch((error: unknown) => {
+          throw operationalError(error, 'build-marts');
+        });
+      } finally {
+        await warehouse.close().catch(() => undefined);
+      }
+    },
+  );
+  const resumed = retries === 0 ? '' : `; resumed ${retries} times after the warehouse became unavailable (${earlierSteps - summary.stepsDone} transactions committed before the last attempt)`;
+  context.stdout.write(`${summaryLine(summary, config.dryRun)}${resumed}\n`);
+  return summary.interrupted ? 130 : 0;
 };
 
 export function summaryLine(summary: BuildSummary, dryRun: boolean): string {

@@ -38,12 +38,18 @@ export function logEvent(event: JobEvent, state: JobState, logger: Logger): void
     case 'warning':
       logger.warn(String(fields.message));
       return;
+    case 'quarantined':
+      logger.warn(fields, `record ${String(fields.partition)}/${String(fields.offset)} refused by PostgreSQL (${String(fields.sqlstate)}): quarantined in raw.landing_rejects`);
+      return;
+    case 'exact-records':
+      logger.info(fields, `read ${Array.isArray(fields.records) ? fields.records.length : '?'} records again on the driver: ${String(fields.reason)}`);
+      return;
     case 'error':
       state.error = { kind: String(fields.kind), message: String(fields.message) };
       return;
     case 'stopped':
       state.landed = typeof fields.landed === 'number' ? fields.landed : state.landed;
-      logger.info(fields, `stopped; landed ${fmt(fields.landed)} records in this run`);
+      logger.info(fields, `stopped; landed ${fmt(fields.landed)} records in this run, quarantined ${fmt(fields.rejected)}`);
       return;
     default:
       logger.debug(event, 'Spark job event');

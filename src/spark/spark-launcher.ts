@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../cli/command-spec.js';
-import { ConfigError, ConflictError, TurnoverError, UnavailableError } from '../errors.js';
+import { ConfigError, ConflictError, OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.js';
 import { PACKAGE_ROOT, defaultCacheDir } from '../paths.js';
 import { logEvent, parseEvent, type JobState } from './job-events.js';
 import { jobEnvironment, submitArguments } from './spark-env.js';
@@ -98,6 +98,7 @@ function jobFailure(exit: number, state: JobState, stderr: readonly string[]): T
     if (kind === 'config') return new ConfigError(message);
     if (kind === 'unavailable') return new UnavailableError(message);
     if (kind === 'gap') return new ConflictError(message);
+    if (kind === 'offset-mismatch') return new OffsetMismatchError(message);
     return new TurnoverError('INTERNAL', `the Spark job failed: ${message}`);
   }
   const tail = stderr.filter((l) => /error|exception/i.test(l)).slice(-3).join(' | ') || stderr.slice(-3).join(' | ');

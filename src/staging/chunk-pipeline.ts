@@ -1,3 +1,4 @@
+import type { PausePoint } from '../test-hooks/pause-point.js';
 import type { LandedPartition, LandingReader } from './landing-reader.js';
 import type { ChunkParser, StagedChunk } from './staged-chunk.js';
 
@@ -17,6 +18,8 @@ export interface PipelineOptions {
   /** Chunks read and parsed ahead of the one being written. */
   readonly depth: number;
   readonly loseOneRecord: boolean;
+  /** Test-only stop after a read (test-hooks/pause-point.ts). */
+  readonly pause: PausePoint;
 }
 
 interface PartitionState {
@@ -113,6 +116,7 @@ export class ChunkPipeline {
     return read.then(async (chunk) => {
       if (chunk === null) return null;
       const { landed, expectedNext } = chunk;
+      await this.options.pause.reached('stg-chunk-read', { topic: landed.topic, partition: landed.partition, firstOffset: landed.firstOffset, lastOffset: landed.lastOffset });
       const counted = this.reader.countRange(landed, landed.firstOffset, landed.lastOffset);
       counted.catch(() => undefined);
       const staged = await this.parser.parse(landed, { loseOneRecord: this.options.loseOneRecord });

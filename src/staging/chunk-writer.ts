@@ -173,7 +173,19 @@ export class ChunkWriter {
       { counts, transactionsWritten: tx.writes.count, transactionsReplaced: tx.replaced.count, currenciesWritten: cur.writes.length, currenciesReplaced: cur.replaced.length },
       { landed, transactionsCopied, currenciesCopied, rejectsCopied, transactionsDeleted, currenciesDeleted },
     );
-    await session.query(this.warehouse.sql('stg_save_load_state'), [chunk.topic, chunk.incarnation, chunk.partition, chunk.lastOffset + 1]);
+    // the counters move with the watermark: what every record below it became, summed over committed chunks
+    await session.query(this.warehouse.sql('stg_save_load_state'), [
+      chunk.topic,
+      chunk.incarnation,
+      chunk.partition,
+      chunk.lastOffset + 1,
+      counts.read,
+      counts.inserted,
+      counts.updated,
+      counts.duplicates,
+      counts.rejected,
+      counts.conflicts,
+    ]);
     return counts;
   }
 

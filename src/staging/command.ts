@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../cli/command-spec.js';
 import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../cli/parsers.js';
-import { STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import { STAGING_URL_OPTION, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
 
 export const LOAD_STG_COMMAND: CommandSpec = {
   name: 'load-stg',
@@ -10,7 +10,8 @@ export const LOAD_STG_COMMAND: CommandSpec = {
     '(topic, partition): parses each record with the feed contract, quarantines rejects, deduplicates, logs conflicts, ' +
     'enqueues the touched days for the marts and advances the partition\'s watermark in the same warehouse transaction. ' +
     'Every chunk is reconciled (landed = inserted + updated + duplicates + rejected) before it commits. ' +
-    'Without --until-caught-up it keeps polling until SIGINT/SIGTERM, then finishes the chunk in flight and stops.',
+    'Without --until-caught-up it keeps polling until SIGINT/SIGTERM, then finishes the chunk in flight and stops. ' +
+    'A database that becomes unreachable is retried with back-off (a new session from the committed watermarks) for --unavailable-timeout.',
   options: [
     STAGING_URL_OPTION,
     WAREHOUSE_URL_OPTION,
@@ -31,6 +32,7 @@ export const LOAD_STG_COMMAND: CommandSpec = {
       env: 'TURNOVER_LANDING_RETENTION_DAYS',
       parse: nonNegativeInt('--purge-landed-older-than'),
     },
+    UNAVAILABLE_TIMEOUT_OPTION,
   ],
   load: async () => (await import('./run.js')).loadStg,
   examples: ['turnover load-stg --until-caught-up', 'turnover load-stg --chunk-size 50000', 'turnover load-stg --until-caught-up --purge-landed-older-than 7'],

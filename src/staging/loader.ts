@@ -2,13 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { operationalError } from '../db/operational-error.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { PausePoint } from '../test-hooks/pause-point.js';
 import { ChunkPipeline } from './chunk-pipeline.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import { watermarkKey, type LandedPartition, type LandingReader } from './landing-reader.js';
 import type { LoadStgConfig } from './options.js';
 import { isDataRefusal, isolateRefusal, type RefusedChunk } from './refused-records.js';
 import type { ChunkParser } from './staged-chunk.js';
-import type { ChunkCounts } from './types.js';
+import { addCounts, type ChunkCounts } from './types.js';
 
 export interface LoadTotals extends ChunkCounts {
   chunks: number;
@@ -17,6 +18,14 @@ export interface LoadTotals extends ChunkCounts {
   refused: number;
   /** Committed watermark per `topic|incarnation|partition` (watermarkKey) at the end. */
   readonly watermarks: Map<string, number>;
+}
+
+/** What the command around the loader wants to hear of it. */
+export interface LoaderHooks {
+  /** After each committed chunk and each finished turn: the databases are there (retry-unavailable.ts). */
+  readonly progressed?: () => void;
+  /** Test-only stops (test-hooks/pause-point.ts). */
+  readonly pause?: PausePoint;
 }
 
 /** Chunks loaded from one partition before the loop moves to the next, so partitions advance together. */
@@ -45,6 +54,7 @@ export class StgLoader {
     private readonly writer: ChunkWriter,
     private readonly logger: Logger,
     private readonly signal: AbortSignal,
+    private readonly hooks: LoaderHooks = {},
   ) {}
 
   async run(): Promise<LoadTotals> {
@@ -61,6 +71,7 @@ export class StgLoader {
     while (!this.signal.aborted) {
       const partitions = await this.reader.partitions(this.config.topics);
       const loaded = await this.#turn(partitions);
+      this.hooks.progressed?.();
       if (this.config.purgeOlderThanDays !== undefined && !this.signal.aborted) await this.#purge(partitions, this.config.purgeOlderThanDays);
       if (loaded > 0) continue;
       if (this.config.untilCaughtUp) break;
@@ -74,7 +85,13 @@ export class StgLoader {
       this.reader,
       this.parser,
       partitions.map((at) => ({ at, committed: this.totals.watermarks.get(watermarkKey(at)) ?? null })),
-      { chunkSize: this.config.chunkSize, chunksPerTurn: CHUNKS_PER_TURN, depth: this.config.readAhead, loseOneRecord: this.config.faults.loseParsedRecord },
+      {
+        chunkSize: this.config.chunkSize,
+        chunksPerTurn: CHUNKS_PER_TURN,
+        depth: this.config.readAhead,
+        loseOneRecord: this.config.faults.loseParsedRecord,
+        pause: this.hooks.pause ?? new PausePoint(undefined),
+      },
     );
     let loaded = 0;
     let refused: RefusedChunk | undefined;
@@ -96,7 +113,9 @@ export class StgLoader {
         this.totals.watermarks.set(watermarkKey(at), staged.lastOffset + 1);
         this.#add(counts);
         loaded += counts.read;
+        this.hooks.progressed?.();
         this.#progress(at, staged.lastOffset + 1);
+        await this.hooks.pause?.reached('stg-chunk-committed', { ...at, nextOffset: staged.lastOffset + 1 });
       }
     } finally {
       await pipeline.close();
@@ -130,14 +149,8 @@ export class StgLoader {
   }
 
   #add(counts: ChunkCounts): void {
-    const t = this.totals;
-    t.read += counts.read;
-    t.inserted += counts.inserted;
-    t.updated += counts.updated;
-    t.duplicates += counts.duplicates;
-    t.rejected += counts.rejected;
-    t.conflicts += counts.conflicts;
-    t.chunks += 1;
+    addCounts(this.totals, counts);
+    this.totals.chunks += 1;
   }
 
   #progress(at: LandedPartition, nextOffset: number): void {

@@ -1,5 +1,7 @@
 import { postgresUrl } from '../db/postgres-url.js';
+import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../db/retry-unavailable.js';
 import { ConfigError } from '../errors.js';
+import { pauseAtFromEnv, type PauseAt } from '../test-hooks/pause-point.js';
 
 /** The loader's configuration, validated once at the edge and frozen. */
 export interface LoadStgConfig {
@@ -17,8 +19,16 @@ export interface LoadStgConfig {
   /** Delete landed records already loaded and older than this many days; undefined = keep. */
   readonly purgeOlderThanDays: number | undefined;
   readonly progressIntervalMs: number;
+  /**
+   * How long a database may stay unreachable before the load gives up with
+   * exit 5; every availability error before that is retried (a new session,
+   * from the committed watermarks). Infinity: keep trying (continuous mode's default).
+   */
+  readonly unavailableTimeoutMs: number;
   /** Test-only faults, set through TURNOVER_FAULT_INJECT (never a flag). */
   readonly faults: { readonly loseParsedRecord: boolean };
+  /** Test-only: where the process stops for a kill test (TURNOVER_TEST_PAUSE_AT, test-hooks/pause-point.ts). */
+  readonly pauseAt: PauseAt | undefined;
 }
 
 const FAULTS = ['reconciliation-mismatch'] as const;
@@ -33,17 +43,21 @@ export function loadStgConfig(options: Readonly<Record<string, unknown>>, env: N
     throw new ConfigError(`TURNOVER_FAULT_INJECT=${fault} is not a known fault (${FAULTS.join(', ')})`);
   }
   const topics = options.topic === undefined ? undefined : (options.topic as string[]);
+  const untilCaughtUp = options.untilCaughtUp === true;
+  const timeout = options.unavailableTimeout as number | undefined;
   return Object.freeze({
     stagingUrl,
     warehouseUrl: options.warehouseUrl,
     chunkSize: options.chunkSize as number,
     parseWorkers: options.parseWorkers as number,
     readAhead: (options.parseWorkers as number) + 1,
-    untilCaughtUp: options.untilCaughtUp === true,
+    untilCaughtUp,
     pollIntervalMs: Math.round((options.pollInterval as number) * 1000),
     topics: topics && topics.length > 0 ? Object.freeze([...topics]) : undefined,
     purgeOlderThanDays: options.purgeLandedOlderThan as number | undefined,
     progressIntervalMs: 5_000,
+    unavailableTimeoutMs: (timeout ?? (untilCaughtUp ? ONE_SHOT_UNAVAILABLE_TIMEOUT_S : Infinity)) * 1000,
     faults: Object.freeze({ loseParsedRecord: fault === 'reconciliation-mismatch' }),
+    pauseAt: pauseAtFromEnv(env),
   });
 }

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { announcePause, waitForReleaseSync } from '../test-hooks/pause-point.js';
 import type { CopyEncoding } from '../warehouse/index.js';
 import { encodedKeys, encodedPlan, parseEncoded, type EncodedChunk } from './encoded-chunk.js';
 import type { ParseReply, WorkerReply, WorkerRequest } from './parser-pool.js';
@@ -26,6 +27,11 @@ function chunkOf(chunkId: number): EncodedChunk {
 function handle(request: WorkerRequest): { result: unknown; transfer: ArrayBuffer[] } | undefined {
   switch (request.op) {
     case 'parse': {
+      if (request.pauseAt) {
+        const { topic, partition, firstOffset, lastOffset } = request.chunk;
+        announcePause(request.pauseAt, { topic, partition, firstOffset, lastOffset, thread: 'parse-worker' });
+        waitForReleaseSync(request.pauseAt);
+      }
       const view = request.chunk.data as Uint8Array;
       const data = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
       const parsed = parseEncoded({ ...request.chunk, data }, { loseOneRecord: request.loseOneRecord }, buffers);

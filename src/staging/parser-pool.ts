@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { TurnoverError } from '../errors.js';
+import { PausePoint, type PauseAt } from '../test-hooks/pause-point.js';
 import type { CopyEncoding } from '../warehouse/index.js';
 import type { LandedChunk } from './landing-reader.js';
 import type { BulkRows, ChunkParser, StagedChunk, TransactionWrites } from './staged-chunk.js';
@@ -8,7 +9,15 @@ import type { CurrencyRow, RejectRow, TransactionRow } from './types.js';
 
 /** What the main thread asks a parse worker (parse-worker.ts). */
 export type WorkerRequest =
-  | { readonly id: number; readonly op: 'parse'; readonly chunkId: number; readonly chunk: LandedChunk; readonly loseOneRecord: boolean }
+  | {
+      readonly id: number;
+      readonly op: 'parse';
+      readonly chunkId: number;
+      readonly chunk: LandedChunk;
+      readonly loseOneRecord: boolean;
+      /** Test-only: stop in the worker with this chunk (test-hooks/pause-point.ts). */
+      readonly pauseAt?: PauseAt;
+    }
   | { readonly id: number; readonly op: 'keys'; readonly chunkId: number }
   | { readonly id: number; readonly op: 'plan'; readonly chunkId: number; readonly stored: { readonly rows: readonly TransactionRow[] } | { readonly encoded: Uint8Array } }
   /** Done with the chunk: the worker may drop it; `buffers` are its encoded plans' buffers, handed back for reuse. */
@@ -96,11 +105,15 @@ export class ParserPool implements ChunkParser {
   #turn = 0;
   #chunkIds = 0;
 
-  /** @param buffers the landing reader's pool: parsed chunks' buffers go back there */
+  /**
+   * @param buffers the landing reader's pool: parsed chunks' buffers go back there
+   * @param pause test-only: counts parses, and the worker stops at the configured one
+   */
   constructor(
     size: number,
     encoding: CopyEncoding,
     private readonly buffers: BufferPool,
+    private readonly pause: PausePoint = new PausePoint(undefined),
   ) {
     this.#workers = Array.from({ length: Math.max(1, size) }, () => new ParseWorker(encoding));
   }
@@ -108,7 +121,9 @@ export class ParserPool implements ChunkParser {
   async parse(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }): Promise<StagedChunk> {
     const worker = this.#workers[this.#turn++ % this.#workers.length]!;
     const chunkId = ++this.#chunkIds;
-    const reply = await worker.request<ParseReply>({ op: 'parse', chunkId, chunk, loseOneRecord: options.loseOneRecord }, transferable(chunk.data));
+    const pauseAt = this.pause.arrives('stg-parse');
+    const pauseHere = pauseAt ? { pauseAt } : {};
+    const reply = await worker.request<ParseReply>({ op: 'parse', chunkId, chunk, loseOneRecord: options.loseOneRecord, ...pauseHere }, transferable(chunk.data));
     this.buffers.give(reply.landed);
     // every encoded plan of the chunk goes back to the worker on release, when the writer is done with it
     const handedOut: (TransactionWrites | BulkRows)[] = [reply.fresh];

@@ -85,6 +85,16 @@ export interface ChunkCounts {
   conflicts: number;
 }
 
+/** Adds one set of counts to another (a chunk's to a load's, a session's to a run's). */
+export function addCounts(into: ChunkCounts, from: Readonly<ChunkCounts>): void {
+  into.read += from.read;
+  into.inserted += from.inserted;
+  into.updated += from.updated;
+  into.duplicates += from.duplicates;
+  into.rejected += from.rejected;
+  into.conflicts += from.conflicts;
+}
+
 export const transactionKey = (r: { operationId: string; status: string }): string => `${r.operationId}|${r.status}`;
 export const currencyKey = (r: { dateUpdate: string; currencyCode: number; currencyCodeWith: number }): string =>
   `${r.dateUpdate}|${r.currencyCode}|${r.currencyCodeWith}`;

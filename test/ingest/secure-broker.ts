@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdmin, type KafkaConfig } from '../../src/kafka/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
+import { newClusterId } from '../../src/stack/kafka-broker.js';
 import { ensureKafkaJars } from '../../src/stack/kafka-jars.js';
 import { javaBinary } from '../../src/stack/prerequisites.js';
 import { run } from '../../src/stack/processes.js';
@@ -62,7 +62,7 @@ export async function startSecureBroker(dir: string): Promise<SecureBroker> {
   const jars = await ensureKafkaJars(defaultCacheDir(), silentLogger(), process.env);
   const java = javaBinary(process.env);
   const format = await run(java, [
-    '-cp', `${jars}/*`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', randomBytes(16).toString('base64url').slice(0, 22), '-c', properties,
+    '-cp', `${jars}/*`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', properties,
     '--add-scram', `SCRAM-SHA-512=[name=${users.scram.name},password=${users.scram.password}]`,
   ]);
   if (format.code !== 0) throw new Error(`StorageTool format failed: ${format.stderr || format.stdout}`);

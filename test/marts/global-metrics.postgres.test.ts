@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { useStack, type TestStack } from '../support/stack.js';
-import { buildMarts, fixtureFeed, freshPipeline, landAndLoad, queryRows } from './marts-support.js';
+import { buildMarts, fixtureFeed, freshPipeline, GLOBAL_METRICS_TEXT_SQL, landAndLoad, queryRows } from './marts-support.js';
 import { referenceDataQuality, referenceGlobalMetrics, referenceStg, type GlobalMetricsText } from './reference.js';
 
 /**
@@ -11,11 +11,6 @@ import { referenceDataQuality, referenceGlobalMetrics, referenceStg, type Global
  * reference computed from the same messages. Exact text comparison: amounts
  * to the cent, averages to 4 decimals.
  */
-
-const METRICS_SQL = `
-  select date_update::text, currency_from::text, amount_total::text, cnt_transactions::text,
-         avg_transactions_per_account::text, cnt_accounts_make_transactions::text
-  from cdm.global_metrics order by date_update, currency_from`;
 
 const DATA_QUALITY_SQL = `
   select date_update::text || '|' || metric || '|' || dimension || '|' || value::text as row
@@ -44,7 +39,7 @@ describe('global_metrics on the live-feed fixtures', () => {
     // the fixture day has counted transactions in all 7 currencies, test accounts and chargebacks
     assert.equal(expected.length, 7);
     assert.ok(expected.every((row) => row.date_update === '2022-10-01' && row.amount_total !== null));
-    const actual = await queryRows<GlobalMetricsText>(db.warehouseUrl, METRICS_SQL);
+    const actual = await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL);
     assert.deepEqual(actual, expected);
 
     const quality = await queryRows<{ row: string }>(db.warehouseUrl, DATA_QUALITY_SQL);
@@ -66,7 +61,7 @@ describe('global_metrics on the live-feed fixtures', () => {
     const expected = referenceGlobalMetrics(stg);
     const cad = expected.find((row) => row.currency_from === '410');
     assert.ok(cad && cad.amount_total === null && Number(cad.cnt_transactions) > 0);
-    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, METRICS_SQL), expected);
+    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL), expected);
 
     const missing = await queryRows<{ value: string }>(
       db.warehouseUrl,

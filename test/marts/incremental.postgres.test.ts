@@ -4,7 +4,7 @@ import { addDays, dayRange } from '../../src/marts/days.js';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { generatedFeed } from './generator-support.js';
-import { buildMarts, freshPipeline, landAndLoad, martSnapshot, queryRows, type MartDatabases } from './marts-support.js';
+import { buildMarts, freshPipeline, GLOBAL_METRICS_TEXT_SQL, landAndLoad, martSnapshot, queryRows, type MartDatabases } from './marts-support.js';
 import { factorsOf, lmdi, referenceCurrencyDays, referenceGlobalMetrics, referenceStg, type GlobalMetricsText } from './reference.js';
 
 /**
@@ -33,11 +33,6 @@ const DRIVERS_SQL = `
   select date_update::text, currency_from::text, kind, turnover_prev_usd::text, turnover_usd::text, change_usd::text,
          accounts_effect::text, frequency_effect::text, ticket_effect::text, fx_effect::text, entry_exit_effect::text
   from cdm.turnover_drivers order by date_update, currency_from nulls last`;
-
-const GLOBAL_METRICS_SQL = `
-  select date_update::text, currency_from::text, amount_total::text, cnt_transactions::text,
-         avg_transactions_per_account::text, cnt_accounts_make_transactions::text
-  from cdm.global_metrics order by date_update, currency_from`;
 
 /** Days STG holds data for (transactions or rates). */
 async function stgDays(db: MartDatabases): Promise<string[]> {
@@ -69,7 +64,7 @@ describe('build-marts: 30 days, reruns, late events, CLI', () => {
     assert.deepEqual(await queryRows(db.warehouseUrl, 'select * from stg.touched_days'), [], 'the queue is consumed');
 
     const stg = referenceStg(feed);
-    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_SQL), referenceGlobalMetrics(stg));
+    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL), referenceGlobalMetrics(stg));
 
     const facts = new Map(referenceCurrencyDays(stg).map((d) => [`${d.day}/${d.currency}`, d]));
     const drivers = await queryRows<DriverText>(db.warehouseUrl, DRIVERS_SQL);

@@ -77,6 +77,12 @@ export async function buildMarts(db: MartDatabases, args: readonly string[] = []
   return result;
 }
 
+/** cdm.global_metrics as text, in the shape of the reference's `GlobalMetricsText` (reference.ts). */
+export const GLOBAL_METRICS_TEXT_SQL = `
+  select date_update::text, currency_from::text, amount_total::text, cnt_transactions::text,
+         avg_transactions_per_account::text, cnt_accounts_make_transactions::text
+  from cdm.global_metrics order by date_update, currency_from`;
+
 /** Every mart, as text, in a stable order: two builds are compared with this. */
 export async function martSnapshot(url: string): Promise<Record<string, unknown[]>> {
   const text = (table: string, order: string) => queryRows(url, `select * from (select t::text as row from cdm.${table} as t) s order by ${order}`);

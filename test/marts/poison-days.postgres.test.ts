@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
-import { buildMarts, fixtureFeed, freshPipeline, landAndLoad, queryRows } from './marts-support.js';
+import { buildMarts, fixtureFeed, freshPipeline, GLOBAL_METRICS_TEXT_SQL, landAndLoad, queryRows } from './marts-support.js';
 import { referenceDataQuality, referenceGlobalMetrics, referenceStg, type GlobalMetricsText } from './reference.js';
 
 /**
@@ -16,11 +16,6 @@ import { referenceDataQuality, referenceGlobalMetrics, referenceStg, type Global
 
 type Json = Record<string, any>;
 const uuid = (n: number): string => `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`;
-
-const METRICS_SQL = `
-  select date_update::text, currency_from::text, amount_total::text, cnt_transactions::text,
-         avg_transactions_per_account::text, cnt_accounts_make_transactions::text
-  from cdm.global_metrics order by date_update, currency_from`;
 
 const DATA_QUALITY_SQL = `
   select date_update::text || '|' || metric || '|' || dimension || '|' || value::text as row
@@ -73,7 +68,7 @@ describe('build-marts on any day the contract accepts, and past a day it cannot 
     const stg = referenceStg(values);
     const expected = referenceGlobalMetrics(stg);
     assert.deepEqual(new Set(expected.map((r) => r.date_update)), new Set(['0001-01-01', '2022-10-01', '9999-12-31']));
-    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, METRICS_SQL), expected);
+    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL), expected);
     assert.deepEqual((await queryRows<{ row: string }>(db.warehouseUrl, DATA_QUALITY_SQL)).map((r) => r.row), referenceDataQuality(stg));
     // 9999-12-31 converts RUB with the rate of 9999-12-28, three days stale
     const rub = expected.find((r) => r.date_update === '9999-12-31' && r.currency_from === '430');
@@ -84,7 +79,7 @@ describe('build-marts on any day the contract accepts, and past a day it cannot 
       const again = await buildMarts(db, ['--from', from, '--to', to]);
       assert.match(again.stdout, /^built 3 days/);
     }
-    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, METRICS_SQL), expected);
+    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL), expected);
     assert.match((await buildMarts(db)).stdout, /^nothing to build/);
     const outside = await runCli(['build-marts', '--from', '0000-12-31', '--to', '0001-01-01'], { env: db.env });
     assert.equal(outside.code, 2, outside.stderr);
@@ -113,7 +108,7 @@ describe('build-marts on any day the contract accepts, and past a day it cannot 
     ]);
     assert.deepEqual(await queryRows(db.warehouseUrl, 'select count(*)::int as n from stg.touched_days'), [{ n: 0 }], 'the queue did not stall on the day');
     const expected = referenceGlobalMetrics(referenceStg(values));
-    const metrics = await queryRows<GlobalMetricsText>(db.warehouseUrl, METRICS_SQL);
+    const metrics = await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL);
     assert.ok(metrics.length > 0);
     assert.deepEqual(metrics, expected.filter((r) => r.date_update !== '2022-10-01'), 'every other day equals the reference; the refused day has no rows (it was never built)');
 
@@ -123,6 +118,6 @@ describe('build-marts on any day the contract accepts, and past a day it cannot 
     const rebuilt = await buildMarts(db);
     assert.doesNotMatch(rebuilt.stdout, /refused/);
     assert.deepEqual(await queryRows(db.warehouseUrl, 'select count(*)::int as n from cdm.build_failures'), [{ n: 0 }], 'a successful build clears the failure');
-    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, METRICS_SQL), referenceGlobalMetrics(referenceStg([...values, corrected])));
+    assert.deepEqual(await queryRows<GlobalMetricsText>(db.warehouseUrl, GLOBAL_METRICS_TEXT_SQL), referenceGlobalMetrics(referenceStg([...values, corrected])));
   });
 });

@@ -8,7 +8,7 @@ import { expectedSummary, IngesterProcess, landedCount, landedSummary, migrateLa
 import { LIVE_FEED } from '../support/paths.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { produceFeed } from '../ingest/feed.js';
-import { groupMembers, listeningAddresses, SparkIngestProcess } from './spark-harness.js';
+import { groupMembers, HEADERS_AS_HEX_PAIRS, listeningAddresses, SparkIngestProcess } from './spark-harness.js';
 
 /**
  * The two engines write one landing contract: the same records land as the
@@ -64,9 +64,10 @@ describe('Spark and Node engines on one landing contract (real Spark, Kafka, Pos
       const m = sent.get(String(i))!;
       assert.equal(row.value, m.value === null ? null : Buffer.from(m.value).toString('hex'), `value of message ${i}`);
       assert.equal(row.key, m.key === undefined || m.key === null ? null : Buffer.from(m.key).toString('hex'), `key of message ${i}`);
-      const headers = Object.entries(m.headers ?? {}).map(([key, value]) => ({ key, value: Buffer.from(value).toString('base64') }));
-      assert.deepEqual(row.headers === null ? null : JSON.parse(row.headers), headers.length ? headers : null, `headers of message ${i}`);
+      const headers = Object.entries(m.headers ?? {}).map(([name, value]) => [Buffer.from(name).toString('hex'), Buffer.from(value).toString('hex')]);
+      assert.deepEqual(row.headers, headers.length ? headers : null, `headers of message ${i}`);
       assert.equal(row.kafka_timestamp, new Date(m.timestamp!).toISOString(), `timestamp of message ${i}`);
+      assert.equal(row.kafka_timestamp_ms, String(m.timestamp), `exact timestamp of message ${i}`);
     });
   });
 
@@ -151,8 +152,10 @@ interface LandedRow {
   readonly offset: string;
   readonly key: string | null;
   readonly value: string | null;
-  readonly headers: string | null;
+  /** [name hex, value hex | null] per header, in order; null = no headers. */
+  readonly headers: [string, string | null][] | null;
   readonly kafka_timestamp: string;
+  readonly kafka_timestamp_ms: string;
   /** Index of the message in produce order (timestamps are distinct and increasing). */
   readonly produced: number;
 }
@@ -160,8 +163,10 @@ interface LandedRow {
 async function landedRows(url: string, topic: string): Promise<LandedRow[]> {
   return withClient(url, async (c) => {
     const { rows } = await c.query(
-      `select partition, "offset"::text as offset, encode(key, 'hex') as key, encode(value, 'hex') as value, headers::text as headers,
+      `select partition, "offset"::text as offset, encode(key, 'hex') as key, encode(value, 'hex') as value,
+              ${HEADERS_AS_HEX_PAIRS} as headers,
               to_char(kafka_timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as kafka_timestamp,
+              kafka_timestamp_ms::text as kafka_timestamp_ms,
               (rank() over (order by kafka_timestamp)) - 1 as produced
        from raw.kafka_messages where topic = $1 order by partition, "offset"`,
       [topic],

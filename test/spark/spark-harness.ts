@@ -97,6 +97,10 @@ export class SparkIngestProcess {
   }
 }
 
+/** SQL: a landed row's headers (bytea[n][2]) as JSON `[[name hex, value hex | null], ...]` in order; null when none. */
+export const HEADERS_AS_HEX_PAIRS = `(select json_agg(json_build_array(encode(headers[i][1], 'hex'), encode(headers[i][2], 'hex')) order by i)
+  from generate_subscripts(headers, 1) as i)`;
+
 export const isBatch = (msg: string, batch?: number) => (l: LogLine): boolean => l.msg === msg && (batch === undefined || l.batch === batch);
 
 /** Live processes of a process group (Linux /proc; zombies excluded). */

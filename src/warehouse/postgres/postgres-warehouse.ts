@@ -83,9 +83,17 @@ export class PostgresWarehouse implements Warehouse {
 
   async transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T> {
     const client = await connectErrors(() => this.#pool.connect());
+    // The pool listens for errors of idle clients only. A server that dies while this transaction
+    // waits between statements (build-marts waits there for the previous day's commit) makes the
+    // client emit 'error' with nobody listening, which killed the process instead of failing the
+    // transaction (found by test/staging/postgres-crash.postgres.test.ts). Its next statement fails
+    // instead, and the pool drops the broken client on release.
+    const lost = (error: Error): void => this.#logger.warn({ err: error.message }, 'warehouse connection lost');
+    client.on('error', lost);
     try {
       return await inTransaction(client, work);
     } finally {
+      client.removeListener('error', lost);
       client.release();
     }
   }
