@@ -15,6 +15,13 @@ const PORT_OPTION: OptionSpec = {
   parse: port('--port'),
 };
 
+const RETRY_FOR_OPTION: OptionSpec = {
+  flags: '--retry-for <seconds>',
+  description: 'how long a request the BI tool does not answer (5xx, 429, a dropped or refused connection, a timeout) is retried before giving up with exit 5 (default 60)',
+  env: 'TURNOVER_BI_RETRY_FOR',
+  parse: positiveInt('--retry-for'),
+};
+
 const load = (action: 'up' | 'provision' | 'status' | 'down') => async () => (await import('./superset/run.js')).handlers[action];
 
 export const BI_COMMAND: CommandSpec = {
@@ -55,6 +62,7 @@ export const BI_COMMAND: CommandSpec = {
             WAREHOUSE_URL_OPTION,
             DEFINITION_OPTION,
             STATE_DIR_OPTION,
+            RETRY_FOR_OPTION,
           ],
           load: load('provision'),
           examples: [
@@ -89,6 +97,7 @@ export const BI_COMMAND: CommandSpec = {
             { flags: '--password <password>', description: 'the user\'s password (or TURNOVER_METABASE_PASSWORD)', env: 'TURNOVER_METABASE_PASSWORD' },
             WAREHOUSE_URL_OPTION,
             DEFINITION_OPTION,
+            RETRY_FOR_OPTION,
           ],
           load: async () => (await import('./metabase/run.js')).provision,
           examples: ['TURNOVER_METABASE_PASSWORD=… turnover bi metabase provision --url https://metabase.example.com --user admin@example.com --warehouse-url vertica://…'],

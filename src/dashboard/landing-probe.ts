@@ -2,6 +2,7 @@ import pg from 'pg';
 import { describeError } from '../errors.js';
 import { createAdmin, type KafkaAdmin, type KafkaConfig } from '../kafka/index.js';
 import type { Logger } from '../log/logger.js';
+import { pagePolicy } from '../retry/index.js';
 import { readSql } from '../warehouse/sql-files.js';
 import type { SourceProblem } from './types.js';
 
@@ -76,8 +77,8 @@ export class LandingProbe {
   async endOffsets(): Promise<Map<number, { low: number; high: number }> | SourceProblem> {
     if (!this.config.kafka) return { status: 'not_configured', reason: 'set TURNOVER_KAFKA_BROKERS (or --brokers) to see the consumer lag' };
     try {
-      // short timeouts and one retry: a page waits for this answer
-      this.#admin ??= createAdmin(this.config.kafka, this.logger, { connectionTimeoutMs: 3_000, requestTimeoutMs: 5_000, retries: 1 });
+      // short timeouts and one more try: a page waits for this answer
+      this.#admin ??= createAdmin(this.config.kafka, this.logger, { connectionTimeoutMs: 3_000, requestTimeoutMs: 5_000, policy: pagePolicy });
       const offsets = await this.#admin.topicOffsets(this.config.topic);
       return new Map(offsets.map((o) => [o.partition, { low: Number(o.low), high: Number(o.high) }]));
     } catch (error) {

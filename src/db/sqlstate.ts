@@ -1,3 +1,5 @@
+import { errorCodeOf, isTransientSocketCode } from '../net/socket-errors.js';
+
 /**
  * What a PostgreSQL (or Vertica) error means for the code that got it, by
  * SQLSTATE class, in one place. Every write path asks this instead of
@@ -20,9 +22,6 @@ export type SqlErrorKind = 'data' | 'unavailable' | 'conflict' | 'config' | 'fat
 
 const CONFIG_STATES = new Set(['3D000', '3F000', '42501', '42P01']);
 
-// Node's socket errors: the server went away or never answered.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-
 /** The SQLSTATE of a driver error, when it has one. */
 export function sqlStateOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -32,8 +31,8 @@ export function sqlStateOf(error: unknown): string | undefined {
 export function classifySqlError(error: unknown): SqlErrorKind {
   const state = sqlStateOf(error);
   if (state === undefined) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'unavailable';
+    // Node's socket errors: the server went away or never answered
+    if (isTransientSocketCode(errorCodeOf(error))) return 'unavailable';
     // pg reports a connection that ended mid-query with a plain Error and no code
     const message = (error as Error | null)?.message ?? '';
     if (/terminat|connection|ended|closed|timeout|socket/i.test(message)) return 'unavailable';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OffsetMismatchError, UnavailableError } from '../errors.js';
+import { OffsetMismatchError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { retry, transactionPolicy } from '../retry/index.js';
 import type { PartitionAdvance, RejectSummary } from './landing-store.js';
 import type { LandingPort } from './landing-thread.js';
 import type { EncodedChunk, WriterLimits } from './types.js';
@@ -10,20 +11,19 @@ export interface WriterEvents {
   committed(advances: readonly PartitionAdvance[], rows: number, bytes: number, rejects: readonly RejectSummary[]): void;
   /** Another process moved an offset first: everything queued was dropped. */
   conflict(): void;
-  /** PostgreSQL was unreachable; the transaction is retried after `retryInMs`. */
-  unavailable(error: Error, retryInMs: number): void;
+  /** PostgreSQL was unreachable (or another transaction got in the way); the transaction is retried after `retryInMs`. */
+  unavailable(error: unknown, retryInMs: number): void;
   /** A primary key the fence should have kept free was hit: the run stops with this error. */
   offsetMismatch(error: OffsetMismatchError): void;
 }
-
-const BACKOFF_MS = Object.freeze({ first: 250, max: 10_000 });
 
 /**
  * Lands queued chunks in transactions of up to `maxRows` rows, one at a time
  * on one connection, while the consumer keeps fetching: the queue is bounded
  * in bytes, and `enqueue` waits when it is full (back-pressure into the
- * fetch loop). A transaction that fails because PostgreSQL is away is retried
- * unchanged with back-off; the fence in LandingStore.land makes a retry of a
+ * fetch loop). A transaction that fails with a retriable error (PostgreSQL
+ * away) is retried unchanged with transactionPolicy until it lands or the
+ * writer is stopped; the fence in LandingStore.land makes a retry of a
  * transaction that did commit harmless.
  */
 export class BatchWriter {
@@ -40,8 +40,8 @@ export class BatchWriter {
   readonly #spaceWaiters: (() => void)[] = [];
   readonly #idleWaiters: (() => void)[] = [];
   #stopping = false;
-  /** Set when stop() timed out: the transaction being retried is given up (rolled back). */
-  #abandoned = false;
+  /** Aborted when stop() timed out: the transaction being retried is given up (rolled back). */
+  readonly #abandon = new AbortController();
   #loop: Promise<void> | undefined;
 
   constructor(store: LandingPort, limits: WriterLimits, events: WriterEvents, logger: Logger) {
@@ -94,7 +94,7 @@ export class BatchWriter {
     const result = await Promise.race([this.#loop?.then(() => 'done' as const), timer]);
     if (result === 'timeout') {
       this.#logger.warn({ queuedBytes: this.#queuedBytes }, 'PostgreSQL did not take the last batches in time; they are rolled back and will be fetched again');
-      this.#abandoned = true;
+      this.#abandon.abort();
       this.#dropQueue();
     }
   }
@@ -129,8 +129,8 @@ export class BatchWriter {
     const rejects = taken.flatMap((c) => c.rejects);
     const rows = taken.reduce((n, c) => n + c.rows, 0);
     const bytes = taken.reduce((n, c) => n + c.valueBytes, 0);
-    let backoff: number = BACKOFF_MS.first;
-    for (;;) {
+    const signal = this.#abandon.signal;
+    const landOnce = async (): Promise<void> => {
       const generation = this.#generation;
       try {
         const result = advances ? await this.#store.land({ incarnation, advances, chunks, rejects }) : { outcome: 'conflict' as const };
@@ -143,16 +143,14 @@ export class BatchWriter {
           this.#dropQueue();
           this.#events.conflict();
         }
-        return;
       } catch (error) {
         if (error instanceof OffsetMismatchError) this.#events.offsetMismatch(error);
-        if (!(error instanceof UnavailableError)) throw error;
-        if (this.#abandoned) return;
-        this.#events.unavailable(error, backoff);
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, BACKOFF_MS.max);
+        throw error;
       }
-    }
+    };
+    await retry(transactionPolicy, landOnce, { signal, onRetry: ({ error, delayMs }) => this.#events.unavailable(error, delayMs) }).catch((error: unknown) => {
+      if (!signal.aborted) throw error;
+    });
   }
 
   /** Takes whole chunks of one incarnation, oldest first, up to the row limit (at least one chunk). */

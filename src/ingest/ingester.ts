@@ -2,11 +2,12 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../cli/command-spec.js';
-import { ConfigError, TurnoverError, UnavailableError } from '../errors.js';
+import { ConfigError, describeError, TurnoverError, UnavailableError } from '../errors.js';
 import type { KafkaConsumer } from '../kafka/client.js';
 import { createConsumer } from '../kafka/consumer.js';
 import type { KafkaConfig } from '../kafka/kafka-config.js';
 import type { Logger } from '../log/logger.js';
+import { connectPolicy, isRetriable, retry } from '../retry/index.js';
 import { BatchWriter } from './batch-writer.js';
 import { ThreadedLandingStore, type LandingPort } from './landing-thread.js';
 import { IngestMetrics } from './metrics.js';
@@ -40,7 +41,8 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       { topic: config.topic, group: config.group, sessionTimeoutMs: config.sessionTimeoutMs, maxBytesPerPartition: config.fetchBytesPerPartition },
       logger,
     );
-    const kafkaUnavailable = (error: unknown) => new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error);
+    // what retrying can fix becomes an outage (the tracker waits it out); anything else ends the run
+    const kafkaUnavailable = (error: unknown) => (isRetriable(error) ? new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error) : error);
     const lowWatermarks = async (): Promise<Map<number, number>> => {
       try {
         return new Map((await consumer.offsets()).map((o) => [o.partition, Number(o.low)]));
@@ -69,7 +71,7 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
         },
         unavailable: (error, retryInMs) => {
           metrics.error('postgres_unavailable');
-          logger.warn({ retryInMs }, `${error.message}; retrying the batch`);
+          logger.warn({ retryInMs }, `${describeError(error)}; retrying the batch`);
         },
         offsetMismatch: (error) => {
           metrics.primaryKeyHit();
@@ -169,21 +171,17 @@ function reportProgress(config: IngestConfig, consumer: KafkaConsumer, tracker: 
   return () => clearInterval(timer);
 }
 
-/** The first connection retries while PostgreSQL is away; bad configuration fails at once. */
+/** The first connection retries while PostgreSQL is away (connectPolicy, until stopped); bad configuration fails at once. */
 async function connectPatiently(store: LandingPort, signal: AbortSignal, logger: Logger, metrics: IngestMetrics): Promise<void> {
-  let backoff = 500;
-  while (!signal.aborted) {
-    try {
-      await store.connect();
-      return;
-    } catch (error) {
-      if (!(error instanceof UnavailableError)) throw error;
+  await retry(connectPolicy, () => store.connect(), {
+    signal,
+    onRetry: ({ error, delayMs }) => {
       metrics.error('postgres_unavailable');
-      logger.warn({ retryInMs: backoff }, `${error.message}; retrying`);
-      await sleep(backoff, undefined, { signal }).catch(() => undefined);
-      backoff = Math.min(backoff * 2, 10_000);
-    }
-  }
+      logger.warn({ retryInMs: delayMs }, `${describeError(error)}; retrying`);
+    },
+  }).catch((error: unknown) => {
+    if (!signal.aborted) throw error;
+  });
 }
 
 /** An unknown broker host is a configuration error: say so instead of retrying forever. */

@@ -28,7 +28,14 @@ export type LandingRequest =
 
 export type LandingResponse =
   | { readonly id: number; readonly result: unknown }
-  | { readonly id: number; readonly error: { readonly code: ErrorCode; readonly message: string } };
+  | { readonly id: number; readonly error: ThreadError };
+
+/** An error as it crosses the thread boundary: its stable code, message and retry flag. */
+export interface ThreadError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly retriable: boolean;
+}
 
 /** The LandingStore calls the ingester makes (the main thread's view of it). */
 export type LandingPort = Pick<LandingStore, 'connect' | 'readOffsets' | 'incarnation' | 'recordTopicId' | 'openIncarnation' | 'land' | 'close'>;
@@ -108,10 +115,10 @@ export class ThreadedLandingStore implements LandingPort {
   }
 }
 
-/** The thread's error, rebuilt with its stable code (so the exit status is the one the thread meant). */
-function toError(error: { code: ErrorCode; message: string }): Error {
+/** The thread's error, rebuilt with its stable code and retry flag (so the exit status and the retry decision are the ones the thread meant). */
+function toError(error: ThreadError): Error {
   if (error.code === 'CONFIG') return new ConfigError(error.message);
   if (error.code === 'UNAVAILABLE') return new UnavailableError(error.message);
   if (error.code === 'OFFSET_MISMATCH') return new OffsetMismatchError(error.message);
-  return new TurnoverError(error.code, error.message);
+  return new TurnoverError(error.code, error.message, { retriable: error.retriable });
 }

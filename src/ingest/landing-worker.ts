@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TurnoverError } from '../errors.js';
+import { isRetriable } from '../retry/index.js';
 import { LandingStore } from './landing-store.js';
 import type { LandingRequest, LandingResponse, LandingWorkerData } from './landing-thread.js';
 
@@ -23,7 +24,7 @@ port.on('message', (request: LandingRequest) => {
       response = { id: request.id, result: await run(request) };
     } catch (error) {
       const code = error instanceof TurnoverError ? error.code : 'INTERNAL';
-      response = { id: request.id, error: { code, message: (error as Error).message ?? String(error) } };
+      response = { id: request.id, error: { code, message: (error as Error).message ?? String(error), retriable: isRetriable(error) } };
     }
     port.postMessage(response);
   });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TurnoverError, UnavailableError } from '../errors.js';
+import { TurnoverError } from '../errors.js';
 import type { FetchedBatch, OffsetPastEnd } from '../kafka/client.js';
+import { Backoff, isRetriable, transactionPolicy } from '../retry/index.js';
 import type { BatchWriter } from './batch-writer.js';
 import { encodeFetched, type LandingStream } from './copy-binary.js';
 import { resolveStartOffsets, type StartOffsetsDeps } from './start-offsets.js';
@@ -181,7 +182,7 @@ export class PartitionTracker {
     const epoch = this.#epoch;
     // What we queued before must be in PostgreSQL (or dropped) before we read it.
     await this.#d.writer.drain();
-    let backoff = 250;
+    const backoff = new Backoff(transactionPolicy);
     for (;;) {
       try {
         const starts = await resolveStartOffsets(this.#d, this.#assigned);
@@ -201,11 +202,11 @@ export class PartitionTracker {
         );
         return;
       } catch (error) {
-        if (!(error instanceof UnavailableError)) throw error;
+        if (!isRetriable(error)) throw error;
+        const delay = backoff.next();
         this.#d.metrics.error('offsets_unavailable');
-        this.#d.logger.warn({ err: (error as Error).message, retryInMs: backoff }, 'cannot read start offsets; retrying');
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 10_000);
+        this.#d.logger.warn({ err: (error as Error).message, retryInMs: delay }, 'cannot read start offsets; retrying');
+        await sleep(delay);
         if (epoch !== this.#epoch || this.#closing) return;
       }
     }

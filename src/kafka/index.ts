@@ -4,7 +4,7 @@ import type { KafkaConfig } from './kafka-config.js';
 import { KafkaJsAdmin } from './kafkajs/kafkajs-admin.js';
 import { KafkaJsProducer } from './kafkajs/kafkajs-producer.js';
 import { PlatformaticProducer } from './platformatic/platformatic-producer.js';
-import type { ConnectionTuning } from './kafkajs/kafkajs-connection.js';
+import type { AdminTuning } from './kafkajs/kafkajs-admin.js';
 
 export type * from './client.js';
 export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
@@ -17,7 +17,7 @@ export { PRODUCER_LIBRARIES, type ProducerLibrary } from './producer-library.js'
 export { configurationProblem } from './kafka-errors.js';
 
 /** The one place that picks the client library behind our Kafka interfaces. */
-export function createAdmin(config: KafkaConfig, logger: Logger, tuning?: ConnectionTuning): KafkaAdmin {
+export function createAdmin(config: KafkaConfig, logger: Logger, tuning?: AdminTuning): KafkaAdmin {
   return new KafkaJsAdmin(config, logger, tuning);
 }
 

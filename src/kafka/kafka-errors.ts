@@ -3,16 +3,7 @@
  * which are outages (retry with back-off). Reads the error and its causes,
  * whatever client raised it.
  */
-
-const TLS_TRUST_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_SIGNATURE_FAILURE',
-]);
+import { TLS_TRUST_CODES } from '../net/socket-errors.js';
 
 const AUTH_TYPES = new Set([
   'SASL_AUTHENTICATION_FAILED',

@@ -1,4 +1,4 @@
-import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../db/retry-unavailable.js';
+import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../retry/retry-unavailable.js';
 import { UsageError } from '../errors.js';
 import { pauseAtFromEnv, type PauseAt } from '../test-hooks/pause-point.js';
 import type { Day } from './days.js';

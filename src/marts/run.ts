@@ -1,6 +1,6 @@
 import type { Handler } from '../cli/command-spec.js';
 import { operationalError } from '../db/operational-error.js';
-import { retryWhileUnavailable } from '../db/retry-unavailable.js';
+import { retryWhileUnavailable } from '../retry/retry-unavailable.js';
 import { PausePoint } from '../test-hooks/pause-point.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { buildMarts, describeDays } from './build.js';

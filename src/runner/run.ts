@@ -3,20 +3,22 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handler } from '../cli/command-spec.js';
 import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../cli/shared-options.js';
-import { ConfigError, TurnoverError } from '../errors.js';
-import { createAdmin, type KafkaConfig } from '../kafka/index.js';
+import { ConfigError, describeError, TurnoverError } from '../errors.js';
+import type { KafkaConfig } from '../kafka/index.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
 import type { Logger } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import { Backoff, isRetriable, isRetriableExit, restartPolicy } from '../retry/index.js';
 import { isAlive } from '../stack/processes.js';
 import { LocalStack, stackEnv } from '../stack/stack.js';
 import { assertPortFree, freePort, resolveStackSettings } from '../stack/stack-settings.js';
 import { BackfillPlan } from './backfill.js';
+import { ensureTopic, topicMessages } from './feed-topic.js';
 import { martLoop } from './mart-loop.js';
 import { startSuperset } from './superset.js';
 import { upConfigFrom, type UpConfig } from './options.js';
 import { statusLine, StatusReader, type PipelineStatus } from './status.js';
-import { isConfigurationExit, Supervisor, type ChildExit } from './supervisor.js';
+import { Supervisor, type ChildExit } from './supervisor.js';
 
 const CLI = join(PACKAGE_ROOT, 'bin', 'turnover.js');
 /** Stop order: the feed first, then each stage after the one that feeds it. */
@@ -86,17 +88,25 @@ export const up: Handler = async (input, context) => {
           .catch((error: unknown) => logger.error({ err: (error as Error).message }, `Superset did not come up: ${(error as Error).message}`))
       : Promise.resolve();
 
+    // A loop that fails stops the whole run with its error; handled at once, so it can never be an unhandled rejection.
+    let loopFailure: unknown;
     const loops = [
       superset,
       martLoop({ supervisor, args: [CLI, 'build-marts'], env: childEnv, intervalMs: config.martIntervalMs, signal: stopping.signal, logger, onFatal }),
       config.generator ? runFeed(config, endpoints, supervisor, childEnv, stopping.signal, logger, onFatal) : Promise.resolve(),
-    ];
+    ].map((loop) =>
+      loop.catch((error: unknown) => {
+        loopFailure ??= error;
+        stopAll();
+      }),
+    );
 
     stdout.write(`\nturnover is running — dashboard: ${dashboardUrl}\n`);
     stdout.write(`child logs: ${join(config.stateDir, 'logs')}/<name>.log · Ctrl-C stops everything\n\n`);
     await reportStatus(endpoints, dashboardUrl, stopping.signal, stdout, logger);
-    await Promise.allSettled(loops);
+    await Promise.all(loops);
     if (fatalExit) throw failure(fatalExit);
+    if (loopFailure !== undefined) throw loopFailure;
   } finally {
     signal.removeEventListener('abort', stopAll);
     stdout.write('\nstopping: generator, ingester, STG loader, mart builder, dashboard…\n');
@@ -152,24 +162,6 @@ function pipelineEndpoints(config: UpConfig, env: NodeJS.ProcessEnv, local: Reco
   return { env: childEnv, unset, kafka, topic, group, stagingUrl, warehouseUrl };
 }
 
-async function ensureTopic(kafka: KafkaConfig, topic: string, partitions: number, logger: Logger): Promise<void> {
-  const admin = createAdmin(kafka, logger);
-  try {
-    if (await admin.createTopic(topic, partitions)) logger.info({ topic, partitions }, 'created the topic');
-  } finally {
-    await admin.close();
-  }
-}
-
-async function topicMessages(kafka: KafkaConfig, topic: string, logger: Logger): Promise<number> {
-  const admin = createAdmin(kafka, logger);
-  try {
-    return Number((await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n));
-  } finally {
-    await admin.close();
-  }
-}
-
 /** Messages a `generate --json` run sent, from its summary line. */
 function sentMessages(exit: ChildExit): number | undefined {
   const line = [...exit.lastLines].reverse().find((l) => l.startsWith('{'));
@@ -194,10 +186,24 @@ async function runFeed(config: UpConfig, endpoints: Endpoints, supervisor: Super
   const pending = plan.pendingDays();
   if (pending.length > 0) logger.info({ days: pending.length, from: pending[0], to: pending.at(-1) }, 'backfilling generated history');
   const scenarioArgs = plan.state.scenarios.flatMap((s) => ['--scenario', s]);
-  let backoffMs = 1_000;
+  // Kafka away, the generator killed: the day resumes after what it sent, once restartPolicy's back-off is over.
+  const failures = new Backoff(restartPolicy);
+  const waitAfterFailure = async (fields: Record<string, unknown>, message: string): Promise<void> => {
+    const retryInMs = failures.next();
+    logger.warn({ ...fields, retryInMs }, message);
+    await sleep(retryInMs, undefined, { signal }).catch(() => undefined);
+  };
   for (let i = 0; i < pending.length && !signal.aborted; ) {
     const day = pending[i]!;
-    const skip = plan.alreadySent(await topicMessages(kafka, topic, logger));
+    let sentBefore: number;
+    try {
+      sentBefore = await topicMessages(kafka, topic, logger);
+    } catch (error) {
+      if (!isRetriable(error)) throw error;
+      await waitAfterFailure({ day }, `cannot count what the backfill of ${day} already sent (${describeError(error)}); trying again`);
+      continue;
+    }
+    const skip = plan.alreadySent(sentBefore);
     if (skip > 0) logger.info({ day, skip }, 'resuming the interrupted backfill day after the messages it already sent');
     const exit = await supervisor.runOnce({
       name: 'generate-backfill',
@@ -212,17 +218,17 @@ async function runFeed(config: UpConfig, endpoints: Endpoints, supervisor: Super
     if (exit.code === 0 && sent !== undefined) {
       plan.markDone(day, skip + sent);
       i += 1;
-      backoffMs = 1_000;
+      failures.reset();
       continue;
     }
-    if (isConfigurationExit(exit.code)) {
+    if (!isRetriableExit(exit.code)) {
       onFatal(exit);
       return;
     }
-    // Kafka away, the generator killed: the day resumes after what it sent, once the back-off is over.
-    logger.warn({ day, code: exit.code, signal: exit.signal, retryInMs: backoffMs }, `backfill of ${day} stopped; resuming it. Last lines:\n${exit.lastLines.map((l) => `    ${l}`).join('\n')}`);
-    await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
-    backoffMs = Math.min(backoffMs * 2, 30_000);
+    await waitAfterFailure(
+      { day, code: exit.code, signal: exit.signal },
+      `backfill of ${day} stopped; resuming it. Last lines:\n${exit.lastLines.map((l) => `    ${l}`).join('\n')}`,
+    );
   }
   if (config.rate > 0 && !signal.aborted) {
     // A fresh seed per start: the same seed would replay the same operation ids with new timestamps.

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createAdmin, type KafkaAdmin, type KafkaConfig } from '../kafka/index.js';
 import type { Logger } from '../log/logger.js';
+import { probePolicy } from '../retry/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { readSql } from '../warehouse/sql-files.js';
 
@@ -39,7 +40,7 @@ export class StatusReader {
     this.#warehouse = warehouse;
     this.#staging = new pg.Pool({ connectionString: sources.stagingUrl, max: 1 });
     this.#staging.on('error', () => undefined);
-    this.#admin = createAdmin(sources.kafka, logger, { retries: 0, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
+    this.#admin = createAdmin(sources.kafka, logger, { policy: probePolicy, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
   }
 
   static async open(sources: StatusSources, logger: Logger): Promise<StatusReader> {

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EXIT_CODES } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { Backoff, isRetriableExit, restartPolicy } from '../retry/index.js';
 
 export type RestartPolicy = 'always' | 'never';
 
@@ -13,20 +13,11 @@ export interface ChildSpec {
   /** Arguments after `node`, e.g. `[cliPath, 'ingest', '--group', 'x']`. */
   readonly args: readonly string[];
   readonly env: NodeJS.ProcessEnv;
-  /** `always`: a long-running service, restarted with back-off; `never`: a one-shot job. */
+  /** `always`: a long-running service, restarted with restartPolicy's back-off; `never`: a one-shot job. */
   readonly restart: RestartPolicy;
 }
 
-/** Exit statuses that mean "an operator must decide" (configuration, offsets that no longer fit the log): restarting cannot help. */
-const FATAL_EXIT_CODES: ReadonlySet<number> = new Set([EXIT_CODES.USAGE, EXIT_CODES.CONFIG, EXIT_CODES.PREREQUISITE, EXIT_CODES.OFFSET_MISMATCH]);
-
-export function isConfigurationExit(code: number | null): boolean {
-  return code !== null && FATAL_EXIT_CODES.has(code);
-}
-
-const BACKOFF_START_MS = 1_000;
-const BACKOFF_MAX_MS = 30_000;
-/** A child that ran this long before dying is restarted with the initial back-off again. */
+/** A child that ran this long before dying counts as healthy: its next failure waits the first back-off again. */
 const HEALTHY_RUN_MS = 60_000;
 const TAIL_LINES = 15;
 
@@ -39,9 +30,10 @@ export interface ChildExit {
 
 /**
  * Runs the pipeline's stages as child processes of `turnover up` — the same
- * CLI commands an orchestrator calls — restarting a dead one with back-off,
- * keeping each one's output in `<logDir>/<name>.log`, and stopping on the
- * first configuration error (exit status USAGE/CONFIG/PREREQUISITE).
+ * CLI commands an orchestrator calls — restarting a dead one with back-off
+ * (restartPolicy), keeping each one's output in `<logDir>/<name>.log`, and
+ * stopping on the first exit that a restart cannot fix (isRetriableExit:
+ * usage, configuration, a missing prerequisite, offsets that do not fit).
  */
 export class Supervisor {
   readonly #logDir: string;
@@ -58,7 +50,7 @@ export class Supervisor {
     this.#fatal = new Promise((resolve) => (this.#reportFatal = resolve));
   }
 
-  /** Resolves when a child exits with a configuration error; `turnover up` then stops everything. */
+  /** Resolves when a child exits with a status a restart cannot fix; `turnover up` then stops everything. */
   get fatal(): Promise<ChildExit> {
     return this.#fatal;
   }
@@ -112,7 +104,7 @@ export class SupervisedChild {
   #log: WriteStream;
   #tail: string[] = [];
   #partial = '';
-  #backoffMs = BACKOFF_START_MS;
+  readonly #restarts = new Backoff(restartPolicy);
   #lastExit: ChildExit | undefined;
   readonly #logger: Logger;
   readonly #hooks: SupervisorHooks;
@@ -190,13 +182,12 @@ export class SupervisedChild {
       return;
     }
     if (this.#hooks.stopping()) return;
-    if (isConfigurationExit(code)) {
+    if (!isRetriableExit(code)) {
       this.#hooks.fatal(exit);
       return;
     }
-    if (ranMs > HEALTHY_RUN_MS) this.#backoffMs = BACKOFF_START_MS;
-    const delay = this.#backoffMs;
-    this.#backoffMs = Math.min(this.#backoffMs * 2, BACKOFF_MAX_MS);
+    if (ranMs > HEALTHY_RUN_MS) this.#restarts.reset();
+    const delay = this.#restarts.next();
     this.#logger.warn(
       { child: this.spec.name, code, signal, restartInMs: delay },
       `${this.spec.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s. Last lines:\n${exit.lastLines.map((l) => `    ${l}`).join('\n')}`,

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { StackError } from '../errors.js';
+import { StackError, UnavailableError } from '../errors.js';
 import { createAdmin } from '../kafka/index.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
+import { probePolicy, readinessPolicy, retry } from '../retry/index.js';
 import { javaBinary } from './prerequisites.js';
 import { isAlive, ourPid, run, tailFile, waitForExit } from './processes.js';
 
@@ -69,7 +69,7 @@ export class KafkaBroker {
     const admin = createAdmin(
       { brokers: [this.address], clientId: 'turnover-stack', securityProtocol: 'PLAINTEXT' },
       silentLogger(),
-      { connectionTimeoutMs: Math.min(timeoutMs, 3_000), requestTimeoutMs: timeoutMs, retries: 0 },
+      { connectionTimeoutMs: Math.min(timeoutMs, 3_000), requestTimeoutMs: timeoutMs, policy: probePolicy },
     );
     try {
       const cluster = await admin.describeCluster();
@@ -111,15 +111,14 @@ export class KafkaBroker {
     child.unref();
     logger.info({ pid: child.pid, address: this.address, nodeId: this.#o.quorum?.nodeId ?? 1 }, 'Kafka broker starting');
 
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!isAlive(child.pid)) {
-        throw new StackError(`Kafka broker exited during start-up; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
-      }
-      if (await this.healthy()) return;
-      await sleep(300);
-    }
-    throw new StackError(`Kafka broker not healthy after ${timeoutMs / 1000}s; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+    const pid = child.pid;
+    await retry(readinessPolicy(timeoutMs), async () => {
+      if (!isAlive(pid)) throw new StackError(`Kafka broker exited during start-up; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+      if (!(await this.healthy())) throw new UnavailableError(`Kafka broker ${this.address} does not answer yet`);
+    }).catch((error: unknown) => {
+      if (error instanceof StackError) throw error;
+      throw new StackError(`Kafka broker not healthy after ${timeoutMs / 1000}s; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+    });
   }
 
   /** SIGTERM lets the broker flush and close its logs (a few seconds); SIGKILL only as a last resort. */

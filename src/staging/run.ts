@@ -1,5 +1,6 @@
 import type { CommandContext, Handler } from '../cli/command-spec.js';
-import { isUnavailable, retryWhileUnavailable } from '../db/retry-unavailable.js';
+import { retryWhileUnavailable } from '../retry/retry-unavailable.js';
+import { isRetriable } from '../retry/index.js';
 import { PausePoint } from '../test-hooks/pause-point.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { BufferPool } from './buffer-pool.js';
@@ -29,7 +30,7 @@ export const loadStg: Handler = async (input, context) => {
     );
   } catch (error) {
     // stopped by a signal while waiting for a database: nothing is half done, so it ends like any stop
-    if (!(context.signal.aborted && isUnavailable(error))) throw error;
+    if (!(context.signal.aborted && isRetriable(error))) throw error;
   }
   const t = totals;
   const seconds = (Date.now() - started) / 1000;

@@ -156,16 +156,16 @@ describe('turnover bi metabase provision (against a fake Metabase API)', () => {
     assert.deepEqual(metabase.takeSequence(), ['POST /api/session']);
   });
 
-  it('an unreachable URL: one clear line, exit 5', async () => {
+  it('an unreachable URL: retried for --retry-for seconds, then one clear line, exit 5', async () => {
     const closed = new FakeMetabase(USER, PASSWORD);
     await closed.start();
     const url = closed.url;
     await closed.stop();
-    const result = await runCli(['bi', 'metabase', 'provision', '--url', url, '--user', USER], { env: { TURNOVER_METABASE_PASSWORD: PASSWORD, TURNOVER_WAREHOUSE_URL: WAREHOUSE } });
+    const result = await runCli(['bi', 'metabase', 'provision', '--url', url, '--user', USER, '--retry-for', '2'], { env: { TURNOVER_METABASE_PASSWORD: PASSWORD, TURNOVER_WAREHOUSE_URL: WAREHOUSE } });
     assert.equal(result.code, 5);
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0]!, /^turnover: Metabase at http:\/\/127\.0\.0\.1:\d+ is not reachable \(POST \/api\/session: .*ECONNREFUSED.*\)$/);
+    assert.match(lines[0]!, /^turnover: Metabase at http:\/\/127\.0\.0\.1:\d+ is not reachable \(POST \/api\/session: connect ECONNREFUSED [^)]*\) \(gave up after \d+ tries in \d+ s\)$/);
   });
 
   it('a warehouse Metabase cannot reach: one line naming it, nothing created', async () => {

@@ -247,9 +247,9 @@ describe('turnover bi superset: a real Superset over marts built from the live f
     assert.match(wrong.stderr, /^turnover: Superset at http:\/\/127\.0\.0\.1:\d+ rejected the login of "admin": wrong user or password\n$/);
 
     const closedPort = await freePort();
-    const nowhere = await provision(['--superset-url', `http://127.0.0.1:${closedPort}`], { TURNOVER_SUPERSET_ADMIN_USER: 'admin', TURNOVER_SUPERSET_ADMIN_PASSWORD: password });
+    const nowhere = await provision(['--superset-url', `http://127.0.0.1:${closedPort}`, '--retry-for', '2'], { TURNOVER_SUPERSET_ADMIN_USER: 'admin', TURNOVER_SUPERSET_ADMIN_PASSWORD: password });
     assert.equal(nowhere.code, 5);
-    assert.match(nowhere.stderr, new RegExp(`^turnover: Superset at http://127\\.0\\.0\\.1:${closedPort} is not reachable \\(POST /api/v1/security/login: .*ECONNREFUSED.*\\)\n$`));
+    assert.match(nowhere.stderr, new RegExp(`^turnover: Superset at http://127\\.0\\.0\\.1:${closedPort} is not reachable \\(POST /api/v1/security/login: connect ECONNREFUSED [^)]*\\) \\(gave up after \\d+ tries in \\d+ s\\)\n$`));
 
     // another definition (its own connection) pointed at a closed port: Superset tests the connection and refuses it
     const copy = copyDefinition((yaml) => yaml.replace('uuid: 86b17998-5eb7-4a62-ba74-6f485addeaa6\n  name: turnover warehouse', 'uuid: 3f1d5a53-7f43-4c1e-9a55-5a0d3b0c9e21\n  name: turnover unreachable'));

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdmin, type KafkaConfig } from '../../src/kafka/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
+import { probePolicy } from '../../src/retry/index.js';
 import { newClusterId } from '../../src/stack/kafka-broker.js';
 import { ensureKafkaJars } from '../../src/stack/kafka-jars.js';
 import { javaBinary } from '../../src/stack/prerequisites.js';
@@ -87,7 +88,7 @@ export async function startSecureBroker(dir: string): Promise<SecureBroker> {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`secure broker exited: ${readFileSync(join(dir, 'kafka.log'), 'utf8').slice(-2000)}`);
-    const admin = createAdmin(config, silentLogger(), { retries: 0, connectionTimeoutMs: 2_000, requestTimeoutMs: 3_000 });
+    const admin = createAdmin(config, silentLogger(), { policy: probePolicy, connectionTimeoutMs: 2_000, requestTimeoutMs: 3_000 });
     const ready = await admin.describeCluster().then(() => true, () => false);
     await admin.close().catch(() => undefined);
     if (ready) return broker;

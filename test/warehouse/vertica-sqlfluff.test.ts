@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { silentLogger } from '../../src/log/logger.js';
-import { defaultCacheDir, SQL_DIR } from '../../src/paths.js';
+import { COMPILED_SQL_DIR, defaultCacheDir, PACKAGE_ROOT, SQL_DIR } from '../../src/paths.js';
 import { ensureVenv, venvBin } from '../../src/setup/python-venv.js';
 import { run } from '../../src/stack/processes.js';
 import { splitStatements } from '../../src/warehouse/vertica/vertica-migrator.js';
@@ -12,8 +12,9 @@ import { GOLDEN_DIR } from './recording-vertica-client.js';
 
 /**
  * Syntax check of every Vertica statement with SQLFluff's `vertica` dialect
- * (pinned in python/requirements-sqlfluff.txt): every file under
- * sql/vertica/ (ours and the marts'), statement by statement, and every
+ * (pinned in python/requirements-sqlfluff.txt): every statement the build
+ * compiled for Vertica (dist/sql/vertica/: the models and sql/vertica/'s own
+ * files), every migration under sql/vertica/migrations/, and every
  * statement of the golden files (what the dialect really sends, COPY
  * included). `?` parameters go through SQLFluff's placeholder templater.
  *
@@ -55,13 +56,13 @@ describe('Vertica SQL: syntax check with SQLFluff (vertica dialect)', () => {
   const work = mkdtempSync(join(tmpdir(), 'turnover-sqlfluff-'));
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  it('parses every statement under sql/vertica/ and every statement the dialect sends (golden files)', { timeout: 900_000 }, async () => {
+  it('parses every compiled Vertica statement, every migration and every statement the dialect sends (golden files)', { timeout: 900_000 }, async () => {
     const cacheDir = defaultCacheDir(process.env);
     await ensureVenv('sqlfluff', cacheDir, silentLogger(), process.env);
     const sources: { origin: string; sql: string }[] = [];
-    for (const file of sqlFiles(join(SQL_DIR, 'vertica'))) {
+    for (const file of [...sqlFiles(join(COMPILED_SQL_DIR, 'vertica')), ...sqlFiles(join(SQL_DIR, 'vertica', 'migrations'))]) {
       const statements = splitStatements(readFileSync(file, 'utf8'));
-      statements.forEach((sql, i) => sources.push({ origin: `${relative(SQL_DIR, file)}#${i + 1}`, sql }));
+      statements.forEach((sql, i) => sources.push({ origin: `${relative(PACKAGE_ROOT, file)}#${i + 1}`, sql }));
     }
     for (const name of readdirSync(GOLDEN_DIR).filter((f) => f.startsWith('vertica-'))) {
       goldenStatements(readFileSync(join(GOLDEN_DIR, name), 'utf8')).forEach((sql, i) => sources.push({ origin: `golden/${name}#${i + 1}`, sql }));

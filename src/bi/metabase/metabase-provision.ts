@@ -4,7 +4,7 @@ import type { Definition } from '../definition/definition.js';
 import { describeTarget, metabaseConnection, type WarehouseTarget } from '../definition/warehouse-target.js';
 import { entityId, metabaseCard, metabasePlacements, type MetabaseCard } from './metabase-cards.js';
 import { MetabaseClient } from './metabase-client.js';
-import { connectionRefused } from '../http-json.js';
+import { connectionRefused, httpOptions } from '../http-json.js';
 import { covers, type ProvisionedObject } from '../report.js';
 
 export type MetabaseObject = ProvisionedObject<'database' | 'collection' | 'card' | 'dashboard'>;
@@ -22,6 +22,8 @@ export interface MetabaseProvisionOptions {
   readonly definition: Definition;
   readonly target: WarehouseTarget;
   readonly logger: Logger;
+  /** How long a request is retried (default: httpPolicy's deadline). */
+  readonly retryForMs?: number;
 }
 
 interface DatabaseState {
@@ -98,7 +100,7 @@ function nativeOf(query: Record<string, unknown>): { sql: unknown; database: unk
  */
 export async function provisionMetabase(options: MetabaseProvisionOptions): Promise<MetabaseProvisionReport> {
   const { definition, logger } = options;
-  const client = await MetabaseClient.login(options.url, options.user, options.password);
+  const client = await MetabaseClient.login(options.url, options.user, options.password, httpOptions(options));
   const objects: MetabaseObject[] = [];
   const note = (object: MetabaseObject): void => {
     objects.push(object);

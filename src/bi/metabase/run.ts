@@ -19,7 +19,8 @@ export const provision: Handler = async (input, context) => {
   const target = parseWarehouseTarget(input.options.warehouseUrl, '--warehouse-url / TURNOVER_WAREHOUSE_URL');
   const definition = loadDefinition(input.options.definition as string | undefined);
   context.logger.info({ metabase: url, warehouse: describeTarget(target) }, 'provisioning the turnover dashboard into Metabase');
-  const report = await provisionMetabase({ url, user, password, definition, target, logger: context.logger });
+  const retryForMs = input.options.retryFor === undefined ? undefined : Number(input.options.retryFor) * 1000;
+  const report = await provisionMetabase({ url, user, password, definition, target, logger: context.logger, retryForMs });
   printReport(report.objects, context.stdout);
   context.stdout.write(`dashboard: ${report.dashboardUrl}\n`);
 };

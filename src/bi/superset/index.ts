@@ -51,6 +51,8 @@ export interface ProvisionOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Default: bi/turnover.yaml. */
   readonly definition?: Definition | string;
+  /** How long a request Superset does not answer is retried (default: httpPolicy's deadline, 60 s). */
+  readonly retryForMs?: number;
 }
 
 /** Creates or updates the connection, datasets, charts and dashboard of the definition. */
@@ -67,5 +69,5 @@ export async function provisionSuperset(options: ProvisionOptions): Promise<Supe
       `no Superset credentials: set TURNOVER_SUPERSET_ADMIN_USER and TURNOVER_SUPERSET_ADMIN_PASSWORD${options.supersetUrl === undefined ? ` (or run \`turnover bi superset up\`, which keeps them in ${local.dir})` : ''}`,
     );
   }
-  return provision({ url, admin, definition, target, logger: options.logger });
+  return provision({ url, admin, definition, target, logger: options.logger, retryForMs: options.retryForMs });
 }

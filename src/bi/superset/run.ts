@@ -68,6 +68,7 @@ const provision: Handler = async (input, context) => {
     stateDir: input.options.stateDir as string | undefined,
     env: context.env,
     definition: input.options.definition as string | undefined,
+    retryForMs: input.options.retryFor === undefined ? undefined : Number(input.options.retryFor) * 1000,
   });
   printReport(report.objects, context.stdout);
   context.stdout.write(`dashboard: ${report.dashboardUrl}\n`);

@@ -2,10 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../../log/logger.js';
 import type { Dataset, Definition } from '../definition/definition.js';
 import { describeTarget, sqlalchemyUri, type WarehouseTarget } from '../definition/warehouse-target.js';
-import type { RisonValue } from './rison.js';
 import { supersetChart } from './superset-charts.js';
 import { SupersetClient } from './superset-client.js';
-import { connectionRefused } from '../http-json.js';
+import { connectionRefused, httpOptions } from '../http-json.js';
 import { covers, type Action, type ProvisionedObject as Reported } from '../report.js';
 import { supersetMetadata, supersetPositions, type PlacedChart } from './superset-layout.js';
 
@@ -24,21 +23,11 @@ export interface SupersetProvisionOptions {
   readonly definition: Definition;
   readonly target: WarehouseTarget;
   readonly logger: Logger;
-}
-
-interface Found {
-  id: number;
-  uuid: string;
+  /** How long a request is retried (default: httpPolicy's deadline). */
+  readonly retryForMs?: number;
 }
 
 type Result<T> = { result: T };
-
-/** Superset objects of one kind whose uuid is one of ours. */
-async function findByUuid(client: SupersetClient, resource: string, uuids: readonly string[]): Promise<Map<string, number>> {
-  const query: RisonValue = { filters: [{ col: 'uuid', opr: 'in', value: [...uuids] }], columns: ['id', 'uuid'], page_size: 100 };
-  const found = await client.get<Result<Found[]>>(`/api/v1/${resource}/`, query);
-  return new Map(found.result.map((r) => [r.uuid, r.id]));
-}
 
 /** The first object of a kind whose column equals the value (a name or slug made by hand before us). */
 async function findBy(client: SupersetClient, resource: string, col: string, value: string): Promise<number | undefined> {
@@ -65,7 +54,7 @@ function parseJson(text: unknown): unknown {
  */
 export async function provisionSuperset(options: SupersetProvisionOptions): Promise<SupersetProvisionReport> {
   const { definition, logger } = options;
-  const client = await SupersetClient.login(options.url, options.admin.user, options.admin.password);
+  const client = await SupersetClient.login(options.url, options.admin.user, options.admin.password, httpOptions(options));
   const objects: ProvisionedObject[] = [];
   const note = (object: ProvisionedObject): void => {
     objects.push(object);
@@ -74,13 +63,13 @@ export async function provisionSuperset(options: SupersetProvisionOptions): Prom
 
   const databaseId = await provisionDatabase(client, options, note);
   const datasetIds = new Map<string, number>();
-  const knownDatasets = await findByUuid(client, 'dataset', [...definition.datasets.values()].map((d) => d.uuid));
+  const knownDatasets = await client.findByUuid('dataset', [...definition.datasets.values()].map((d) => d.uuid));
   for (const dataset of definition.datasets.values()) {
     datasetIds.set(dataset.key, await provisionDataset(client, dataset, databaseId, knownDatasets.get(dataset.uuid), note));
   }
   const dashboardId = await ensureDashboard(client, definition);
   const placed = new Map<string, PlacedChart>();
-  const knownCharts = await findByUuid(client, 'chart', definition.charts.map((c) => c.uuid));
+  const knownCharts = await client.findByUuid('chart', definition.charts.map((c) => c.uuid));
   for (const chart of definition.charts) {
     const id = await provisionChart(client, chart, datasetIds.get(chart.dataset)!, dashboardId.id, knownCharts.get(chart.uuid), note);
     placed.set(chart.key, { id, uuid: chart.uuid, title: chart.title });
@@ -95,11 +84,11 @@ async function provisionDatabase(client: SupersetClient, options: SupersetProvis
   const name = definition.database.name;
   const wanted = { database_name: name, sqlalchemy_uri: sqlalchemyUri(target), expose_in_sqllab: true };
   const base = { kind: 'database' as const, key: 'database', name };
-  let id = (await findByUuid(client, 'database', [definition.database.uuid])).get(definition.database.uuid);
+  let id = (await client.findByUuid('database', [definition.database.uuid])).get(definition.database.uuid);
   if (id === undefined) {
     const byName = await findBy(client, 'database', 'database_name', name);
     if (byName === undefined) {
-      const created = await client.post<{ id: number }>('/api/v1/database/', { ...wanted, uuid: definition.database.uuid }).catch(connectionRefused('Superset', describeTarget(target)));
+      const created = await client.create('database', { ...wanted, uuid: definition.database.uuid }).catch(connectionRefused('Superset', describeTarget(target)));
       note({ ...base, id: created.id, action: 'created' });
       return created.id;
     }
@@ -140,7 +129,7 @@ async function provisionDataset(client: SupersetClient, dataset: Dataset, databa
     id = existing.result.find((d) => d.database.id === databaseId)?.id;
     if (id === undefined) {
       // Creating a virtual dataset runs its SQL once to learn the columns.
-      id = (await client.post<{ id: number }>('/api/v1/dataset/', { database: databaseId, table_name: dataset.name, sql: dataset.sql, uuid: dataset.uuid })).id;
+      id = (await client.create('dataset', { database: databaseId, table_name: dataset.name, sql: dataset.sql, uuid: dataset.uuid })).id;
       action = 'created';
     } else {
       await client.put(`/api/v1/dataset/${id}`, { uuid: dataset.uuid });
@@ -162,14 +151,14 @@ async function provisionDataset(client: SupersetClient, dataset: Dataset, databa
 /** The dashboard must exist before its charts (a chart is linked to it when saved); its layout comes last. */
 async function ensureDashboard(client: SupersetClient, definition: Definition): Promise<{ id: number; created: boolean; adopted: boolean }> {
   const { uuid, slug, title } = definition.dashboard;
-  const id = (await findByUuid(client, 'dashboard', [uuid])).get(uuid);
+  const id = (await client.findByUuid('dashboard', [uuid])).get(uuid);
   if (id !== undefined) return { id, created: false, adopted: false };
   const bySlug = await findBy(client, 'dashboard', 'slug', slug);
   if (bySlug !== undefined) {
     await client.put(`/api/v1/dashboard/${bySlug}`, { uuid });
     return { id: bySlug, created: false, adopted: true };
   }
-  const created = await client.post<{ id: number }>('/api/v1/dashboard/', { dashboard_title: title, slug, published: true, uuid });
+  const created = await client.create('dashboard', { dashboard_title: title, slug, published: true, uuid });
   return { id: created.id, created: true, adopted: false };
 }
 
@@ -205,7 +194,7 @@ async function provisionChart(
     dashboards: [dashboardId],
   };
   if (knownId === undefined) {
-    const created = await client.post<{ id: number }>('/api/v1/chart/', { ...body, uuid: chart.uuid });
+    const created = await client.create('chart', { ...body, uuid: chart.uuid });
     note({ ...base, id: created.id, action: 'created' });
     return created.id;
   }

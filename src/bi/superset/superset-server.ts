@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { StackError } from '../../errors.js';
+import { StackError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { readinessPolicy, retry } from '../../retry/index.js';
 import { ensureVenv } from '../../setup/python-venv.js';
 import { ourPid, tailFile, waitForExit } from '../../stack/processes.js';
 import { assertPortFree } from '../../stack/stack-settings.js';
@@ -199,23 +199,27 @@ export class LocalSuperset {
 
   async #waitHealthy(logger: Logger, signal?: AbortSignal): Promise<void> {
     const started = Date.now();
-    const deadline = started + this.#s.startTimeoutSeconds * 1000;
-    let nextNote = started + 15_000;
-    while (Date.now() < deadline) {
-      const pid = this.pid();
-      if (pid === undefined) throw new StackError(`Superset exited during start-up; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
-      if (await this.healthy()) {
-        logger.info(`Superset: healthy after ${((Date.now() - started) / 1000).toFixed(0)} s at ${this.#s.url}`);
-        return;
-      }
+    let nextNoteMs = 15_000;
+    await retry(
+      readinessPolicy(this.#s.startTimeoutSeconds * 1000, 500),
+      async () => {
+        if (this.pid() === undefined) throw new StackError(`Superset exited during start-up; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+        if (!(await this.healthy())) throw new UnavailableError(`Superset does not answer ${this.#s.url}/health yet`);
+      },
+      {
+        ...(signal ? { signal } : {}),
+        onRetry: ({ elapsedMs }) => {
+          if (elapsedMs < nextNoteMs) return;
+          logger.info(`Superset: waiting for ${this.#s.url}/health (${(elapsedMs / 1000).toFixed(0)} s)`);
+          nextNoteMs += 15_000;
+        },
+      },
+    ).catch((error: unknown) => {
+      if (error instanceof StackError) throw error;
       if (signal?.aborted) throw new StackError('interrupted while waiting for Superset to answer /health');
-      if (Date.now() >= nextNote) {
-        logger.info(`Superset: waiting for ${this.#s.url}/health (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-        nextNote += 15_000;
-      }
-      await sleep(500);
-    }
-    throw new StackError(`Superset not healthy after ${this.#s.startTimeoutSeconds} s; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+      throw new StackError(`Superset not healthy after ${this.#s.startTimeoutSeconds} s; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
+    });
+    logger.info(`Superset: healthy after ${((Date.now() - started) / 1000).toFixed(0)} s at ${this.#s.url}`);
   }
 
   /** Superset's environment: its config and home in the state dir, none of turnover's secrets. */

@@ -1,6 +1,6 @@
-import { createAdmin, createProducer } from '../../kafka/index.js';
+import { configurationProblem, createAdmin, createProducer } from '../../kafka/index.js';
 import type { Logger } from '../../log/logger.js';
-import { UnavailableError } from '../../errors.js';
+import { ConfigError, UnavailableError } from '../../errors.js';
 import type { Destination } from '../options.js';
 import type { FeedSink } from './feed-sink.js';
 import { FileSink } from './file-sink.js';
@@ -18,6 +18,9 @@ export async function openSink(destination: Destination, logger: Logger): Promis
     }
     partitions = (await admin.topicOffsets(destination.topic)).length;
   } catch (error) {
+    // the admin already waited out what may pass (a broker restart, "not the leader": kafkaAdminPolicy)
+    const problem = configurationProblem(error);
+    if (problem) throw new ConfigError(`Kafka: ${problem}`, error);
     throw new UnavailableError(`cannot reach Kafka at ${destination.kafka.brokers.join(',')} to prepare topic ${destination.topic}`, error);
   } finally {
     await admin.close();

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig, type logCreator } from 'kafkajs';
 import type { Logger } from '../../log/logger.js';
+import { producerLibraryRetry } from '../../retry/policies.js';
 import { usesTls, type KafkaConfig } from '../kafka-config.js';
 
 /**
@@ -20,11 +21,14 @@ function logCreatorFor(logger: Logger): logCreator {
 export interface ConnectionTuning {
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
-  /** kafkajs' own retries; our stages add their own back-off loop on top. */
-  readonly retries?: number;
 }
 
-export function kafkaJsConfig(config: KafkaConfig, logger: Logger, tuning: ConnectionTuning = {}): KafkaJsConfig {
+/**
+ * kafkajs' settings. `retries` are kafkajs' own, inside one call: the
+ * producer keeps the library's (producerLibraryRetry), the admin turns them
+ * off and retries whole calls with our policy instead (kafkajs-admin.ts).
+ */
+export function kafkaJsConfig(config: KafkaConfig, logger: Logger, tuning: ConnectionTuning = {}, retries: number = producerLibraryRetry.retries): KafkaJsConfig {
   const tls = usesTls(config);
   return {
     clientId: config.clientId,
@@ -42,12 +46,12 @@ export function kafkaJsConfig(config: KafkaConfig, logger: Logger, tuning: Conne
       : {}),
     connectionTimeout: tuning.connectionTimeoutMs ?? 5_000,
     requestTimeout: tuning.requestTimeoutMs ?? 30_000,
-    retry: { retries: tuning.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
+    retry: { retries, initialRetryTime: producerLibraryRetry.initialDelayMs, maxRetryTime: producerLibraryRetry.maxDelayMs },
     logLevel: logLevel.INFO,
     logCreator: logCreatorFor(logger),
   };
 }
 
-export function connect(config: KafkaConfig, logger: Logger, tuning?: ConnectionTuning): Kafka {
-  return new Kafka(kafkaJsConfig(config, logger, tuning));
+export function connect(config: KafkaConfig, logger: Logger, tuning?: ConnectionTuning, retries?: number): Kafka {
+  return new Kafka(kafkaJsConfig(config, logger, tuning, retries));
 }

@@ -1,5 +1,6 @@
 import { Producer, type Connection, type ProducerOptions } from '@platformatic/kafka';
 import type { Logger } from '../../log/logger.js';
+import { producerLibraryRetry } from '../../retry/policies.js';
 import type { KafkaProducer, ProducedMessage } from '../client.js';
 import { usesTls, type KafkaConfig } from '../kafka-config.js';
 import { sendBatches } from './fast-produce.js';
@@ -45,8 +46,8 @@ export class PlatformaticProducer implements KafkaProducer {
       autocreateTopics: false,
       timeout: 30_000,
       connectTimeout: 5_000,
-      retries: 5,
-      retryDelay: 300,
+      retries: producerLibraryRetry.retries,
+      retryDelay: producerLibraryRetry.initialDelayMs,
       ...(config.sasl ? { sasl: { mechanism: MECHANISMS[config.sasl.mechanism], username: config.sasl.username, password: config.sasl.password } } : {}),
       ...(usesTls(config) ? { tls: config.sslCa ? { ca: [config.sslCa] } : {} } : {}),
     };

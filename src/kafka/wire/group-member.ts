@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../log/logger.js';
+import { kafkaClientPolicy, retry, type RetryEvent } from '../../retry/index.js';
 import { FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, OFFSET_COMMIT, SYNC_GROUP } from './apis/group.js';
 import type { BrokerConnection } from './broker-connection.js';
 import type { KafkaCluster } from './cluster.js';
@@ -27,7 +28,8 @@ export interface GroupEvents {
 const PROTOCOLS = ['roundrobin', 'RoundRobinAssigner'];
 /** How often the leader looks for new partitions of the topic. */
 const PARTITION_CHECK_MS = 30_000;
-const BACKOFF_MS = Object.freeze({ first: 100, max: 5_000 });
+/** Failures in a row after which a coordinator that does not answer is a warning, not a blip. */
+const QUIET_FAILURES = 5;
 /** Codes after which the coordinator must be found again. */
 const COORDINATOR_MOVED: ReadonlySet<number> = new Set([KafkaCode.NOT_COORDINATOR, KafkaCode.COORDINATOR_NOT_AVAILABLE, KafkaCode.COORDINATOR_LOAD_IN_PROGRESS]);
 
@@ -102,31 +104,32 @@ export class GroupMember {
     connection?.close();
   }
 
+  /** Join, then heartbeat, for as long as it is a member; failures wait as kafkaClientPolicy says. */
   async #run(): Promise<void> {
-    let backoff: number = BACKOFF_MS.first;
+    const step = async (): Promise<void> => {
+      const connection = await this.#coordinator();
+      if (this.#generation < 0) await this.#join(connection);
+      else await this.#heartbeat(connection);
+    };
     while (!this.#closed) {
       try {
-        const connection = await this.#coordinator();
-        if (this.#generation < 0) await this.#join(connection);
-        else await this.#heartbeat(connection);
-        backoff = BACKOFF_MS.first;
+        await retry(kafkaClientPolicy, step, { signal: this.#wake.signal, onRetry: (event) => this.#onRetry(event) });
       } catch (error) {
         if (this.#closed) return;
-        if (isFatal(error)) {
-          this.#events.fatal(error as Error);
-          return;
-        }
-        if (error instanceof KafkaConnectionError || (error instanceof KafkaProtocolError && COORDINATOR_MOVED.has(error.errorCode))) {
-          this.#connection?.close();
-          this.#connection = undefined;
-        }
-        // quiet while it is a blip (a coordinator moving), loud once it lasts
-        const level = backoff >= BACKOFF_MS.max ? 'warn' : 'debug';
-        this.#logger[level]({ group: this.#options.group, err: (error as Error).message, retryInMs: backoff }, 'the consumer group\'s coordinator does not answer; retrying');
-        await this.#pause(backoff);
-        backoff = Math.min(backoff * 2, BACKOFF_MS.max);
+        this.#events.fatal(error as Error);
+        return;
       }
     }
+  }
+
+  #onRetry({ error, attempt, delayMs }: RetryEvent): void {
+    if (error instanceof KafkaConnectionError || (error instanceof KafkaProtocolError && COORDINATOR_MOVED.has(error.errorCode))) {
+      this.#connection?.close();
+      this.#connection = undefined;
+    }
+    // quiet while it is a blip (a coordinator moving), loud once it lasts
+    const level = attempt >= QUIET_FAILURES ? 'warn' : 'debug';
+    this.#logger[level]({ group: this.#options.group, err: (error as Error).message, retryInMs: delayMs }, 'the consumer group\'s coordinator does not answer; retrying');
   }
 
   async #coordinator(): Promise<BrokerConnection> {
@@ -161,7 +164,7 @@ export class GroupMember {
       return;
     }
     if (joined.errorCode === KafkaCode.REBALANCE_IN_PROGRESS) {
-      await this.#pause(BACKOFF_MS.first);
+      await this.#pause(kafkaClientPolicy.initialDelayMs);
       return;
     }
     if (joined.errorCode !== 0) throw new KafkaProtocolError(joined.errorCode, `JoinGroup of ${group}`);
@@ -225,10 +228,4 @@ export class GroupMember {
     if (this.#closed) return;
     await sleep(ms, undefined, { signal: this.#wake.signal }).catch(() => undefined);
   }
-}
-
-/** Retrying helps only against outages: an authorisation refusal, or a bug of ours, ends the run. */
-function isFatal(error: unknown): boolean {
-  if (error instanceof KafkaProtocolError) return !error.retriable;
-  return !(error instanceof KafkaConnectionError);
 }

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { Backoff, isRetriable, kafkaClientPolicy, retry } from '../../retry/index.js';
 import type { FetchedBatch, OffsetPastEnd, TopicLog, TopicPartitionOffsets } from '../client.js';
 import { scanBatches } from '../record-batch-reader.js';
 import { topicIdText } from '../topic-id.js';
 import { FETCH, type FetchPartitionResponse, type FetchResponse } from './apis/fetch.js';
 import { EARLIEST, LATEST, LIST_OFFSETS, type PartitionOffset } from './apis/list-offsets.js';
 import type { KafkaCluster } from './cluster.js';
-import { KafkaCode, KafkaConnectionError, KafkaProtocolError, METADATA_REFRESH_CODES, kafkaCodeName } from './kafka-error-codes.js';
+import { KafkaCode, KafkaProtocolError, METADATA_REFRESH_CODES, kafkaCodeName } from './kafka-error-codes.js';
 
 export interface FetcherOptions {
   readonly topic: string;
@@ -31,10 +33,9 @@ interface PartitionState {
   epoch: number;
   /** Not fetched until a metadata refresh, an out-of-range check, a short pause or (past the log's end) the owner's seek settles it. */
   blocked: 'metadata' | 'range' | 'retry' | 'owner' | undefined;
+  /** Fetches of this partition that failed in a row (the pause before the next one grows with them). */
+  readonly failures: Backoff;
 }
-
-const BACKOFF_MS = Object.freeze({ first: 100, max: 5_000 });
-const RETRY_PAUSE_MS = 500;
 const NO_ID = '00000000000000000000000000000000';
 /** How often topicLog() reads metadata and offsets again when the topic id moved in between. */
 const TOPIC_LOG_TRIES = 5;
@@ -60,6 +61,10 @@ export class PartitionFetcher {
   #refreshing: Promise<void> | undefined;
   #paused = false;
   #closed = false;
+  /** Aborted by close(): ends every wait. */
+  readonly #closing = new AbortController();
+  /** Fetch requests to a broker that failed in a row, per broker. */
+  readonly #leaderFailures = new Map<number, Backoff>();
   #rotation = 0;
 
   constructor(cluster: KafkaCluster, options: FetcherOptions, events: FetcherEvents, logger: Logger) {
@@ -103,7 +108,7 @@ export class PartitionFetcher {
   /** The partitions to fetch from now on (positions come from seek). */
   assign(partitions: readonly number[]): void {
     this.#states.clear();
-    for (const p of partitions) this.#states.set(p, { position: undefined, epoch: 0, blocked: undefined });
+    for (const p of partitions) this.#states.set(p, { position: undefined, epoch: 0, blocked: undefined, failures: new Backoff(kafkaClientPolicy) });
   }
 
   seek(partition: number, offset: number): void {
@@ -122,6 +127,7 @@ export class PartitionFetcher {
 
   close(): void {
     this.#closed = true;
+    this.#closing.abort();
   }
 
   /** First and end (high watermark) offsets of every partition, from their leaders. */
@@ -183,38 +189,30 @@ export class PartitionFetcher {
     if (missingLeader) this.#refreshSoon();
   }
 
-  /** Refreshes metadata in the background, retrying with back-off, then restarts the loops. */
+  /** Refreshes metadata in the background (kafkaClientPolicy, until it works or the fetcher closes), then restarts the loops. */
   #refreshSoon(): void {
-    this.#refreshing ??= (async () => {
-      let backoff: number = BACKOFF_MS.first;
-      while (!this.#closed) {
-        try {
-          await this.refreshMetadata();
-          return;
-        } catch (error) {
-          if (error instanceof KafkaProtocolError && !error.retriable) {
-            this.#events.onFatal(error);
-            return;
-          }
-          this.#logger.warn({ topic: this.#options.topic, err: (error as Error).message, retryInMs: backoff }, 'cannot read the topic\'s metadata; retrying');
-          await sleep(backoff);
-          backoff = Math.min(backoff * 2, BACKOFF_MS.max);
-        }
-      }
-    })().finally(() => {
-      this.#refreshing = undefined;
-      this.#reconcile();
-    });
+    this.#refreshing ??= retry(kafkaClientPolicy, () => this.refreshMetadata(), {
+      signal: this.#closing.signal,
+      onRetry: ({ error, delayMs }) => this.#logger.warn({ topic: this.#options.topic, err: describeError(error), retryInMs: delayMs }, 'cannot read the topic\'s metadata; retrying'),
+    })
+      .catch((error: unknown) => {
+        if (!this.#closed) this.#events.onFatal(error as Error);
+      })
+      .finally(() => {
+        this.#refreshing = undefined;
+        this.#reconcile();
+      });
   }
 
   async #fetchLoop(leader: number): Promise<void> {
     let inflight = this.#send(leader);
     while (inflight) {
       const outcome = await inflight;
-      if ('error' in outcome) {
-        await this.#onRequestFailed(leader, outcome.error);
+      if ('error' in outcome || outcome.response.errorCode !== 0) {
+        await this.#onRequestFailed(leader, 'error' in outcome ? outcome.error : new KafkaProtocolError(outcome.response.errorCode, `fetch from broker ${leader}`));
         return;
       }
+      this.#leaderFailures.get(leader)?.reset();
       const batches = this.#accept(outcome.response, outcome.sent);
       const throttle = outcome.response.throttleTimeMs;
       // pipelined: the next request is on its way while these batches are handed over
@@ -268,10 +266,6 @@ export class PartitionFetcher {
 
   /** Moves positions past what arrived and returns the batches to deliver; handles partition errors. */
   #accept(response: FetchResponse, sent: Map<number, { offset: number; epoch: number }>): FetchedBatch[] {
-    if (response.errorCode !== 0) {
-      this.#logger.warn({ error: kafkaCodeName(response.errorCode) }, 'fetch failed as a whole; retrying');
-      return [];
-    }
     const batches: FetchedBatch[] = [];
     for (const data of response.partitions) {
       const asked = sent.get(data.partition);
@@ -281,6 +275,7 @@ export class PartitionFetcher {
         this.#onPartitionError(data, asked.offset, state);
         continue;
       }
+      state.failures.reset();
       const { nextOffset, wholeBytes } = scanBatches(data.records, asked.offset);
       if (wholeBytes === 0) continue;
       state.position = nextOffset;
@@ -308,16 +303,17 @@ export class PartitionFetcher {
       this.#refreshSoon();
     } else {
       const error = new KafkaProtocolError(code, `fetch of ${this.#options.topic} partition ${data.partition}`);
-      if (!error.retriable) {
+      if (!isRetriable(error)) {
         this.#events.onFatal(error);
         return;
       }
-      this.#logger.warn({ partition: data.partition, error: kafkaCodeName(code) }, 'fetch of a partition failed; retrying');
+      const delay = state.failures.next();
+      this.#logger.warn({ partition: data.partition, error: kafkaCodeName(code), retryInMs: delay }, 'fetch of a partition failed; retrying');
       state.blocked = 'retry';
       setTimeout(() => {
         if (state.blocked === 'retry') state.blocked = undefined;
         this.#reconcile();
-      }, RETRY_PAUSE_MS).unref();
+      }, delay).unref();
     }
   }
 
@@ -331,7 +327,11 @@ export class PartitionFetcher {
   async #resolveOutOfRange(partition: number, offset: number, state: PartitionState): Promise<void> {
     const epoch = state.epoch;
     try {
-      const bounds = (await this.offsets()).find((o) => o.partition === partition);
+      const offsets = await retry(kafkaClientPolicy, () => this.offsets(), {
+        signal: this.#closing.signal,
+        onRetry: ({ error, delayMs }) => this.#logger.warn({ partition, err: describeError(error), retryInMs: delayMs }, 'cannot read the partition\'s offsets; retrying'),
+      });
+      const bounds = offsets.find((o) => o.partition === partition);
       if (this.#states.get(partition) !== state || state.epoch !== epoch || this.#closed) return;
       const low = Number(bounds?.low ?? 0);
       const high = Number(bounds?.high ?? 0);
@@ -344,22 +344,26 @@ export class PartitionFetcher {
         return;
       }
     } catch (error) {
-      this.#logger.warn({ partition, err: (error as Error).message }, 'cannot read the partition\'s offsets; retrying');
-      await sleep(BACKOFF_MS.max);
+      if (!this.#closed) this.#events.onFatal(error as Error);
+      return;
     }
     state.blocked = undefined;
     this.#reconcile();
   }
 
+  /** A fetch request failed as a whole: wait (longer with each failure in a row), then read metadata again. */
   async #onRequestFailed(leader: number, error: unknown): Promise<void> {
     if (this.#closed) return;
-    if (error instanceof KafkaProtocolError && !error.retriable) {
-      this.#events.onFatal(error);
+    if (!isRetriable(error)) {
+      this.#events.onFatal(error as Error);
       return;
     }
-    const level = error instanceof KafkaConnectionError ? 'warn' : 'error';
-    this.#logger[level]({ leader, err: (error as Error).message }, 'fetch from a Kafka broker failed; reading metadata again');
-    await sleep(BACKOFF_MS.max / 5);
+    let failures = this.#leaderFailures.get(leader);
+    if (!failures) this.#leaderFailures.set(leader, (failures = new Backoff(kafkaClientPolicy)));
+    const delay = failures.next();
+    this.#logger.warn({ leader, err: describeError(error), retryInMs: delay }, 'fetch from a Kafka broker failed; reading metadata again');
+    await sleep(delay, undefined, { signal: this.#closing.signal }).catch(() => undefined);
+    if (this.#closed) return;
     for (const [partition, state] of this.#states) if (this.#leaders.get(partition) === leader) state.blocked = 'metadata';
     this.#refreshSoon();
   }

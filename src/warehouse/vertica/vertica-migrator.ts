@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { migrationFiles } from '../../db/postgres-migrator.js';
 import { TurnoverError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { lockWaitPolicy, retry } from '../../retry/index.js';
 import { readSql } from '../sql-files.js';
 import type { VerticaClient } from './vertica-client.js';
 import { VerticaSession } from './vertica-session.js';
@@ -69,20 +69,29 @@ export async function migrateVertica(client: VerticaClient, scopes: readonly { s
   return applied;
 }
 
+/** Takes the migration lock, waiting (lockWaitPolicy) while another migrate holds it; a lock left by a dead migrate is broken first. */
 async function acquire(session: VerticaSession, owner: string, logger: Logger): Promise<void> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (let attempt = 0; ; attempt++) {
-    await session.query(readSql('vertica', 'migrator_break_stale_lock'), [STALE_LOCK_MINUTES]);
-    try {
-      await session.query(readSql('vertica', 'migrator_acquire_lock'), [owner]);
-      await session.query('commit');
-      return;
-    } catch (error) {
-      await session.query('rollback').catch(() => undefined);
-      if (!/violat|duplicate|unique|primary key/i.test((error as Error).message)) throw error;
-      if (Date.now() > deadline) throw new UnavailableError('another turnover migrate holds the Vertica migration lock (public.turnover_migration_lock)', error);
-      if (attempt === 0) logger.info('waiting for another turnover migrate to finish');
-      await sleep(1000);
-    }
+  await retry(
+    lockWaitPolicy(LOCK_WAIT_MS),
+    async (attempt) => {
+      await session.query(readSql('vertica', 'migrator_break_stale_lock'), [STALE_LOCK_MINUTES]);
+      try {
+        await session.query(readSql('vertica', 'migrator_acquire_lock'), [owner]);
+        await session.query('commit');
+      } catch (error) {
+        await session.query('rollback').catch(() => undefined);
+        if (!/violat|duplicate|unique|primary key/i.test((error as Error).message)) throw error;
+        if (attempt === 1) logger.info('waiting for another turnover migrate to finish');
+        throw new MigrationLockHeld(error);
+      }
+    },
+    // only a held lock is waited for: any other error of the lock statements stops the migrate as before
+    { retriable: (error) => error instanceof MigrationLockHeld },
+  );
+}
+
+class MigrationLockHeld extends UnavailableError {
+  constructor(cause: unknown) {
+    super('another turnover migrate holds the Vertica migration lock (public.turnover_migration_lock)', cause);
   }
 }

@@ -3,21 +3,11 @@ import { UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
-import type { StatementResult, Warehouse, WarehouseCapabilities, WarehouseConnection, WarehouseSession } from '../warehouse.js';
+import type { StatementResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse.js';
 import { verticaNodejsFactory, type VerticaClient, type VerticaClientFactory } from './vertica-client.js';
 import { migrateVertica } from './vertica-migrator.js';
 import { VerticaSession } from './vertica-session.js';
-
-const CAPABILITIES: WarehouseCapabilities = Object.freeze({
-  transactionalDdl: false,
-  upsert: false,
-  merge: true,
-  copyFromStdin: true,
-  copyCapturesRejects: true,
-  advisoryLocks: false,
-  enforcedPrimaryKeys: false,
-  sessionStatementTimeout: false,
-});
+import { VERTICA_CAPABILITIES } from './vertica-capabilities.js';
 
 const SCOPES = ['stg', 'cdm'] as const;
 
@@ -42,7 +32,7 @@ async function inTransaction<T>(client: VerticaClient, work: (session: Warehouse
  */
 export class VerticaWarehouse implements Warehouse {
   readonly dialect = 'vertica' as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = VERTICA_CAPABILITIES;
 
   constructor(
     private readonly newClient: VerticaClientFactory,

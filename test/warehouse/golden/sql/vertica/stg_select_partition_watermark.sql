@@ -1,0 +1,6 @@
+select next_offset
+from stg.load_state
+where
+    topic = ?
+    and incarnation = ?
+    and "partition" = ?
