@@ -4,7 +4,8 @@ import type { FetchedBatch, OffsetPastEnd } from '../kafka/client.js';
 import { Backoff, isRetriable, transactionPolicy } from '../retry/index.js';
 import type { BatchWriter } from './batch-writer.js';
 import { encodeFetched, type LandingStream } from './copy-binary.js';
-import { resolveStartOffsets, type StartOffsetsDeps } from './start-offsets.js';
+import type { IngestMetrics } from './metrics.js';
+import { reportRetentionGap, resolveStartOffsets, type StartOffsetsDeps } from './start-offsets.js';
 
 interface PartitionState {
   /** Where its rows land: topic, the incarnation the start offsets were read in, partition. */
@@ -18,6 +19,7 @@ interface PartitionState {
 }
 
 export interface TrackerDeps extends StartOffsetsDeps {
+  readonly metrics: IngestMetrics;
   readonly writer: BatchWriter;
   readonly seek: (partition: number, offset: number) => void;
   /** First offsets still in Kafka, per partition; throws UnavailableError when Kafka is away. */
@@ -155,9 +157,7 @@ export class PartitionTracker {
    * back, and while nothing lands retention deletes more.
    */
   #skipDeleted(p: number, state: PartitionState, low: number): void {
-    this.#d.logger.error({ partition: p, from: state.position, to: low }, `offsets ${state.position}..${low - 1} of partition ${p} were deleted from Kafka before they were landed`);
-    this.#d.metrics.offsetReset('retention_gap', 'continued');
-    this.#d.metrics.skippedRecords('retention_gap', low - state.position);
+    reportRetentionGap(this.#d, { partition: p, from: state.position, to: low });
     state.position = low;
   }
 

@@ -2,7 +2,7 @@ import { OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.
 import type { TopicLog } from '../kafka/client.js';
 import type { Logger } from '../log/logger.js';
 import type { LandingPort } from './landing-thread.js';
-import type { IngestMetrics } from './metrics.js';
+import type { OffsetResetMetrics } from './reset-metrics.js';
 import { judgeOffsets, mismatchLine, planReset, stopLine, type Judgement, type OffsetResetPolicy, type ResetPlan } from './offset-reset.js';
 
 export interface StartOffsetsDeps {
@@ -11,9 +11,12 @@ export interface StartOffsetsDeps {
   /** Kafka's topic id and partition bounds, read together; throws UnavailableError when Kafka is away. */
   readonly topicLog: () => Promise<TopicLog>;
   readonly policy: OffsetResetPolicy;
-  readonly metrics: IngestMetrics;
+  readonly metrics: ResetMetrics;
   readonly logger: Logger;
 }
+
+/** The metrics a decision moves (the Node ingester's IngestMetrics, or the Spark launcher's OffsetResetMetrics). */
+export type ResetMetrics = Pick<OffsetResetMetrics, 'offsetReset' | 'skippedRecords' | 'incarnation'>;
 
 /** Where one assigned partition starts: the group's stored next offset (null: none) and the first offset Kafka still has. */
 export interface PartitionStart {
@@ -101,4 +104,22 @@ function consequence(judgement: Extract<Judgement, { kind: 'topic_recreated' | '
   return policy === 'latest'
     ? `the truncated partitions continue at the end of their log; records written there after the truncation and before now (at most ${held}) are not landed`
     : `the truncated partitions land their whole log again (${held} records; load-stg counts those STG already holds as duplicates); the others continue where they were`;
+}
+
+/** Offsets from..to-1 of a partition that Kafka's retention deleted before they landed. */
+export interface RetentionGap {
+  readonly partition: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The only loss possible, and not one an ingester can prevent: logged with
+ * the lost offsets and counted, by both engines (the Node engine's tracker,
+ * the Spark job's event); the partition goes on at the first offset Kafka has.
+ */
+export function reportRetentionGap(deps: Pick<StartOffsetsDeps, 'metrics' | 'logger'>, { partition, from, to }: RetentionGap): void {
+  deps.logger.error({ partition, from, to }, `offsets ${from}..${to - 1} of partition ${partition} were deleted from Kafka before they were landed`);
+  deps.metrics.offsetReset('retention_gap', 'continued');
+  deps.metrics.skippedRecords('retention_gap', to - from);
 }

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { useStack, type TestStack } from '../support/stack.js';
 import { recreateTopic, topicIdOf } from '../support/recreate-topic.js';
-import { migratedDatabases } from '../staging/landing-support.js';
-import { liveFeedTemplates, produceFeed } from './feed.js';
+import { produceFeed } from './feed.js';
 import { acknowledgedSummary, expectedSummary, freePort, groupOffsets, IngesterProcess, landedSummary, metric, waitFor, withClient } from './ingest-harness.js';
 import { duplicateKeyRefusals, ingestMetric } from './landing-proof.js';
+import { counts, incarnations, landingState, offsetResetSetUp, transactionTemplates, turnoverLines, type OffsetResetSetup } from './offset-reset-support.js';
 import { assertStgLoadedIncarnations } from './stg-incarnations.js';
 
 /**
@@ -26,16 +26,8 @@ describe('turnover ingest when the stored offsets no longer fit the log (real Ka
     await t?.release();
   });
 
-  /** A topic, its databases (landing and warehouse migrated) and the ingester's environment. */
-  async function setUp(label: string, partitions: number) {
-    const topic = await t.freshTopic(label, partitions);
-    const { stagingUrl, warehouseUrl } = await migratedDatabases(t, label);
-    const group = `${label}-group`;
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
-    return { topic, stagingUrl, warehouseUrl, group, env };
-  }
-
-  type Setup = Awaited<ReturnType<typeof setUp>>;
+  const setUp = (label: string, partitions: number) => offsetResetSetUp(t, label, partitions);
+  type Setup = OffsetResetSetup;
 
   /** Runs an ingester until the group's offsets in `incarnation` reach `ends`; returns it still running. */
   async function landUntil(s: Setup, incarnation: number, ends: ReadonlyMap<number, number>, args: readonly string[] = []): Promise<IngesterProcess> {
@@ -54,39 +46,14 @@ describe('turnover ingest when the stored offsets no longer fit the log (real Ka
     assert.equal((await ingester.kill('SIGTERM')).code, 0, ingester.stderr.slice(-3000));
   }
 
-  /** Everything the landing holds for the topic, to prove a stopped run wrote nothing. */
-  async function landingState(s: Setup): Promise<unknown> {
-    return withClient(s.stagingUrl, async (c) => ({
-      rows: (await c.query('select incarnation, partition, count(*)::int as n from raw.kafka_messages where topic = $1 group by 1, 2 order by 1, 2', [s.topic])).rows,
-      offsets: (await c.query('select incarnation, partition, next_offset::int from raw.consumer_offsets where topic = $1 order by 1, 2', [s.topic])).rows,
-      rejects: (await c.query('select count(*)::int as n from raw.landing_rejects where topic = $1', [s.topic])).rows,
-      incarnations: await incarnations(s),
-    }));
-  }
-
-  async function incarnations(s: Setup): Promise<unknown[][]> {
-    return withClient(s.stagingUrl, async (c) =>
-      (await c.query('select incarnation, topic_id, reason, reset_to, opened_by from raw.topic_incarnations where topic = $1 order by incarnation', [s.topic])).rows.map((r) => [
-        r.incarnation,
-        r.topic_id,
-        r.reason,
-        r.reset_to,
-        r.opened_by,
-      ]),
-    );
-  }
-
-  const counts = (values: ReadonlyMap<number, Buffer[]>): Map<number, number> => new Map([...values].map(([p, v]) => [p, v.length]));
-  const turnoverLines = (stderr: string): string[] => stderr.split('\n').filter((line) => line.startsWith('turnover: '));
-  const transactionTemplates = liveFeedTemplates().filter((line) => (JSON.parse(line) as { object_type?: string }).object_type === 'TRANSACTION');
 
   it('a recreated topic (more partitions): exit 9 and one line, nothing written; earliest lands the new incarnation once, byte-exact, beside the old rows; load-stg loads it', async () => {
     const s = await setUp('reset_recreated', 2);
-    const old = await produceFeed(t.kafka, s.topic, { from: 0, count: 1_000, partitions: 2, templates: transactionTemplates });
+    const old = await produceFeed(t.kafka, s.topic, { from: 0, count: 1_000, partitions: 2, templates: transactionTemplates() });
     await stop(await landUntil(s, 0, counts(old)));
     const ids = await recreateTopic(t.kafka, s.topic, 3);
     assert.deepEqual(await incarnations(s), [[0, ids.was, 'first_seen', null, s.group]], 'the landing recorded Kafka\'s id of the topic it landed');
-    const fresh = await produceFeed(t.kafka, s.topic, { from: 100_000, count: 900, partitions: 3, templates: transactionTemplates });
+    const fresh = await produceFeed(t.kafka, s.topic, { from: 100_000, count: 900, partitions: 3, templates: transactionTemplates() });
 
     // (i) no policy: one line naming the change, exit 9, nothing written
     const before = await landingState(s);

@@ -6,9 +6,9 @@ import type { FetchedBatch, OffsetPastEnd, TopicLog, TopicPartitionOffsets } fro
 import { scanBatches } from '../record-batch-reader.js';
 import { topicIdText } from '../topic-id.js';
 import { FETCH, type FetchPartitionResponse, type FetchResponse } from './apis/fetch.js';
-import { EARLIEST, LATEST, LIST_OFFSETS, type PartitionOffset } from './apis/list-offsets.js';
 import type { KafkaCluster } from './cluster.js';
 import { KafkaCode, KafkaProtocolError, METADATA_REFRESH_CODES, kafkaCodeName } from './kafka-error-codes.js';
+import { consistentTopicLog, listOffsetBounds } from './topic-log.js';
 
 export interface FetcherOptions {
   readonly topic: string;
@@ -37,8 +37,6 @@ interface PartitionState {
   readonly failures: Backoff;
 }
 const NO_ID = '00000000000000000000000000000000';
-/** How often topicLog() reads metadata and offsets again when the topic id moved in between. */
-const TOPIC_LOG_TRIES = 5;
 
 /**
  * The fetch side of the wire client: for the partitions this member owns,
@@ -133,38 +131,16 @@ export class PartitionFetcher {
   /** First and end (high watermark) offsets of every partition, from their leaders. */
   async offsets(): Promise<TopicPartitionOffsets[]> {
     if (this.#partitionCount === 0 || this.#leaders.size < this.#partitionCount) await this.refreshMetadata();
-    const byLeader = new Map<number, number[]>();
-    for (let p = 0; p < this.#partitionCount; p++) {
-      const leader = this.#leaders.get(p);
-      if (leader === undefined) throw new KafkaProtocolError(KafkaCode.LEADER_NOT_AVAILABLE, `offsets of ${this.#options.topic} partition ${p}`);
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
-    }
-    const result: TopicPartitionOffsets[] = [];
-    await Promise.all(
-      [...byLeader].map(async ([leader, partitions]) => {
-        const connection = await this.#cluster.connection(leader);
-        const [low, high] = await Promise.all(([EARLIEST, LATEST] as const).map((timestamp) => connection.request(LIST_OFFSETS, { topic: this.#options.topic, partitions, timestamp })));
-        const highs = new Map(high!.map((o) => [o.partition, checked(o, this.#options.topic)]));
-        for (const o of low!) result.push({ partition: o.partition, low: BigInt(checked(o, this.#options.topic)), high: BigInt(highs.get(o.partition) ?? -1) });
-      }),
-    );
-    return result.sort((a, b) => a.partition - b.partition);
+    return listOffsetBounds(this.#cluster, this.#options.topic, this.#leaders, this.#partitionCount);
   }
 
-  /**
-   * The topic's id and the bounds of its partitions, from fresh metadata
-   * before and after the offsets: ListOffsets names the topic, so a topic
-   * recreated in between would give the new log's bounds under the old id.
-   */
-  async topicLog(): Promise<TopicLog> {
-    for (let attempt = 1; ; attempt++) {
+  /** The topic's id and the bounds of its partitions, read together (topic-log.ts). */
+  topicLog(): Promise<TopicLog> {
+    const metadata = async (): Promise<string> => {
       await this.refreshMetadata();
-      const before = this.#topicId;
-      const partitions = await this.offsets();
-      await this.refreshMetadata();
-      if (this.#topicId === before) return { topicId: topicIdText(before), partitions };
-      if (attempt === TOPIC_LOG_TRIES) throw new KafkaProtocolError(KafkaCode.INCONSISTENT_TOPIC_ID, `the id of ${this.#options.topic} changed while its offsets were read, ${attempt} times`);
-    }
+      return this.#topicId;
+    };
+    return consistentTopicLog(this.#options.topic, metadata, () => this.offsets());
   }
 
   /** Starts a fetch loop for every leader of a partition that has a position. */
@@ -369,7 +345,3 @@ export class PartitionFetcher {
   }
 }
 
-function checked(offset: PartitionOffset, topic: string): number {
-  if (offset.errorCode !== 0) throw new KafkaProtocolError(offset.errorCode, `ListOffsets of ${topic} partition ${offset.partition}`);
-  return offset.offset;
-}
