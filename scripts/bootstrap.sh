@@ -1,6 +1,6 @@
 # Shared set-up for the README's two commands (sourced, not run).
 # Installs npm dependencies when the lockfile changed and compiles the
-# TypeScript; everything downloaded is cached outside the repository
+# TypeScript when a source changed; everything downloaded is cached outside the repository
 # (~/.npm, ~/.m2, ~/.cache/turnover).
 set -euo pipefail
 
@@ -19,14 +19,32 @@ check_prerequisites() {
 }
 
 install_node_dependencies() {
-  # `npm ci` only when node_modules does not match the lockfile: a re-run is instant.
-  if [[ ! -f node_modules/.package-lock.json ]] || ! cmp -s <(node -p 'JSON.stringify(require("./package-lock.json").packages)') <(node -p 'JSON.stringify(require("./node_modules/.package-lock.json").packages)') 2>/dev/null; then
-    say "installing npm dependencies (npm ci)"
+  # `npm ci` only when the lockfile changed since the last install (its hash is kept in
+  # node_modules): npm's own node_modules/.package-lock.json never equals package-lock.json (no
+  # root entry, no optional packages of other platforms), so comparing those re-installed every time.
+  local lock
+  lock="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ "$(cat node_modules/.turnover-lockfile 2>/dev/null)" != "$lock" ]]; then
+    say "installing npm dependencies (npm ci; it also compiles, through the prepare script)"
+    rm -rf dist   # no stale compiled tests from deleted sources
     npm ci --no-audit --no-fund --loglevel=error
+    printf '%s\n' "$lock" > node_modules/.turnover-lockfile
+    build_fingerprint > dist/.turnover-build
+  fi
+  if [[ "$(cat dist/.turnover-build 2>/dev/null)" == "$(build_fingerprint)" ]]; then
+    say "compiled code is up to date (dist/)"
+    return
   fi
   say "compiling TypeScript and the SQL models (npm run build)"
   rm -rf dist   # no stale compiled tests from deleted sources
   npm run build --silent
+  build_fingerprint > dist/.turnover-build
+}
+
+# What `npm run build` compiles from: every source file's path, size and modification time (a
+# deleted file changes it too), and the settings and dependencies it compiles with.
+build_fingerprint() {
+  find src test bench sql tsconfig.json package.json package-lock.json -type f -printf '%p %s %T@\n' | LC_ALL=C sort | sha256sum | cut -d' ' -f1
 }
 
 turnover() { node "$ROOT/bin/turnover.js" "$@"; }

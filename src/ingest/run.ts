@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { CommandContext, Handler } from '../cli/command-spec.js';
+import type { CommandContext, Handler } from '../command/command-spec.js';
 import { runIngester } from './ingester.js';
 import { ingestConfigFrom } from './options.js';
 import { OffsetResetMetrics, serveMetrics } from './reset-metrics.js';

@@ -45,7 +45,7 @@ function unstorableText(value: string): string | undefined {
 
 /**
  * A record the contract accepts but STG's columns cannot hold (a currency
- * code beyond integer, a rate beyond numeric(20,6), a text no warehouse
+ * code beyond integer, a rate beyond numeric(20,6) or rounding to 0 there, a text no warehouse
  * column takes): quarantined like any bad record, instead of failing the
  * chunk's COPY on every rerun.
  */
@@ -62,7 +62,9 @@ function unstorable(record: TransactionRecord | CurrencyRecord): Reject | undefi
   const day = record.dateUpdate;
   if (!isInt4(record.currencyCode)) return reject('wrong_type', 'payload.currency_code', `payload.currency_code ${record.currencyCode} does not fit STG's integer column`, day);
   if (!isInt4(record.currencyCodeWith)) return reject('wrong_type', 'payload.currency_code_with', `payload.currency_code_with ${record.currencyCodeWith} does not fit STG's integer column`, day);
-  if (roundRate(record.currencyWithDiv) >= RATE_LIMIT) return reject('wrong_type', 'payload.currency_with_div', `payload.currency_with_div ${record.currencyWithDiv} does not fit STG's numeric(20,6) column`, day);
+  const rate = roundRate(record.currencyWithDiv);
+  // a positive rate below 0.0000005 would be stored as 0.000000, which every reader takes for no rate
+  if (rate >= RATE_LIMIT || rate === 0) return reject('wrong_type', 'payload.currency_with_div', `payload.currency_with_div ${record.currencyWithDiv} ${rate === 0 ? 'rounds to 0 in' : 'does not fit'} STG's numeric(20,6) column`, day);
   return undefined;
 }
 

@@ -62,7 +62,10 @@ export interface ReplaceDays {
   /** First and last day replaced, inclusive, `YYYY-MM-DD`. */
   readonly from: string;
   readonly to: string;
-  /** The `insert into <table> … select …` that rebuilds those days; bound parameters in `params`. */
+  /**
+   * The `insert into … select …` that rebuilds those days, into `{{ rebuild_into(table) }}` (the
+   * table itself on PostgreSQL, its swap twin on Vertica); bound parameters in `params`.
+   */
   readonly insertSql: string;
   readonly params?: readonly unknown[];
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { useStack, type TestStack } from '../support/stack.js';
 import { rawBatch, type Bytes, type RawRecord } from '../kafka/raw-batch.js';
-import { RawProducer } from '../kafka/raw-producer.js';
+import { createTopic, LONG_MAX, RawProducer } from '../support/raw-producer.js';
 import { liveFeedTemplates } from './feed.js';
 import { freePort, groupOffsets, IngesterProcess, metric, migrateLanding, waitFor, withClient } from './ingest-harness.js';
 
@@ -14,7 +14,6 @@ import { freePort, groupOffsets, IngesterProcess, metric, migrateLanding, waitFo
  * UTF-8) and timestamps at both ends of int64 really reach the broker.
  */
 
-const LONG_MAX = 2n ** 63n - 1n;
 /** timestamptz's range in ms since 1970 (4714-11-24 BC … 294277-01-01 exclusive). */
 const TZ_MIN_MS = -210_866_803_200_000n;
 const TZ_END_MS = 9_224_318_016_000_000n;
@@ -98,17 +97,7 @@ describe('turnover ingest lands anything a topic can carry (real Kafka + Postgre
     await t?.release();
   });
 
-  async function topicWith(label: string, configs: Record<string, string>): Promise<string> {
-    const topic = `${label}_${process.pid}_${Date.now().toString(36)}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }], waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
-    return topic;
-  }
+  const topicWith = (label: string, configs: Record<string, string>): Promise<string> => createTopic(t.kafka, `${label}_${process.pid}_${Date.now().toString(36)}`, 1, configs);
 
   async function ingestAll(label: string, topic: string, count: number, sent: () => Promise<void>): Promise<{ stagingUrl: string; port: number; ingester: IngesterProcess }> {
     const { stagingUrl } = await t.freshDatabases(label);

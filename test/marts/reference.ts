@@ -1,4 +1,4 @@
-import { parseMessage, type CurrencyRecord, type TransactionRecord } from '../../src/contracts/index.js';
+import { parseFeedValueWithSchema, type CurrencyRecord, type ParseResult, type TransactionRecord } from '../../src/contracts/index.js';
 
 /**
  * An independent implementation of SPEC §3–§4 in plain TypeScript over the
@@ -10,6 +10,54 @@ import { parseMessage, type CurrencyRecord, type TransactionRecord } from '../..
 
 const USD = 420;
 const RATE_REACH_DAYS = 7;
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const DATE_AFTER_KEY = /"(transaction_dt|date_update|sent_dttm)"\s*:\s*"(\d{4})-(\d{2})-(\d{2})/g;
+
+/** A real calendar day of years 0001–9999. */
+function isDay(year: number, month: number, day: number): boolean {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return year >= 1 && year <= 9999 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** docs/feed-contract.md: a value that is not JSON is dated by the first date after an event-time key in its first 4 KiB, else by `sent_dttm`'s. */
+function dayInText(text: string): string | undefined {
+  let sent: string | undefined;
+  for (const [, key, y, m, d] of text.slice(0, 4096).matchAll(DATE_AFTER_KEY)) {
+    if (!isDay(Number(y), Number(m), Number(d))) continue;
+    if (key !== 'sent_dttm') return `${y}-${m}-${d}`;
+    sent ??= `${y}-${m}-${d}`;
+  }
+  return sent;
+}
+
+/**
+ * The contract's verdict on one value, by the path production does not run:
+ * a strict UTF-8 decoder, JSON.parse (never the feed-shape reader) and zod's
+ * generic path over the schema (parseFeedValueWithSchema, the yardstick of
+ * the production parser). So a test comparing STG with this reference also
+ * checks the production parser (feed-shape.ts, fast-parse.ts) and STG's
+ * byte-level transaction scanner.
+ */
+export function referenceParse(value: Buffer | null): ParseResult {
+  const reject = (reason: 'null_value' | 'not_utf8' | 'not_json', eventDate: string | undefined): ParseResult =>
+    ({ ok: false, reason, detail: reason, ...(eventDate === undefined ? {} : { eventDate }) });
+  if (value === null) return reject('null_value', undefined);
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(value);
+  } catch {
+    return reject('not_utf8', dayInText(value.toString('latin1')));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return reject('not_json', dayInText(text));
+  }
+  return parseFeedValueWithSchema(json);
+}
 
 export interface ReferenceStg {
   readonly transactions: readonly TransactionRecord[];
@@ -23,7 +71,7 @@ export function referenceStg(values: readonly Buffer[]): ReferenceStg {
   const later = (a: { record: { sentDttm: string }; order: number }, b: { record: { sentDttm: string }; order: number }) =>
     a.record.sentDttm > b.record.sentDttm || (a.record.sentDttm === b.record.sentDttm && a.order > b.order);
   values.forEach((value, order) => {
-    const parsed = parseMessage(value);
+    const parsed = referenceParse(value);
     if (!parsed.ok) return;
     if (parsed.kind === 'TRANSACTION') {
       const key = `${parsed.operationId}/${parsed.status}`;
@@ -204,4 +252,118 @@ export function referenceDataQuality(stg: ReferenceStg): string[] {
   }
   // values in hundredths, as numeric(20,2) prints them
   return [...counts].filter(([, v]) => v !== 0n).map(([k, v]) => `${k}|${decimalText(v, 2)}`).sort();
+}
+
+/** A cdm.turnover_drivers row as text, exactly as the mart must hold it, but for the four LMDI effects. */
+export interface DriverRowText {
+  readonly date_update: string;
+  readonly currency_from: string | null;
+  readonly kind: 'total' | 'continuing' | 'entry' | 'exit' | 'excluded';
+  readonly turnover_prev_usd: string | null;
+  readonly turnover_usd: string | null;
+  readonly change_usd: string | null;
+  readonly accounts_prev: string | null;
+  readonly accounts: string | null;
+  readonly transactions_prev: string | null;
+  readonly transactions: string | null;
+  readonly ticket_prev: string | null;
+  readonly ticket: string | null;
+  readonly rate_prev: string | null;
+  readonly rate: string | null;
+  readonly entry_exit_effect: string | null;
+}
+
+export interface ReferenceDriverRow {
+  readonly text: DriverRowText;
+  /**
+   * The four effects: exact LMDI effects in USD for a continuing row (the
+   * mart's rounded ones must be within a cent each and add up to the change);
+   * 0 for entry and exit; null when excluded; undefined on the total row
+   * (the sums of the day's rounded rows).
+   */
+  readonly effects: ReferenceEffects | null | undefined;
+}
+
+/** Average local amount per transaction, round half up to 6 decimals (numeric(24,6)), from exact minor units. */
+const ticketText = (d: ReferenceCurrencyDay): string => decimalText((d.amountMinor * 20_000n + d.transactions) / (2n * d.transactions), 6);
+
+/**
+ * cdm.turnover_drivers by SPEC §4 and docs/marts.md, written from the
+ * definitions: for every built day whose previous day is built, one row per
+ * currency counted on either day — continuing (convertible on both), entry,
+ * exit, or excluded (a side without a usable rate) — and a total row over
+ * the rows that are not excluded.
+ */
+export function referenceDrivers(stg: ReferenceStg, builtDays: ReadonlySet<string>): ReferenceDriverRow[] {
+  const byDay = new Map<string, Map<number, ReferenceCurrencyDay>>();
+  for (const d of referenceCurrencyDays(stg)) {
+    if (!byDay.has(d.day)) byDay.set(d.day, new Map());
+    byDay.get(d.day)!.set(d.currency, d);
+  }
+  const cents = (c: bigint | undefined): string | null => (c === undefined ? null : decimalText(c, 2));
+  const rows: ReferenceDriverRow[] = [];
+  for (const day of [...builtDays].sort()) {
+    if (!builtDays.has(shiftDay(day, -1))) continue;
+    const current = byDay.get(day) ?? new Map<number, ReferenceCurrencyDay>();
+    const previous = byDay.get(shiftDay(day, -1)) ?? new Map<number, ReferenceCurrencyDay>();
+    const total = { prev: 0n, now: 0n, change: 0n, transactionsPrev: 0n, transactions: 0n, entryExit: 0n };
+    for (const currency of [...new Set([...current.keys(), ...previous.keys()])].sort((a, b) => a - b)) {
+      const now = current.get(currency);
+      const before = previous.get(currency);
+      const convertible = (d: ReferenceCurrencyDay | undefined) => d === undefined || d.usdCents !== undefined;
+      const kind = !convertible(now) || !convertible(before) ? 'excluded' : now && before ? 'continuing' : now ? 'entry' : 'exit';
+      const prevCents = kind === 'entry' ? 0n : before?.usdCents;
+      const nowCents = kind === 'exit' ? 0n : now?.usdCents;
+      const change = kind === 'excluded' ? undefined : (nowCents ?? 0n) - (prevCents ?? 0n);
+      const entryExit = kind === 'entry' ? nowCents : kind === 'exit' ? -prevCents! : kind === 'continuing' ? 0n : undefined;
+      rows.push({
+        text: {
+          date_update: day,
+          currency_from: String(currency),
+          kind,
+          turnover_prev_usd: cents(prevCents),
+          turnover_usd: cents(nowCents),
+          change_usd: cents(change),
+          accounts_prev: String(before?.accounts ?? 0n),
+          accounts: String(now?.accounts ?? 0n),
+          transactions_prev: String(before?.transactions ?? 0n),
+          transactions: String(now?.transactions ?? 0n),
+          ticket_prev: before ? ticketText(before) : null,
+          ticket: now ? ticketText(now) : null,
+          rate_prev: before?.rate ? decimalText(before.rate.micro, 6) : null,
+          rate: now?.rate ? decimalText(now.rate.micro, 6) : null,
+          entry_exit_effect: cents(entryExit),
+        },
+        effects: kind === 'excluded' ? null : kind === 'continuing' ? lmdi(factorsOf(before!), factorsOf(now!)) : { accounts: 0, frequency: 0, ticket: 0, fx: 0 },
+      });
+      if (kind === 'excluded') continue;
+      total.prev += prevCents!;
+      total.now += nowCents!;
+      total.change += change!;
+      total.transactionsPrev += before?.transactions ?? 0n;
+      total.transactions += now?.transactions ?? 0n;
+      total.entryExit += entryExit!;
+    }
+    rows.push({
+      text: {
+        date_update: day,
+        currency_from: null,
+        kind: 'total',
+        turnover_prev_usd: cents(total.prev),
+        turnover_usd: cents(total.now),
+        change_usd: cents(total.change),
+        accounts_prev: null,
+        accounts: null,
+        transactions_prev: String(total.transactionsPrev),
+        transactions: String(total.transactions),
+        ticket_prev: null,
+        ticket: null,
+        rate_prev: null,
+        rate: null,
+        entry_exit_effect: cents(total.entryExit),
+      },
+      effects: undefined,
+    });
+  }
+  return rows;
 }

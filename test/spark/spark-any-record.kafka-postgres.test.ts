@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { landedCount, migrateLanding, waitFor, withClient } from '../ingest/ingest-harness.js';
 import { liveFeedTemplates } from '../ingest/feed.js';
 import { useStack, type TestStack } from '../support/stack.js';
-import { createAnyTimestampTopic, LONG_MAX, produceWire, type WireHeader, type WireRecord } from '../support/wire-producer.js';
+import { createAnyTimestampTopic, LONG_MAX, RawProducer, type RawRecord } from '../support/raw-producer.js';
 import { HEADERS_AS_HEX_PAIRS, SparkIngestProcess } from './spark-harness.js';
 
 /**
@@ -19,10 +19,13 @@ import { HEADERS_AS_HEX_PAIRS, SparkIngestProcess } from './spark-harness.js';
  */
 describe('turnover ingest --engine spark lands any record (real Spark, Kafka, PostgreSQL)', () => {
   let t: TestStack;
+  let raw: RawProducer;
   before(async () => {
     t = await useStack();
+    raw = new RawProducer(t.kafka);
   });
   after(async () => {
+    raw?.close();
     await t?.release();
   });
 
@@ -30,10 +33,10 @@ describe('turnover ingest --engine spark lands any record (real Spark, Kafka, Po
     const topic = await createAnyTimestampTopic(t.kafka, `spark_any_${process.pid}_${Date.now().toString(36)}`, 2);
     const { stagingUrl } = await t.freshDatabases('spark_any');
     await migrateLanding(stagingUrl);
-    const sent = new Map<number, WireRecord[]>([[0, hostileRecords()], [1, feedRecords(40, Date.now() - 60_000)]]);
+    const sent = new Map<number, RawRecord[]>([[0, hostileRecords()], [1, feedRecords(40, Date.now() - 60_000)]]);
     // partition 1: a record Spark cannot read between feed records, in the middle of a micro-batch
     sent.get(1)!.splice(17, 0, { key: 'p1-overflow', value: 'x', headers: HOSTILE_HEADERS, timestamp: LONG_MAX - 1n });
-    for (const [partition, records] of sent) await produceWire(t.kafka, topic, partition, records);
+    for (const [partition, records] of sent) await raw.produce(topic, partition, records);
     const total = (): number => [...sent.values()].reduce((n, r) => n + r.length, 0);
 
     const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'any-record' };
@@ -42,8 +45,8 @@ describe('turnover ingest --engine spark lands any record (real Spark, Kafka, Po
     try {
       await waitFor('the hostile records to land', async () => (await landedCount(stagingUrl, topic)) >= total(), 300_000);
       // the job is still running and takes what comes next, Spark-unreadable records included
-      const more: WireRecord[] = [...feedRecords(5, Date.now()), { key: null, value: null, timestamp: -(LONG_MAX + 1n) }, ...feedRecords(3, Date.now())];
-      await produceWire(t.kafka, topic, 0, more);
+      const more: RawRecord[] = [...feedRecords(5, Date.now()), { key: null, value: null, timestamp: -(LONG_MAX + 1n) }, ...feedRecords(3, Date.now())];
+      await raw.produce(topic, 0, more);
       sent.get(0)!.push(...more);
       await waitFor('the records produced after them to land', async () => (await landedCount(stagingUrl, topic)) >= total(), 180_000);
       assert.equal(spark.child.exitCode, null, `the job exited: ${spark.stderr.slice(-2000)}`);
@@ -71,7 +74,7 @@ describe('turnover ingest --engine spark lands any record (real Spark, Kafka, Po
 
     // exactly the records Spark's source cannot hand over were read again on the driver, no others
     const readOnDriver = spark.logs.filter((l) => l.msg?.startsWith('read ') && Array.isArray(l.records)).flatMap((l) => l.records as string[]);
-    const expectedOnDriver = [...sent].flatMap(([p, records]) => records.flatMap((r, o) => (sparkCannotKeep(BigInt(r.timestamp!)) ? [`${p}/${o}`] : [])));
+    const expectedOnDriver = [...sent].flatMap(([p, records]) => records.flatMap((r, o) => (sparkCannotKeep(r.timestamp) ? [`${p}/${o}`] : [])));
     assert.deepEqual([...readOnDriver].sort(), [...expectedOnDriver].sort());
     ctx.diagnostic(`${readOnDriver.length} of ${total()} records read on the driver`);
     // nothing quarantined, nothing retried
@@ -92,7 +95,10 @@ const JAVA_DECODED_NAMES = new Map([
   ['eda080', 'efbfbd'],
 ]);
 
-const HOSTILE_HEADERS: readonly WireHeader[] = [
+/** A header as a hostile producer writes it: any name bytes, a value or null. */
+type Header = readonly [name: string | Buffer, value: string | Buffer | null];
+
+const HOSTILE_HEADERS: readonly Header[] = [
   ['constructor', 'c'],
   ['__proto__', Buffer.from([0])],
   ['toString', null],
@@ -108,15 +114,15 @@ const HOSTILE_HEADERS: readonly WireHeader[] = [
   [Buffer.from([0xed, 0xa0, 0x80]), 'x'],
 ];
 
-const MANY_HEADERS: readonly WireHeader[] = Array.from({ length: 400 }, (_, i): WireHeader => [`h${i % 7}`, i % 11 === 0 ? null : randomBytes(i % 40)]);
+const MANY_HEADERS: readonly Header[] = Array.from({ length: 400 }, (_, i): Header => [`h${i % 7}`, i % 11 === 0 ? null : randomBytes(i % 40)]);
 
-function feedRecords(count: number, timestamp: number): WireRecord[] {
+function feedRecords(count: number, timestamp: number): RawRecord[] {
   const templates = liveFeedTemplates();
-  return Array.from({ length: count }, (_, i) => ({ key: `feed-${i}`, value: templates[i % templates.length]!, timestamp: timestamp + i }));
+  return Array.from({ length: count }, (_, i) => ({ key: `feed-${i}`, value: templates[i % templates.length]!, timestamp: BigInt(timestamp + i) }));
 }
 
 /** Partition 0: every kind of record at once, feed records between them. */
-function hostileRecords(): WireRecord[] {
+function hostileRecords(): RawRecord[] {
   const now = Date.now();
   const timestamps: (number | bigint)[] = [
     0, -1, 1, -900_000_000_000_000,
@@ -131,15 +137,15 @@ function hostileRecords(): WireRecord[] {
   ];
   const keys: (string | Buffer | null)[] = [null, Buffer.alloc(0), Buffer.from([0, 0xff, 0x80, 0x00]), 'k'];
   const values: (string | Buffer | null)[] = [null, Buffer.alloc(0), Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0xc3, 0x28]), 'a\0b', liveFeedTemplates()[3]!];
-  const records: WireRecord[] = timestamps.map((timestamp, i) => ({
+  const records: RawRecord[] = timestamps.map((timestamp, i) => ({
     key: keys[i % keys.length]!,
     value: values[i % values.length]!,
     headers: i % 3 === 0 ? HOSTILE_HEADERS : i % 3 === 1 ? MANY_HEADERS : undefined,
-    timestamp,
+    timestamp: BigInt(timestamp),
   }));
   // the same header sets through Spark SQL's encoding (plain timestamps), and a 1 MB value
-  records.splice(3, 0, { key: 'sql-hostile', value: 'v', headers: HOSTILE_HEADERS, timestamp: now });
-  records.splice(8, 0, { key: 'sql-many', value: randomBytes(1024 * 1024), headers: MANY_HEADERS, timestamp: now + 1 });
+  records.splice(3, 0, { key: 'sql-hostile', value: 'v', headers: HOSTILE_HEADERS, timestamp: BigInt(now) });
+  records.splice(8, 0, { key: 'sql-many', value: randomBytes(1024 * 1024), headers: MANY_HEADERS, timestamp: BigInt(now + 1) });
   records.splice(12, 0, ...feedRecords(4, now + 2));
   return [...feedRecords(3, now - 10), ...records, ...feedRecords(3, now + 10)];
 }
@@ -188,13 +194,13 @@ function landedName(name: string | Buffer): string {
   }
 }
 
-function assertLandedExactly(row: LandedRow, record: WireRecord, where: string): void {
+function assertLandedExactly(row: LandedRow, record: RawRecord, where: string): void {
   assert.deepEqual(row.key, bytes(record.key), `key of ${where}`);
   assert.deepEqual(row.value, bytes(record.value), `value of ${where}`);
-  const headers = record.headers?.length ? record.headers.map(([n, v]): [string, string | null] => [landedName(n), v === null ? null : Buffer.from(v).toString('hex')]) : null;
+  const headers = record.headers?.length ? record.headers.map(([n, v]): [string, string | null] => [landedName(n!), v === null ? null : Buffer.from(v).toString('hex')]) : null;
   assert.deepEqual(row.headers, headers, `headers of ${where}`);
   assert.equal(row.shape, headers ? '2:1:2:1' : null, `headers of ${where} as bytea[n][2] from 1`);
-  const ms = BigInt(record.timestamp!);
+  const ms = record.timestamp;
   assert.equal(row.timestamp_ms, String(ms), `kafka_timestamp_ms of ${where}`);
   // timestamptz holds 4714-11-24 BC up to (not including) 294277-01-01
   const inRange = ms >= -210_866_803_200_000n && ms < 9_224_318_016_000_000n;

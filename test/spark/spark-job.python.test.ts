@@ -5,7 +5,7 @@ import { classifySqlError } from '../../src/db/sqlstate.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { ensureVenv } from '../../src/setup/python-venv.js';
-import { run } from '../../src/stack/processes.js';
+import { run } from '../../src/process/run-command.js';
 import { PACKAGE_ROOT } from '../support/paths.js';
 
 /** The job's pure parts run by Python's unittest in the Spark venv, and its SQLSTATE rule against the Node side's. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { liveFeedTemplates } from '../ingest/feed.js';
 import { migrateLanding, waitFor, withClient } from '../ingest/ingest-harness.js';
 import { useStack, type TestStack } from '../support/stack.js';
-import { produceWire, type WireHeader, type WireRecord } from '../support/wire-producer.js';
+import { RawProducer, type RawRecord } from '../support/raw-producer.js';
 import { HEADERS_AS_HEX_PAIRS, SparkIngestProcess } from './spark-harness.js';
 
 /**
@@ -17,10 +17,13 @@ import { HEADERS_AS_HEX_PAIRS, SparkIngestProcess } from './spark-harness.js';
  */
 describe('turnover ingest --engine spark quarantines what PostgreSQL refuses (real Spark, Kafka, PostgreSQL)', () => {
   let t: TestStack;
+  let raw: RawProducer;
   before(async () => {
     t = await useStack();
+    raw = new RawProducer(t.kafka);
   });
   after(async () => {
+    raw?.close();
     await t?.release();
   });
 
@@ -36,11 +39,11 @@ describe('turnover ingest --engine spark quarantines what PostgreSQL refuses (re
       ['0/700', 'poison'], ['0/1199', 'limit'],
       ['1/100', 'poison'], ['1/101', 'poison'], ['1/102', 'check'], ['1/399', 'deferred'], ['1/799', 'poison'],
     ]);
-    const sent = new Map<number, WireRecord[]>([[0, []], [1, []]]);
+    const sent = new Map<number, RawRecord[]>([[0, []], [1, []]]);
     const produce = async (partition: number, count: number): Promise<void> => {
       const from = sent.get(partition)!.length;
       const records = Array.from({ length: count }, (_, i) => recordAt(partition, from + i, marks.get(`${partition}/${from + i}`)));
-      await produceWire(t.kafka, topic, partition, records);
+      await raw.produce(topic, partition, records);
       sent.get(partition)!.push(...records);
     };
     const settled = async (): Promise<boolean> => {
@@ -103,7 +106,7 @@ describe('turnover ingest --engine spark quarantines what PostgreSQL refuses (re
         } else {
           assert.deepEqual(reject.value, Buffer.from(record.value!), `value of ${where}`);
         }
-        assert.deepEqual(reject.headers, record.headers!.map(([n, v]) => [Buffer.from(n).toString('hex'), v === null ? null : Buffer.from(v).toString('hex')]), `headers of ${where}`);
+        assert.deepEqual(reject.headers, record.headers!.map(([n, v]) => [Buffer.from(n!).toString('hex'), v === null ? null : Buffer.from(v).toString('hex')]), `headers of ${where}`);
         assert.equal(reject.timestamp_ms, String(record.timestamp), `kafka_timestamp_ms of ${where}`);
       });
     }
@@ -159,7 +162,7 @@ create trigger refuse_reject_value before insert on raw.landing_rejects
   for each row execute function raw.refuse_values('54000', 'keep-nothing');
 `;
 
-const HEADERS: readonly WireHeader[] = [
+const HEADERS: readonly (readonly [string | Buffer, string | Buffer | null])[] = [
   ['constructor', null],
   [Buffer.from('n\0'), Buffer.from([0xff, 0])],
   ['constructor', 'again'],
@@ -168,9 +171,9 @@ const HEADERS: readonly WireHeader[] = [
 // recent: the broker's time-based retention would delete old records under the test
 const BASE_TIMESTAMP = Date.now() - 3_600_000;
 
-function recordAt(partition: number, offset: number, mark: Mark | undefined): WireRecord {
+function recordAt(partition: number, offset: number, mark: Mark | undefined): RawRecord {
   const templates = liveFeedTemplates();
-  const timestamp = BASE_TIMESTAMP + partition * 100_000 + offset;
+  const timestamp = BigInt(BASE_TIMESTAMP + partition * 100_000 + offset);
   if (mark === undefined) return { key: `r-${partition}-${offset}`, value: templates[offset % templates.length]!, timestamp };
   return { key: `marked-${partition}-${offset}`, value: mark, headers: HEADERS, timestamp };
 }

@@ -281,6 +281,8 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
       { value: renamed(tx, uuid(1), (m) => (m.payload.currency_code = 3_000_000_000)), field: 'payload.currency_code' },
       { value: renamed(tx, uuid(2), (m) => (m.payload.country = 'can\u0000ada')), field: 'payload.country' },
       { value: Buffer.from(JSON.stringify({ ...rate, payload: { ...rate.payload, currency_with_div: 1e15 } })), field: 'payload.currency_with_div' },
+      // positive, as the contract wants, but 0.000000 at numeric(20,6): stored, it would read as no rate (found by test/fuzz)
+      { value: Buffer.from(JSON.stringify({ ...rate, payload: { ...rate.payload, currency_with_div: 2.5e-7 } })), field: 'payload.currency_with_div' },
     ];
     const good = renamed(tx, uuid(3));
     await land(stagingUrl, spread(TOPIC, [...bad.map((b) => b.value), good], 1));
@@ -293,6 +295,7 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
     );
     bad.forEach((b, i) => assert.ok(Buffer.compare(rejects[i]!.value, b.value) === 0));
     assert.deepEqual(await queryRows(warehouseUrl, 'select operation_id::text from stg.transactions'), [{ operation_id: uuid(3) }]);
+    assert.deepEqual(await queryRows(warehouseUrl, 'select * from stg.currencies'), []);
   });
 
   it('keeps a reject\'s exact Kafka timestamp when it falls outside years 0001-9999 (or timestamptz): null timestamp, the ms in the detail', async () => {

@@ -7,6 +7,7 @@ import { createProducer } from '../../src/kafka/index.js';
 import { IngesterProcess } from '../ingest/ingest-harness.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { fixtureValues, land, loadStg, migratedDatabases, queryRows, spread, type Landed } from './landing-support.js';
+import { unstorableField } from './stg-storable.js';
 
 /**
  * No record stalls load-stg (issue 16): whatever a landed value holds, the
@@ -34,29 +35,6 @@ function renamed(message: Json, id: string, change: (m: Json) => void = () => un
   return m;
 }
 const bytes = (m: Json): Buffer => Buffer.from(JSON.stringify(m), 'utf8');
-
-/**
- * What STG's columns cannot hold although the contract accepts it, written
- * from the table definitions (sql/*\/migrations/stg), not from the loader:
- * PostgreSQL text refuses NUL; a lone surrogate is not text; Vertica's
- * varchar(64) of country and transaction_type counts bytes; currency codes
- * are int4; rates numeric(20,6).
- */
-function unstorableField(m: Json): string | undefined {
-  const text = (s: string) => s.includes('\u0000') || Buffer.from(s, 'utf8').toString('utf8') !== s || Buffer.byteLength(s) > 64;
-  const int4 = (n: number) => n >= -(2 ** 31) && n < 2 ** 31;
-  const p = m.payload;
-  if (m.object_type === 'TRANSACTION') {
-    if (!int4(p.currency_code)) return 'payload.currency_code';
-    if (text(p.country)) return 'payload.country';
-    if (text(p.transaction_type)) return 'payload.transaction_type';
-    return undefined;
-  }
-  if (!int4(p.currency_code)) return 'payload.currency_code';
-  if (!int4(p.currency_code_with)) return 'payload.currency_code_with';
-  if (Math.round(p.currency_with_div * 1e6) / 1e6 >= 1e14) return 'payload.currency_with_div';
-  return undefined;
-}
 
 /** Byte-level and JSON-level mutations of a real message, the kinds a hostile or broken producer sends. */
 function mutated(): fc.Arbitrary<Buffer> {

@@ -103,18 +103,27 @@ describe('Vertica dialect: golden files of every statement it sends', () => {
     checkGolden('load-stg-replace', log);
   });
 
-  it('replaceDays: whole-day replacement of a mart in one transaction', async () => {
+  const replace = (insertSql: string) => ({
+    table: 'cdm.global_metrics',
+    dayColumn: 'date_update',
+    from: '2022-10-01',
+    to: '2022-10-03',
+    insertSql,
+    params: ['2022-10-01'],
+  });
+
+  it('replaceDays: whole days built into the swap twin and swapped in by partition, in one transaction', async () => {
     const { warehouse, log } = recordingWarehouse();
-    await warehouse.transaction((session) =>
-      session.replaceDays({
-        table: 'cdm.global_metrics',
-        dayColumn: 'date_update',
-        from: '2022-10-01',
-        to: '2022-10-03',
-        insertSql: 'insert into cdm.global_metrics (date_update) select ?::date',
-        params: ['2022-10-01'],
-      }),
-    );
+    await warehouse.transaction((session) => session.replaceDays(replace('-- a model\ninsert into cdm.global_metrics_rebuild (date_update) select ?::date')));
     checkGolden('replace-days', log);
+  });
+
+  it('replaceDays refuses an insert that does not write the twin: the swap would empty those days of the mart', async () => {
+    const { warehouse, log } = recordingWarehouse();
+    await assert.rejects(
+      warehouse.transaction((session) => session.replaceDays(replace('insert into cdm.global_metrics (date_update) select ?::date'))),
+      /must insert into cdm\.global_metrics_rebuild/,
+    );
+    assert.ok(!log.some((entry) => /swap_partitions/.test(JSON.stringify(entry))), 'nothing swapped');
   });
 });

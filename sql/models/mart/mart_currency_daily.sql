@@ -1,7 +1,7 @@
 -- cdm.currency_daily for the days day_from..day_to: counted transactions (the
 -- done event of each operation, test accounts excluded) per day and currency,
 -- with the USD rate of cdm.usd_rates_daily (built first for the same days).
-insert into cdm.currency_daily (
+insert into {{ rebuild_into(cdm.currency_daily) }} (
     date_update,
     currency_code,
     cnt_transactions,

@@ -2,7 +2,7 @@
 -- metric, dimension, value), non-zero values only. Reads STG and the marts of
 -- the same days (usd_rates_daily, currency_daily and build_days are written
 -- first).
-insert into cdm.data_quality_daily (
+insert into {{ rebuild_into(cdm.data_quality_daily) }} (
     date_update,
     metric,
     dimension,

@@ -1,6 +1,6 @@
 -- cdm.global_metrics for the days day_from..day_to, from cdm.currency_daily:
 -- the six columns of SPEC §4; the customer account is account_number_to.
-insert into cdm.global_metrics (
+insert into {{ rebuild_into(cdm.global_metrics) }} (
     date_update,
     currency_from,
     amount_total,

@@ -4,7 +4,7 @@
 -- effects, plus entry/exit for a currency on one day only. Effects are
 -- rounded to cents by the largest remainder so that they add up exactly to
 -- the rounded change (docs/marts.md).
-insert into cdm.turnover_drivers (
+insert into {{ rebuild_into(cdm.turnover_drivers) }} (
     date_update,
     currency_from,
     kind,

@@ -1,7 +1,7 @@
 -- cdm.usd_rates_daily for the days day_from..day_to: per day and currency,
 -- the USD rate of that day, else the latest earlier one at most 7 days old
 -- (stale); USD is 1.
-insert into cdm.usd_rates_daily (
+insert into {{ rebuild_into(cdm.usd_rates_daily) }} (
     date_update,
     currency_code,
     rate,

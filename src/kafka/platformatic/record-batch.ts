@@ -45,31 +45,6 @@ function writeVarint(buffer: Buffer, offset: number, unsigned: number): number {
 
 type Bytes = string | Buffer | null | undefined;
 
-/** A header as the wire carries it: any name bytes (NUL, invalid UTF-8, repeated), a value or null. */
-export type WireHeader = readonly [name: string | Buffer, value: string | Buffer | null];
-
-/**
- * A record with what `ProducedMessage` cannot express: headers as an ordered
- * list (duplicates, byte names, null values) and any int64 timestamp (a
- * bigint past 2^53, e.g. Long.MAX_VALUE - 1). For hostile-producer tests.
- */
-export interface WireRecord extends Omit<ProducedMessage, 'headers' | 'timestamp'> {
-  readonly headers?: readonly WireHeader[];
-  readonly timestamp?: number | bigint;
-}
-
-function headerList(headers: ProducedMessage['headers'] | readonly WireHeader[] | undefined): readonly (readonly [Bytes, Bytes])[] | undefined {
-  if (!headers) return undefined;
-  return Array.isArray(headers) ? (headers as readonly WireHeader[]) : Object.entries(headers);
-}
-
-/** Timestamp delta within one batch: a number, exact as a zigzag varint (bigint only when a timestamp is one). */
-function timestampDelta(timestamp: number | bigint, base: number | bigint): number {
-  const delta = typeof timestamp === 'bigint' || typeof base === 'bigint' ? Number(BigInt(timestamp) - BigInt(base)) : timestamp - base;
-  if (!Number.isSafeInteger(Math.abs(delta) * 2 + 1)) throw new RangeError('timestamps of one record batch must lie within 2^51 ms of each other');
-  return delta;
-}
-
 function byteLength(value: Bytes): number {
   if (value === null || value === undefined) return -1;
   if (typeof value !== 'string') return value.length;
@@ -93,15 +68,15 @@ function writeBytes(buffer: Buffer, offset: number, value: Bytes, length: number
   return offset + length;
 }
 
-export function encodeRecordBatch(messages: readonly (ProducedMessage | WireRecord)[], now: number = Date.now()): Buffer {
+export function encodeRecordBatch(messages: readonly ProducedMessage[], now: number = Date.now()): Buffer {
   const count = messages.length;
   if (count === 0) throw new RangeError('a record batch needs at least one record');
   const keyLengths = new Int32Array(count);
   const valueLengths = new Int32Array(count);
   const bodySizes = new Float64Array(count);
-  const headerEntries: (readonly (readonly [Bytes, Bytes])[] | undefined)[] = new Array(count);
-  let baseTimestamp: number | bigint = Infinity;
-  let maxTimestamp: number | bigint = -Infinity;
+  const headerEntries: ([string, string | Buffer][] | undefined)[] = new Array(count);
+  let baseTimestamp = Infinity;
+  let maxTimestamp = -Infinity;
   for (const m of messages) {
     const t = m.timestamp ?? now;
     if (t < baseTimestamp) baseTimestamp = t;
@@ -114,13 +89,13 @@ export function encodeRecordBatch(messages: readonly (ProducedMessage | WireReco
     const valueLength = byteLength(m.value);
     keyLengths[i] = keyLength;
     valueLengths[i] = valueLength;
-    let body = 1 + varintSize(zigzag(timestampDelta(m.timestamp ?? now, baseTimestamp))) + varintSize(zigzag(i))
+    let body = 1 + varintSize(zigzag((m.timestamp ?? now) - baseTimestamp)) + varintSize(zigzag(i))
       + varintSize(zigzag(keyLength)) + Math.max(keyLength, 0) + varintSize(zigzag(valueLength)) + Math.max(valueLength, 0);
-    const headers = headerList(m.headers);
+    const headers = m.headers ? Object.entries(m.headers) : undefined;
     headerEntries[i] = headers;
     body += varintSize(zigzag(headers?.length ?? 0));
     for (const [key, value] of headers ?? []) {
-      const k = byteLength(key);
+      const k = Buffer.byteLength(key, 'utf8');
       const v = byteLength(value);
       body += varintSize(zigzag(k)) + k + varintSize(zigzag(v)) + Math.max(v, 0);
     }
@@ -146,14 +121,14 @@ export function encodeRecordBatch(messages: readonly (ProducedMessage | WireReco
     const m = messages[i]!;
     offset = writeVarint(buffer, offset, zigzag(bodySizes[i]!));
     buffer[offset++] = 0;
-    offset = writeVarint(buffer, offset, zigzag(timestampDelta(m.timestamp ?? now, baseTimestamp)));
+    offset = writeVarint(buffer, offset, zigzag((m.timestamp ?? now) - baseTimestamp));
     offset = writeVarint(buffer, offset, zigzag(i));
     offset = writeBytes(buffer, offset, m.key, keyLengths[i]!);
     offset = writeBytes(buffer, offset, m.value, valueLengths[i]!);
     const headers = headerEntries[i];
     offset = writeVarint(buffer, offset, zigzag(headers?.length ?? 0));
     for (const [key, value] of headers ?? []) {
-      offset = writeBytes(buffer, offset, key, byteLength(key));
+      offset = writeBytes(buffer, offset, key, Buffer.byteLength(key, 'utf8'));
       offset = writeBytes(buffer, offset, value, byteLength(value));
     }
   }

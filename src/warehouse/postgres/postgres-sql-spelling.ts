@@ -22,4 +22,5 @@ export const POSTGRES_SQL_SPELLING: SqlSpelling = Object.freeze<SqlSpelling>({
   codeListHas: (list, expr) => `${expr} = any(string_to_array(${list.ref}, ',')::integer[])`,
   dateSeries: (from, to, column) => `select generate_series(${from.ref}, ${to.ref}, interval '1 day')::date as ${column}`,
   temporary: 'temporary',
+  rebuildInto: (table) => table,
 });

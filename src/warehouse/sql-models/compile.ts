@@ -139,6 +139,7 @@ function macros(dialect: SqlDialect, statement: Statement, fail: (why: string) =
     as_numeric: { arity: [3, 3], expand: (expr, precision, scale) => s.asNumeric(expr!, precision!, scale!) },
     nullif_zero: { arity: [1, 1], expand: (expr) => s.nullifZero(expr!) },
     temporary: { arity: [0, 0], expand: () => s.temporary },
+    rebuild_into: { arity: [1, 1], expand: (table) => s.rebuildInto(table!) },
     upsert: { arity: [2, Infinity], expand: (table, ...items) => upsert(dialect, table!, items, fail) },
   };
 }

@@ -46,6 +46,13 @@ export interface SqlSpelling {
   dateSeries(from: NamedParam, to: NamedParam, column: string): string;
   /** `{{ temporary }}`: the words before `table` of a session-scoped table. */
   readonly temporary: string;
+  /**
+   * `{{ rebuild_into(table) }}`: the table a whole-day rebuild of `table`
+   * inserts into — the mart itself where days are replaced by delete and
+   * insert, its swap twin where they are swapped in by partition (the
+   * warehouse session's replaceDays does the rest).
+   */
+  rebuildInto(table: string): string;
 }
 
 /** What the build needs of a dialect: its name, its spelling, and what it can do (which picks the upsert form). */

@@ -1,4 +1,5 @@
 import type { ParamType, SqlSpelling } from '../sql-models/sql-spelling.js';
+import { verticaRebuildTwin } from './rebuild-twin.js';
 
 /**
  * Named parameters as the params CTE binds them. A code list is wrapped in
@@ -40,4 +41,5 @@ export const VERTICA_SQL_SPELLING: SqlSpelling = Object.freeze<SqlSpelling>({
       "timeseries slice_time as '1 day' over (order by bound)",
     ].join('\n'),
   temporary: 'local temporary',
+  rebuildInto: (table) => verticaRebuildTwin(table),
 });

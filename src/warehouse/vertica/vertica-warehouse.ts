@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { UnavailableError } from '../../errors.js';
+import { classifySqlError, sqlStateOf } from '../../db/sqlstate.js';
+import { ConfigError, describeError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
@@ -84,6 +85,10 @@ export class VerticaWarehouse implements Warehouse {
     try {
       await client.connect();
     } catch (error) {
+      // a refused login (28…) or an unknown database (3D000): waiting will not fix the setup
+      if (classifySqlError(error) === 'config') {
+        throw new ConfigError(`the warehouse (Vertica) refused the connection: ${describeError(error)} (SQLSTATE ${sqlStateOf(error)})`, error);
+      }
       throw new UnavailableError('the warehouse (Vertica) is not reachable', error);
     }
     return client;

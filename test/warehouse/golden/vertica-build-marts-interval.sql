@@ -79,11 +79,10 @@ where date_update between ?::date and ?::date;
 -- values: ["2022-10-01","2022-10-01"]
 
 -- [16]
-delete from cdm.usd_rates_daily where date_update between ?::date and ?::date;
--- values: ["2022-10-01","2022-10-01"]
+select drop_partitions('cdm.usd_rates_daily_rebuild', '2022-10-01', '2022-10-01', true);
 
 -- [17]
-insert into cdm.usd_rates_daily (
+insert into cdm.usd_rates_daily_rebuild (
     date_update,
     currency_code,
     rate,
@@ -161,11 +160,20 @@ select * from usd_itself;
 -- values: ["2022-10-01","2022-10-01"]
 
 -- [18]
-delete from cdm.currency_daily where date_update between ?::date and ?::date;
+select count(*) as replaced from cdm.usd_rates_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-01","2022-10-01"]
 
 -- [19]
-insert into cdm.currency_daily (
+select swap_partitions_between_tables('cdm.usd_rates_daily_rebuild', '2022-10-01', '2022-10-01', 'cdm.usd_rates_daily', true);
+
+-- [20]
+select drop_partitions('cdm.usd_rates_daily_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [21]
+select drop_partitions('cdm.currency_daily_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [22]
+insert into cdm.currency_daily_rebuild (
     date_update,
     currency_code,
     cnt_transactions,
@@ -243,12 +251,21 @@ converted as (
 select * from converted;
 -- values: ["2022-10-01","2022-10-01"]
 
--- [20]
-delete from cdm.global_metrics where date_update between ?::date and ?::date;
+-- [23]
+select count(*) as replaced from cdm.currency_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-01","2022-10-01"]
 
--- [21]
-insert into cdm.global_metrics (
+-- [24]
+select swap_partitions_between_tables('cdm.currency_daily_rebuild', '2022-10-01', '2022-10-01', 'cdm.currency_daily', true);
+
+-- [25]
+select drop_partitions('cdm.currency_daily_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [26]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [27]
+insert into cdm.global_metrics_rebuild (
     date_update,
     currency_from,
     amount_total,
@@ -288,12 +305,21 @@ metrics as (
 select * from metrics;
 -- values: ["2022-10-01","2022-10-01"]
 
--- [22]
-delete from cdm.data_quality_daily where date_update between ?::date and ?::date;
+-- [28]
+select count(*) as replaced from cdm.global_metrics where date_update between ?::date and ?::date;
 -- values: ["2022-10-01","2022-10-01"]
 
--- [23]
-insert into cdm.data_quality_daily (
+-- [29]
+select swap_partitions_between_tables('cdm.global_metrics_rebuild', '2022-10-01', '2022-10-01', 'cdm.global_metrics', true);
+
+-- [30]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [31]
+select drop_partitions('cdm.data_quality_daily_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [32]
+insert into cdm.data_quality_daily_rebuild (
     date_update,
     metric,
     dimension,
@@ -517,12 +543,21 @@ select * from all_metrics
 where value <> 0;
 -- values: ["2022-10-01","2022-10-01"]
 
--- [24]
-delete from cdm.turnover_drivers where date_update between ?::date and ?::date;
+-- [33]
+select count(*) as replaced from cdm.data_quality_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-01","2022-10-01"]
 
--- [25]
-insert into cdm.turnover_drivers (
+-- [34]
+select swap_partitions_between_tables('cdm.data_quality_daily_rebuild', '2022-10-01', '2022-10-01', 'cdm.data_quality_daily', true);
+
+-- [35]
+select drop_partitions('cdm.data_quality_daily_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [36]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [37]
+insert into cdm.turnover_drivers_rebuild (
     date_update,
     currency_from,
     kind,
@@ -795,19 +830,29 @@ union all
 select * from total_rows;
 -- values: ["2022-10-01","2022-10-01"]
 
--- [26]
+-- [38]
+select count(*) as replaced from cdm.turnover_drivers where date_update between ?::date and ?::date;
+-- values: ["2022-10-01","2022-10-01"]
+
+-- [39]
+select swap_partitions_between_tables('cdm.turnover_drivers_rebuild', '2022-10-01', '2022-10-01', 'cdm.turnover_drivers', true);
+
+-- [40]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-01', '2022-10-01', true);
+
+-- [41]
 commit;
 
--- [27]
+-- [42]
 -- end;
 
--- [28]
+-- [43]
 -- connect;
 
--- [29]
+-- [44]
 begin;
 
--- [30]
+-- [45]
 merge into cdm.build_days as built
 using (
     select slice_time::date as date_update
@@ -826,17 +871,16 @@ when not matched then insert (date_update, first_built_at, last_built_at, builds
 values (days.date_update, now(), now(), 1);
 -- values: ["2022-10-02","2022-10-02"]
 
--- [31]
+-- [46]
 delete from cdm.build_failures
 where date_update between ?::date and ?::date;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [32]
-delete from cdm.usd_rates_daily where date_update between ?::date and ?::date;
--- values: ["2022-10-02","2022-10-02"]
+-- [47]
+select drop_partitions('cdm.usd_rates_daily_rebuild', '2022-10-02', '2022-10-02', true);
 
--- [33]
-insert into cdm.usd_rates_daily (
+-- [48]
+insert into cdm.usd_rates_daily_rebuild (
     date_update,
     currency_code,
     rate,
@@ -913,12 +957,21 @@ union all
 select * from usd_itself;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [34]
-delete from cdm.currency_daily where date_update between ?::date and ?::date;
+-- [49]
+select count(*) as replaced from cdm.usd_rates_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [35]
-insert into cdm.currency_daily (
+-- [50]
+select swap_partitions_between_tables('cdm.usd_rates_daily_rebuild', '2022-10-02', '2022-10-02', 'cdm.usd_rates_daily', true);
+
+-- [51]
+select drop_partitions('cdm.usd_rates_daily_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [52]
+select drop_partitions('cdm.currency_daily_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [53]
+insert into cdm.currency_daily_rebuild (
     date_update,
     currency_code,
     cnt_transactions,
@@ -996,12 +1049,21 @@ converted as (
 select * from converted;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [36]
-delete from cdm.global_metrics where date_update between ?::date and ?::date;
+-- [54]
+select count(*) as replaced from cdm.currency_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [37]
-insert into cdm.global_metrics (
+-- [55]
+select swap_partitions_between_tables('cdm.currency_daily_rebuild', '2022-10-02', '2022-10-02', 'cdm.currency_daily', true);
+
+-- [56]
+select drop_partitions('cdm.currency_daily_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [57]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [58]
+insert into cdm.global_metrics_rebuild (
     date_update,
     currency_from,
     amount_total,
@@ -1041,12 +1103,21 @@ metrics as (
 select * from metrics;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [38]
-delete from cdm.data_quality_daily where date_update between ?::date and ?::date;
+-- [59]
+select count(*) as replaced from cdm.global_metrics where date_update between ?::date and ?::date;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [39]
-insert into cdm.data_quality_daily (
+-- [60]
+select swap_partitions_between_tables('cdm.global_metrics_rebuild', '2022-10-02', '2022-10-02', 'cdm.global_metrics', true);
+
+-- [61]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [62]
+select drop_partitions('cdm.data_quality_daily_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [63]
+insert into cdm.data_quality_daily_rebuild (
     date_update,
     metric,
     dimension,
@@ -1270,12 +1341,21 @@ select * from all_metrics
 where value <> 0;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [40]
-delete from cdm.turnover_drivers where date_update between ?::date and ?::date;
+-- [64]
+select count(*) as replaced from cdm.data_quality_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [41]
-insert into cdm.turnover_drivers (
+-- [65]
+select swap_partitions_between_tables('cdm.data_quality_daily_rebuild', '2022-10-02', '2022-10-02', 'cdm.data_quality_daily', true);
+
+-- [66]
+select drop_partitions('cdm.data_quality_daily_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [67]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [68]
+insert into cdm.turnover_drivers_rebuild (
     date_update,
     currency_from,
     kind,
@@ -1548,12 +1628,21 @@ union all
 select * from total_rows;
 -- values: ["2022-10-02","2022-10-02"]
 
--- [42]
-delete from cdm.turnover_drivers where date_update between ?::date and ?::date;
--- values: ["2022-10-03","2022-10-03"]
+-- [69]
+select count(*) as replaced from cdm.turnover_drivers where date_update between ?::date and ?::date;
+-- values: ["2022-10-02","2022-10-02"]
 
--- [43]
-insert into cdm.turnover_drivers (
+-- [70]
+select swap_partitions_between_tables('cdm.turnover_drivers_rebuild', '2022-10-02', '2022-10-02', 'cdm.turnover_drivers', true);
+
+-- [71]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-02', '2022-10-02', true);
+
+-- [72]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-03', '2022-10-03', true);
+
+-- [73]
+insert into cdm.turnover_drivers_rebuild (
     date_update,
     currency_from,
     kind,
@@ -1826,21 +1915,31 @@ union all
 select * from total_rows;
 -- values: ["2022-10-03","2022-10-03"]
 
--- [44]
+-- [74]
+select count(*) as replaced from cdm.turnover_drivers where date_update between ?::date and ?::date;
+-- values: ["2022-10-03","2022-10-03"]
+
+-- [75]
+select swap_partitions_between_tables('cdm.turnover_drivers_rebuild', '2022-10-03', '2022-10-03', 'cdm.turnover_drivers', true);
+
+-- [76]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-03', '2022-10-03', true);
+
+-- [77]
 delete from stg.touched_days
 where day = ?::date
   and kind = ?
   and touched_at = ?::timestamptz;
 -- values: ["2022-10-02","transactions","2026-11-25 10:00:00.123456+00"]
 
--- [45]
+-- [78]
 commit;
 
--- [46]
+-- [79]
 -- end;
 
--- [47]
+-- [80]
 commit;
 
--- [48]
+-- [81]
 -- end;

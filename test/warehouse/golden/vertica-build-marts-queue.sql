@@ -79,11 +79,10 @@ where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
 -- [16]
-delete from cdm.usd_rates_daily where date_update between ?::date and ?::date;
--- values: ["2022-10-08","2022-10-09"]
+select drop_partitions('cdm.usd_rates_daily_rebuild', '2022-10-08', '2022-10-09', true);
 
 -- [17]
-insert into cdm.usd_rates_daily (
+insert into cdm.usd_rates_daily_rebuild (
     date_update,
     currency_code,
     rate,
@@ -161,11 +160,20 @@ select * from usd_itself;
 -- values: ["2022-10-08","2022-10-09"]
 
 -- [18]
-delete from cdm.currency_daily where date_update between ?::date and ?::date;
+select count(*) as replaced from cdm.usd_rates_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
 -- [19]
-insert into cdm.currency_daily (
+select swap_partitions_between_tables('cdm.usd_rates_daily_rebuild', '2022-10-08', '2022-10-09', 'cdm.usd_rates_daily', true);
+
+-- [20]
+select drop_partitions('cdm.usd_rates_daily_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [21]
+select drop_partitions('cdm.currency_daily_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [22]
+insert into cdm.currency_daily_rebuild (
     date_update,
     currency_code,
     cnt_transactions,
@@ -243,12 +251,21 @@ converted as (
 select * from converted;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [20]
-delete from cdm.global_metrics where date_update between ?::date and ?::date;
+-- [23]
+select count(*) as replaced from cdm.currency_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [21]
-insert into cdm.global_metrics (
+-- [24]
+select swap_partitions_between_tables('cdm.currency_daily_rebuild', '2022-10-08', '2022-10-09', 'cdm.currency_daily', true);
+
+-- [25]
+select drop_partitions('cdm.currency_daily_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [26]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [27]
+insert into cdm.global_metrics_rebuild (
     date_update,
     currency_from,
     amount_total,
@@ -288,12 +305,21 @@ metrics as (
 select * from metrics;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [22]
-delete from cdm.data_quality_daily where date_update between ?::date and ?::date;
+-- [28]
+select count(*) as replaced from cdm.global_metrics where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [23]
-insert into cdm.data_quality_daily (
+-- [29]
+select swap_partitions_between_tables('cdm.global_metrics_rebuild', '2022-10-08', '2022-10-09', 'cdm.global_metrics', true);
+
+-- [30]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [31]
+select drop_partitions('cdm.data_quality_daily_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [32]
+insert into cdm.data_quality_daily_rebuild (
     date_update,
     metric,
     dimension,
@@ -517,12 +543,21 @@ select * from all_metrics
 where value <> 0;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [24]
-delete from cdm.turnover_drivers where date_update between ?::date and ?::date;
+-- [33]
+select count(*) as replaced from cdm.data_quality_daily where date_update between ?::date and ?::date;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [25]
-insert into cdm.turnover_drivers (
+-- [34]
+select swap_partitions_between_tables('cdm.data_quality_daily_rebuild', '2022-10-08', '2022-10-09', 'cdm.data_quality_daily', true);
+
+-- [35]
+select drop_partitions('cdm.data_quality_daily_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [36]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [37]
+insert into cdm.turnover_drivers_rebuild (
     date_update,
     currency_from,
     kind,
@@ -795,21 +830,31 @@ union all
 select * from total_rows;
 -- values: ["2022-10-08","2022-10-09"]
 
--- [26]
+-- [38]
+select count(*) as replaced from cdm.turnover_drivers where date_update between ?::date and ?::date;
+-- values: ["2022-10-08","2022-10-09"]
+
+-- [39]
+select swap_partitions_between_tables('cdm.turnover_drivers_rebuild', '2022-10-08', '2022-10-09', 'cdm.turnover_drivers', true);
+
+-- [40]
+select drop_partitions('cdm.turnover_drivers_rebuild', '2022-10-08', '2022-10-09', true);
+
+-- [41]
 delete from stg.touched_days
 where day = ?::date
   and kind = ?
   and touched_at = ?::timestamptz;
 -- values: ["2022-10-08","currencies","2026-11-25 10:00:00.123456+00"]
 
--- [27]
+-- [42]
 commit;
 
--- [28]
+-- [43]
 -- end;
 
--- [29]
+-- [44]
 commit;
 
--- [30]
+-- [45]
 -- end;

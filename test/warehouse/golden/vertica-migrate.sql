@@ -99,8 +99,8 @@ create table if not exists stg.rejects (
     reason varchar(64) not null,
     field varchar(255),
     detail varchar(4000) not null,
-    key long varbinary(33554432),
-    value long varbinary(33554432),
+    key long varbinary(32000000),
+    value long varbinary(32000000),
     kafka_timestamp timestamptz,
     event_date date not null,
     rejected_at timestamptz not null default now(),
@@ -150,7 +150,7 @@ unsegmented all nodes;
 -- [16]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
--- values: ["stg","0001","0001_stg_tables","64ab4e0d905cefded5ba2cdf036abdf984658c1a70da050b958800f10e2872b8"]
+-- values: ["stg","0001","0001_stg_tables","fdd4a96d54598def3e2f857a2c7dbe3d906d40225e6fb8beffb30a639d221ee0"]
 
 -- [17]
 commit;
@@ -420,14 +420,37 @@ values (?, ?, ?, ?);
 commit;
 
 -- [64]
+create table if not exists cdm.usd_rates_daily_rebuild like cdm.usd_rates_daily including projections;
+
+-- [65]
+create table if not exists cdm.currency_daily_rebuild like cdm.currency_daily including projections;
+
+-- [66]
+create table if not exists cdm.global_metrics_rebuild like cdm.global_metrics including projections;
+
+-- [67]
+create table if not exists cdm.turnover_drivers_rebuild like cdm.turnover_drivers including projections;
+
+-- [68]
+create table if not exists cdm.data_quality_daily_rebuild like cdm.data_quality_daily including projections;
+
+-- [69]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["cdm","0004","0004_rebuild_twins","ff89e5e33351fa61a7aa5544928bc1e6f476ab69f8716703e557f9425010a593"]
+
+-- [70]
+commit;
+
+-- [71]
 delete from public.turnover_migration_lock
 where
     lock_name = 'migrate'
     and owner = ?;
 -- values: ["<host:pid:nonce>"]
 
--- [65]
+-- [72]
 commit;
 
--- [66]
+-- [73]
 -- end;

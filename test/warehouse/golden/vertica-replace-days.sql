@@ -7,15 +7,24 @@
 begin;
 
 -- [3]
-delete from cdm.global_metrics where date_update between ?::date and ?::date;
--- values: ["2022-10-01","2022-10-03"]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-01', '2022-10-03', true);
 
 -- [4]
-insert into cdm.global_metrics (date_update) select ?::date;
+insert into cdm.global_metrics_rebuild (date_update) select ?::date;
 -- values: ["2022-10-01"]
 
 -- [5]
-commit;
+select count(*) as replaced from cdm.global_metrics where date_update between ?::date and ?::date;
+-- values: ["2022-10-01","2022-10-03"]
 
 -- [6]
+select swap_partitions_between_tables('cdm.global_metrics_rebuild', '2022-10-01', '2022-10-03', 'cdm.global_metrics', true);
+
+-- [7]
+select drop_partitions('cdm.global_metrics_rebuild', '2022-10-01', '2022-10-03', true);
+
+-- [8]
+commit;
+
+-- [9]
 -- end;

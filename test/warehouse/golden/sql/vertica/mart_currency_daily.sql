@@ -1,4 +1,4 @@
-insert into cdm.currency_daily (
+insert into cdm.currency_daily_rebuild (
     date_update,
     currency_code,
     cnt_transactions,

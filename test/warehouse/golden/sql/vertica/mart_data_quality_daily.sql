@@ -1,4 +1,4 @@
-insert into cdm.data_quality_daily (
+insert into cdm.data_quality_daily_rebuild (
     date_update,
     metric,
     dimension,

@@ -1,4 +1,4 @@
-insert into cdm.global_metrics (
+insert into cdm.global_metrics_rebuild (
     date_update,
     currency_from,
     amount_total,

@@ -1,4 +1,4 @@
-insert into cdm.turnover_drivers (
+insert into cdm.turnover_drivers_rebuild (
     date_update,
     currency_from,
     kind,

@@ -1,4 +1,4 @@
-insert into cdm.usd_rates_daily (
+insert into cdm.usd_rates_daily_rebuild (
     date_update,
     currency_code,
     rate,

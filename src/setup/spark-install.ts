@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PrerequisiteError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { ensureVenv } from '../setup/python-venv.js';
-import { checkJava } from '../stack/prerequisites.js';
+import { ensureVenv } from './python-venv.js';
+import { checkJava } from './prerequisites.js';
 import { ensureSparkJars, sparkJarList } from './spark-jars.js';
 
 /** Everything a launch needs, prepared once and cached (~/.cache/turnover). */

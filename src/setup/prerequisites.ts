@@ -1,5 +1,5 @@
 import { PrerequisiteError } from '../errors.js';
-import { run } from './processes.js';
+import { run } from '../process/run-command.js';
 
 /** The only host tools the local stack needs besides Node: a JDK 17+ and Maven. */
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { ensureMavenClasspath } from '../setup/maven-classpath.js';
+import { ensureMavenClasspath } from './maven-classpath.js';
 
 /**
  * The Kafka connector of Spark and its dependencies, from Maven Central. The

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { defaultCacheDir, defaultStateDir } from '../../paths.js';
-import { freePort } from '../../stack/stack-settings.js';
+import { freePort } from '../../process/ports.js';
 
 export const SUPERSET_DEFAULTS = Object.freeze({
   port: 18088,

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { ensureMavenClasspath } from '../setup/maven-classpath.js';
+import { ensureMavenClasspath } from './maven-classpath.js';
 
 /**
  * The broker comes from Maven Central, not from a vendor tarball: a tiny
  * generated pom lists the broker's artifacts and Maven copies them with all
  * their dependencies into a cache folder outside the repository
- * (src/setup/maven-classpath.ts).
+ * (maven-classpath.ts).
  */
 export const KAFKA_VERSION = '4.1.2';
 // Kafka 4.1 pins slf4j-api 1.7: the matching log4j2 binding is log4j-slf4j-impl,

@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { StackError, UnavailableError } from '../../errors.js';
+import { StackError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import { readinessPolicy, retry } from '../../retry/index.js';
+import { waitHealthy } from '../../process/health.js';
+import { tailFile } from '../../process/log-tail.js';
+import { PidFile } from '../../process/pid-file.js';
+import { assertPortFree } from '../../process/ports.js';
+import { treeRss } from '../../process/process-state.js';
+import { stopPid } from '../../process/stop.js';
 import { ensureVenv } from '../../setup/python-venv.js';
-import { ourPid, tailFile, waitForExit } from '../../stack/processes.js';
-import { assertPortFree } from '../../stack/stack-settings.js';
 import { renderSupersetConfig } from './superset-config.js';
 import { adminFromEnv, ensureSecretKey, randomPassword, readAdmin, writeAdmin, type AdminCredentials } from './superset-secrets.js';
 import { persistSupersetSettings, SUPERSET_DEFAULTS, type SupersetSettings } from './superset-settings.js';
@@ -51,13 +54,14 @@ export class LocalSuperset {
     return join(this.#s.dir, 'superset.log');
   }
 
-  get #pidFile(): string {
-    return join(this.#s.dir, 'superset.pid');
+  /** gunicorn's master, ours when its command line names our state dir. */
+  get #pidFile(): PidFile {
+    return new PidFile(join(this.#s.dir, 'superset.pid'), ['gunicorn', this.#s.dir]);
   }
 
-  /** gunicorn's master pid when it is ours (its command line names our state dir), else undefined. */
+  /** gunicorn's master pid when it is ours, else undefined. */
   pid(): number | undefined {
-    return ourPid(this.#pidFile, ['gunicorn', this.#s.dir]);
+    return this.#pidFile.ours();
   }
 
   async healthy(): Promise<boolean> {
@@ -99,19 +103,12 @@ export class LocalSuperset {
 
   /** SIGTERM lets gunicorn finish requests and stop its worker; SIGKILL of the group only as a last resort. */
   async down(logger: Logger, timeoutMs = 45_000): Promise<boolean> {
-    const pid = this.pid();
-    if (pid === undefined) {
-      rmSync(this.#pidFile, { force: true });
-      return false;
-    }
-    process.kill(pid, 'SIGTERM');
-    if (!(await waitForExit(pid, timeoutMs))) {
-      logger.warn({ pid }, 'Superset did not stop in time; killing it');
-      killGroup(pid);
-      await waitForExit(pid, 10_000);
-    }
-    rmSync(this.#pidFile, { force: true });
-    return true;
+    const pidFile = this.#pidFile;
+    const pid = pidFile.ours();
+    // gunicorn was started detached: its pid is its process group, the worker's too
+    if (pid !== undefined) await stopPid(pid, { graceMs: timeoutMs, group: true, onKill: () => logger.warn({ pid }, 'Superset did not stop in time; killing it') });
+    pidFile.remove();
+    return pid !== undefined;
   }
 
   /** Metadata schema and roles, once per Superset version (the venv's name carries the pins' hash). */
@@ -192,7 +189,7 @@ export class LocalSuperset {
     const child = spawn(join(venv, 'bin', 'gunicorn'), args, { env: this.#childEnv(), cwd: this.#s.dir, detached: true, stdio: ['ignore', log, log] });
     closeSync(log);
     if (child.pid === undefined) throw new StackError(`could not start gunicorn for Superset; log: ${this.logFile}`);
-    writeFileSync(this.#pidFile, `${child.pid}\n`);
+    this.#pidFile.write(child.pid);
     child.unref();
     logger.info({ pid: child.pid, url: this.#s.url }, 'Superset: starting gunicorn (one worker)…');
   }
@@ -200,24 +197,19 @@ export class LocalSuperset {
   async #waitHealthy(logger: Logger, signal?: AbortSignal): Promise<void> {
     const started = Date.now();
     let nextNoteMs = 15_000;
-    await retry(
-      readinessPolicy(this.#s.startTimeoutSeconds * 1000, 500),
-      async () => {
-        if (this.pid() === undefined) throw new StackError(`Superset exited during start-up; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
-        if (!(await this.healthy())) throw new UnavailableError(`Superset does not answer ${this.#s.url}/health yet`);
+    await waitHealthy({
+      what: 'Superset',
+      logFile: this.logFile,
+      alive: () => this.pid() !== undefined,
+      healthy: () => this.healthy(),
+      timeoutMs: this.#s.startTimeoutSeconds * 1000,
+      intervalMs: 500,
+      ...(signal ? { signal } : {}),
+      onWaiting: (elapsedMs) => {
+        if (elapsedMs < nextNoteMs) return;
+        logger.info(`Superset: waiting for ${this.#s.url}/health (${(elapsedMs / 1000).toFixed(0)} s)`);
+        nextNoteMs += 15_000;
       },
-      {
-        ...(signal ? { signal } : {}),
-        onRetry: ({ elapsedMs }) => {
-          if (elapsedMs < nextNoteMs) return;
-          logger.info(`Superset: waiting for ${this.#s.url}/health (${(elapsedMs / 1000).toFixed(0)} s)`);
-          nextNoteMs += 15_000;
-        },
-      },
-    ).catch((error: unknown) => {
-      if (error instanceof StackError) throw error;
-      if (signal?.aborted) throw new StackError('interrupted while waiting for Superset to answer /health');
-      throw new StackError(`Superset not healthy after ${this.#s.startTimeoutSeconds} s; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
     });
     logger.info(`Superset: healthy after ${((Date.now() - started) / 1000).toFixed(0)} s at ${this.#s.url}`);
   }
@@ -235,40 +227,4 @@ export class LocalSuperset {
       PYTHONUNBUFFERED: '1',
     };
   }
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL'); // gunicorn was started detached: its pid is its process group
-  } catch {
-    process.kill(pid, 'SIGKILL');
-  }
-}
-
-/** Sum of VmRSS of a process and its descendants (gunicorn master + worker), from /proc. */
-export function treeRss(root: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  let total = 0;
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.pop()!;
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      total += Number(match?.[1] ?? 0) * 1024;
-    } catch {
-      // exited meanwhile
-    }
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return total;
 }

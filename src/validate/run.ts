@@ -1,6 +1,6 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { UsageError } from '../errors.js';
-import { validateFile, type ValidationSummary } from './validate-file.js';
+import { validateFile, type ValidationSummary } from '../contracts/validate-file.js';
 
 /** `turnover validate [--json] FILE`: exit 0 whenever the file was read, whatever it held. */
 export const handler: Handler = async ({ args, options }, { stdout, signal }) => {
