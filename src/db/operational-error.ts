@@ -1,4 +1,5 @@
 import { ConfigError, ConflictError, describeError, TurnoverError, UnavailableError } from '../errors.js';
+import { errorCodeOf, isConfigurationSocketCode } from '../net/socket-errors.js';
 import { classifySqlError, sqlStateOf } from './sqlstate.js';
 
 /**
@@ -24,4 +25,19 @@ export function operationalError(error: unknown, what: string): unknown {
     default:
       return new TurnoverError('INTERNAL', `${what}: ${detail}`, { cause: error });
   }
+}
+
+/**
+ * An error of a database call (connect or statement) as the error of its
+ * kind, for the code that connects: an unknown host or an untrusted
+ * certificate is a configuration error (exit 3: the same on every try), a
+ * server that cannot be reached is unavailable (exit 5, retried by the
+ * callers' policies); anything else is returned as it is, for the SQLSTATE
+ * handling further up. `what`: "the warehouse (PostgreSQL)".
+ */
+export function connectionFailure(error: unknown, what: string): unknown {
+  if (error instanceof TurnoverError) return error;
+  if (isConfigurationSocketCode(errorCodeOf(error))) return new ConfigError(`${what}: unknown host or untrusted certificate: ${describeError(error)}`, error);
+  if (classifySqlError(error) === 'unavailable') return new UnavailableError(`${what} is not reachable`, error);
+  return error;
 }

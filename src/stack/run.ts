@@ -1,5 +1,5 @@
 import type { CommandContext, CommandInput, Handler } from '../command/command-spec.js';
-import { StackError } from '../errors.js';
+import { EXIT_CODES, StackError } from '../errors.js';
 import { LocalStack, stackEnv, type StackStatus } from './stack.js';
 import { resolveStackSettings, stackInitialised } from './stack-settings.js';
 
@@ -44,7 +44,8 @@ const status: Handler = async (input, context) => {
     if (!stackInitialised(stack.settings.stateDir)) context.stdout.write(`no stack in ${stack.settings.stateDir} yet: run \`turnover stack up\`\n`);
     printStatus(result, context.stdout);
   }
-  return result.healthy ? 0 : 1;
+  // exit 6 (docs/operations.md): the stack is not running, or a part of it does not answer
+  return result.healthy ? 0 : EXIT_CODES.STACK;
 };
 
 const env: Handler = async (input, context) => {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { UnavailableError } from '../errors.js';
+import { connectionFailure } from '../db/operational-error.js';
 import type { Logger } from '../log/logger.js';
 import { readSql } from '../warehouse/sql-files.js';
 import { BufferPool } from './buffer-pool.js';
@@ -31,10 +31,8 @@ export interface LandedChunk extends LandedPartition {
   readonly lastOffset: number;
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
-
 function unavailable(error: unknown): unknown {
-  return UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '') ? new UnavailableError('the landing zone (PostgreSQL) is not reachable', error) : error;
+  return connectionFailure(error, 'the landing zone (PostgreSQL)');
 }
 
 /**

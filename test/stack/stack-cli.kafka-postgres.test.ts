@@ -23,9 +23,9 @@ describe('turnover stack up/down/status/env (real Kafka + PostgreSQL)', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('status with nothing running says so and exits 1', async () => {
+  it('status with nothing running says so and exits 6 (the stack is not running)', async () => {
     const result = await runCli(['stack', 'status'], { env });
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 6);
     assert.match(result.stdout, /no stack in .* yet: run `turnover stack up`/);
     assert.match(result.stdout, /kafka\s+stopped/);
     assert.match(result.stdout, /postgres\s+stopped/);
@@ -81,7 +81,7 @@ describe('turnover stack up/down/status/env (real Kafka + PostgreSQL)', () => {
     assert.equal(second.code, 0);
     assert.match(second.stdout, /^stack is not running/);
     const status = await runCli(['stack', 'status'], { env });
-    assert.equal(status.code, 1);
+    assert.equal(status.code, 6);
   });
 
   it('a restart reuses the data and the remembered ports', async () => {

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandInput, Handler } from '../../command/command-spec.js';
+import { EXIT_CODES } from '../../errors.js';
 import { LocalSuperset } from './superset-server.js';
 import { resolveSupersetSettings, supersetInitialised } from './superset-settings.js';
 
@@ -39,7 +40,8 @@ const status: Handler = async (input, context) => {
     const state = s.healthy ? 'healthy' : s.pid ? 'running, not answering /health' : 'stopped';
     context.stdout.write(`superset  ${state.padEnd(31)} ${s.url}  ${s.pid ? `pid ${s.pid}, ${megabytes(s.rssBytes)} RSS` : ''}\n`);
   }
-  return s.healthy ? 0 : 1;
+  // exit 6, as for the Kafka + PostgreSQL stack: a local server is not running or not answering
+  return s.healthy ? 0 : EXIT_CODES.STACK;
 };
 
 const down: Handler = async (input, context) => {

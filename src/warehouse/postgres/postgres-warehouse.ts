@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import { migratePostgres } from '../../db/postgres-migrator.js';
-import { UnavailableError } from '../../errors.js';
+import { connectionFailure } from '../../db/operational-error.js';
 import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
@@ -12,16 +12,11 @@ import { POSTGRES_CAPABILITIES } from './postgres-capabilities.js';
 /** Warehouse layers, migrated in this order. */
 const SCOPES = ['stg', 'cdm'] as const;
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', '57P03']);
-
 async function connectErrors<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (UNAVAILABLE_CODES.has((error as { code?: string }).code ?? '')) {
-      throw new UnavailableError('the warehouse (PostgreSQL) is not reachable', error);
-    }
-    throw error;
+    throw connectionFailure(error, 'the warehouse (PostgreSQL)');
   }
 }
 
