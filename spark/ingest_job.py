@@ -5,9 +5,11 @@ Submitted by the launcher (src/spark/), or by hand:
 with the same TURNOVER_* environment as `turnover ingest`. How it works and why
 it is exactly-once: docs/spark.md. Events for the launcher go to stdout as
 JSON lines; exit status 0 after SIGTERM/SIGINT, 3 bad configuration,
-5 a server unavailable, 8 an offset gap, 9 a row already landed for an
-offset the fence said was new, 1 anything else (among them PostgreSQL
-refusing the landing for a reason that is not one record's data).
+5 a server unavailable, 8 an offset gap, 9 the landing's offsets no longer
+fit Kafka's log (the topic was recreated, the log truncated: the launcher
+judges again) or a row already landed for an offset the fence said was new,
+1 anything else (among them PostgreSQL refusing the landing for a reason
+that is not one record's data).
 """
 from __future__ import annotations
 
@@ -27,13 +29,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from turnover_spark.config import ConfigError, job_config  # noqa: E402
 from turnover_spark.events import emit  # noqa: E402
 from turnover_spark.fence import GapError  # noqa: E402
+from turnover_spark.incarnation import OffsetsDoNotFit, enter_incarnation  # noqa: E402
+from turnover_spark.kafka_admin import TopicAdmin  # noqa: E402
 from turnover_spark.landing import FenceBypassed, LandingRefused, LandingStore, Unavailable  # noqa: E402
 from turnover_spark.run import IngestRun, Stopped  # noqa: E402
 from turnover_spark.session import DEFAULT_MAX_RECORDS_PER_BATCH, build_session, kafka_stream, setting  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STOP_TIMEOUT_S = 30
-EXIT = {"config": 3, "unavailable": 5, "gap": 8, "offset-mismatch": 9, "refused": 1, "internal": 1}
+EXIT = {"config": 3, "unavailable": 5, "gap": 8, "offset-mismatch": 9, "offsets-do-not-fit": 9, "refused": 1, "internal": 1}
 
 
 def main() -> int:
@@ -53,6 +57,8 @@ def main() -> int:
         return fail("refused", str(error))
     except FenceBypassed as error:
         return fail("offset-mismatch", str(error))
+    except OffsetsDoNotFit as error:
+        return fail("offsets-do-not-fit", str(error))
     except Exception as error:  # noqa: BLE001 - the launcher turns this into one line
         traceback.print_exc()
         return fail("internal", summary(error))
@@ -86,10 +92,14 @@ def ingest(stop: threading.Event) -> int:
     max_records = int(setting(spark, "maxRecordsPerBatch", str(DEFAULT_MAX_RECORDS_PER_BATCH)))
     with open(os.path.join(HERE, "sql", "copy_rows.sql"), encoding="utf-8") as f:
         encode_sql = f.read()
-    run = IngestRun(config, store, checkpoint_dir, encode_sql, stop)
+    admin = TopicAdmin(spark, config.kafka, config.topic)
     query = None
     try:
-        starting = run.starting_offsets(spark)
+        current, topic = enter_incarnation(store, admin, config.topic, config.incarnation, config.topic_id)
+        store.incarnation = current.incarnation
+        emit("incarnation", incarnation=current.incarnation, topicId=topic.topic_id)
+        run = IngestRun(config, store, checkpoint_dir, encode_sql, stop, admin, topic)
+        starting = run.starting_offsets()
         query = (
             kafka_stream(spark, config, starting, max_records)
             .writeStream.queryName("turnover-ingest")
@@ -103,9 +113,10 @@ def ingest(stop: threading.Event) -> int:
         while not stop.is_set() and query.isActive:
             try:
                 query.awaitTermination(0.5)
-            except Exception:
+            except Exception as error:
                 if stop.is_set():
                     break  # the batch abandoned on purpose (Stopped) ended the query: still a graceful stop
+                failure(error, run)
                 raise
             run.check_writer()
             if config.progress_interval_s > 0:
@@ -124,19 +135,27 @@ def ingest(stop: threading.Event) -> int:
             emit("stopped", landed=run.landed, rejected=run.rejected, batches=run.batches)
             return 0
         error = query.exception()
-        cause = unwrap(error)
-        if cause is not None:
-            raise cause
+        failure(error, run)
         raise RuntimeError(f"the streaming query ended: {error}")
     finally:
+        admin.close()
         store.close()
         lock.close()
+
+
+def failure(error, run: IngestRun) -> None:
+    """Raises what ended the query when it is ours (wrapped by Spark), or OffsetsDoNotFit when the topic
+    was recreated under it (Spark's source then fails on offsets that went backwards); returns otherwise."""
+    cause = unwrap(error)
+    if cause is not None:
+        raise cause
+    run.check_topic()
 
 
 def unwrap(error) -> Exception | None:
     """A failure of ours inside foreachBatch comes back wrapped by Spark; find which one it was."""
     text = str(error) if error is not None else ""
-    for kind in (ConfigError, Unavailable, GapError, LandingRefused, FenceBypassed):
+    for kind in (ConfigError, Unavailable, GapError, LandingRefused, FenceBypassed, OffsetsDoNotFit):
         match = re.search(rf"{kind.__name__}: ([^\n]+)", text)
         if match:
             return kind(match.group(1).strip())

@@ -78,10 +78,11 @@ export class ConflictError extends TurnoverError {
 
 /**
  * The landing's stored offsets and Kafka's log (or the rows already landed)
- * disagree: a row for an offset the fence said was new is already there (two
- * groups landing one topic, a recreated topic, a bug), or a stored offset is
- * past the end of Kafka's log. Nothing was written; stopping is the only safe
- * move, because going on would either drop records or loop.
+ * disagree: the topic was deleted and created again (its id changed), a
+ * stored offset is past the end of Kafka's log, or a row for an offset the
+ * fence said was new is already there (two groups landing one topic, a bug).
+ * Nothing was written; without an operator's --on-offset-reset stopping is
+ * the only safe move, because going on would either drop records or loop.
  */
 export class OffsetMismatchError extends TurnoverError {
   constructor(message: string) {

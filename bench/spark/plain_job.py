@@ -24,6 +24,8 @@ BACKSLASH = "chr(92)"
 BYTEA_ELEMENT = "concat('\"', {b}, {b}, 'x', hex({{}}), '\"')".format(b=BACKSLASH)
 LANDING_COLUMNS = (
     "topic",
+    # a fresh topic: the landing's incarnation 0 (landing migration 0003)
+    "0 as incarnation",
     "partition",
     "offset",
     "key",

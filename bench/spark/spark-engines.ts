@@ -70,7 +70,8 @@ function launch(engine: Engine, t: TestStack, stagingUrl: string, topic: string,
     const args = submitArguments(config, spark!.jars, engine === 'plain' ? PLAIN_JOB : STAGING_JOB);
     child = spawn(spark!.sparkSubmit, args, {
       env: {
-        ...jobEnvironment(config, spark!.venvDir, env, process.pid),
+        // a fresh topic and landing: incarnation 0
+        ...jobEnvironment(config, spark!.venvDir, env, process.pid, { incarnation: 0, topicId: null }),
         PLAIN_TABLE: extra.table ?? 'raw.kafka_messages',
         PLAIN_CHECKPOINT: extra.checkpoint!,
         PLAIN_MAX_OFFSETS: engine === 'plain' ? '0' : '200000',

@@ -33,7 +33,7 @@ def main():
     conn = psycopg.connect(os.environ["TURNOVER_STAGING_URL"], autocommit=True, cursor_factory=psycopg.RawCursor)
     conn.execute(
         f"create schema if not exists bench; create unlogged table if not exists {STAGING} "
-        "(batch_id bigint not null, topic text, partition int, \"offset\" bigint, key bytea, value bytea, headers text, "
+        "(batch_id bigint not null, topic text, incarnation int, partition int, \"offset\" bigint, key bytea, value bytea, headers text, "
         "kafka_timestamp timestamptz, kafka_timestamp_ms bigint)"
     )
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sql", "landing", "advance_offsets.sql")) as f:
@@ -59,12 +59,12 @@ def main():
         ).option("driver", "org.postgresql.Driver").option("batchsize", "10000").mode("append").save()
         parts = sorted(p for p in ends if ends[p] > previous.get(p, 0))
         with conn.transaction():
-            moved = conn.execute(advance, [group, topic, parts, [previous.get(p) for p in parts], [ends[p] for p in parts]]).fetchall()
+            moved = conn.execute(advance, [group, topic, 0, parts, [previous.get(p) for p in parts], [ends[p] for p in parts]]).fetchall()
             if len(moved) != len(parts):
                 raise RuntimeError("offset conflict")
             conn.execute(
-                "insert into raw.kafka_messages (topic, partition, \"offset\", key, value, headers, kafka_timestamp, kafka_timestamp_ms) "
-                f"select topic, partition, \"offset\", key, value, headers::bytea[], kafka_timestamp, kafka_timestamp_ms from {STAGING} where batch_id = $1",
+                "insert into raw.kafka_messages (topic, incarnation, partition, \"offset\", key, value, headers, kafka_timestamp, kafka_timestamp_ms) "
+                f"select topic, incarnation, partition, \"offset\", key, value, headers::bytea[], kafka_timestamp, kafka_timestamp_ms from {STAGING} where batch_id = $1",
                 [batch_id],
             )
             conn.execute(f"delete from {STAGING} where batch_id = $1", [batch_id])

@@ -1,10 +1,12 @@
 -- Each Kafka record of a micro-batch as one row of raw.kafka_messages in
 -- PostgreSQL's COPY BINARY format (rows only: the driver adds the COPY
 -- signature and trailer), computed by the executors so that the driver only
--- concatenates bytes. Column order: topic, partition, "offset", key, value,
--- headers, kafka_timestamp, kafka_timestamp_ms (ingested_at takes its
--- default, the transaction's now()). spark/turnover_spark/copy_row.py writes
--- the same bytes in Python for the records this query leaves to the driver.
+-- concatenates bytes. Column order: topic, incarnation, partition, "offset",
+-- key, value, headers, kafka_timestamp, kafka_timestamp_ms (ingested_at takes
+-- its default, the transaction's now()). :incarnation is the landing's
+-- incarnation of the topic the job lands in (a named parameter of
+-- spark.sql). spark/turnover_spark/copy_row.py writes the same bytes in
+-- Python for the records this query leaves to the driver.
 -- Session settings this relies on (spark/turnover_spark/session.py):
 --   spark.sql.ansi.enabled=false           cast of int / bigint to binary = big-endian bytes
 -- kafka_batch is the micro-batch of the Kafka source (a temporary view).
@@ -34,6 +36,7 @@ fields as (
         offset,
         timestamp_ms < -12219120000000 as rebased,
         concat(cast(length(topic_bytes) as binary), topic_bytes) as topic_field,
+        concat(X'00000004', cast(cast(:incarnation as int) as binary)) as incarnation_field,
         concat(X'00000004', cast(partition as binary)) as partition_field,
         concat(X'00000008', cast(offset as binary)) as offset_field,
         -- a null field is the length -1
@@ -71,13 +74,14 @@ fields as (
 select
     partition,
     offset,
-    -- 8 fields per row
+    -- 9 fields per row
     if(
         rebased,
         null,
         concat(
-            X'0008',
+            X'0009',
             topic_field,
+            incarnation_field,
             partition_field,
             offset_field,
             key_field,

@@ -49,16 +49,17 @@ class TimestampRangeTest(unittest.TestCase):
 class CopyRowTest(unittest.TestCase):
     def test_a_row_by_hand(self):
         record = KafkaRecord("t", 1, 2, None, b"", [(b"h", b"v")], 946_684_800_001)
-        row = copy_row(record)
-        self.assertEqual(row[:2], b"\x00\x08")
+        row = copy_row(record, 3)
+        self.assertEqual(row[:2], b"\x00\x09")
         self.assertEqual(row[2:7], b"\x00\x00\x00\x01t")
-        self.assertEqual(row[7:15], b"\x00\x00\x00\x04\x00\x00\x00\x01")
-        self.assertEqual(row[15:27], b"\x00\x00\x00\x08" + struct.pack(">q", 2))
-        self.assertEqual(row[27:35], b"\xff\xff\xff\xff\x00\x00\x00\x00")  # null key, empty value
+        self.assertEqual(row[7:15], b"\x00\x00\x00\x04\x00\x00\x00\x03")  # the landing's incarnation
+        self.assertEqual(row[15:23], b"\x00\x00\x00\x04\x00\x00\x00\x01")
+        self.assertEqual(row[23:35], b"\x00\x00\x00\x08" + struct.pack(">q", 2))
+        self.assertEqual(row[35:43], b"\xff\xff\xff\xff\x00\x00\x00\x00")  # null key, empty value
         self.assertEqual(row[-24:], b"\x00\x00\x00\x08" + struct.pack(">q", 1000) + b"\x00\x00\x00\x08" + struct.pack(">q", 946_684_800_001))
 
     def test_out_of_range_instant_has_a_null_timestamptz_and_the_exact_ms(self):
-        row = copy_row(KafkaRecord("t", 0, 0, None, None, None, 2**63 - 2))
+        row = copy_row(KafkaRecord("t", 0, 0, None, None, None, 2**63 - 2), 0)
         self.assertEqual(row[-16:], b"\xff\xff\xff\xff\x00\x00\x00\x08" + struct.pack(">q", 2**63 - 2))
 
     def test_round_trip(self):
@@ -68,7 +69,7 @@ class CopyRowTest(unittest.TestCase):
             KafkaRecord("t", 0, 0, None, None, None, 0),
             KafkaRecord("t", 2, 5, b"", b"", [(b"", None)], -1),
         ):
-            self.assertEqual(parse_row(copy_row(record)), record)
+            self.assertEqual(parse_row(copy_row(record, 1)), record)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,11 @@ from .session import kafka_ranges
 
 
 class BatchCollector:
-    def __init__(self, config: JobConfig, encode_sql: str):
+    def __init__(self, config: JobConfig, encode_sql: str, incarnation: int):
         self._config = config
         self._encode_sql = encode_sql
+        # the landing's incarnation of the topic, written into every row
+        self._incarnation = incarnation
         self._exact: Optional[ExactRecordReader] = None
 
     def collect(self, df, batch_id: int, ends: Mapping[int, int], next_start: Mapping[int, Optional[int]]) -> pa.Table:
@@ -40,7 +42,7 @@ class BatchCollector:
 
     def _encode(self, df) -> pa.Table:
         df.createOrReplaceTempView("kafka_batch")
-        return df.sparkSession.sql(self._encode_sql).toArrow()
+        return df.sparkSession.sql(self._encode_sql, args={"incarnation": self._incarnation}).toArrow()
 
     def _collect_around(self, spark, batch_id: int, batch: dict[int, tuple[int, int]], refused: tuple[int, int]) -> pa.Table:
         """The batch again, as Spark batch reads of its offset ranges without the records whose timestamp
@@ -93,7 +95,7 @@ class BatchCollector:
             {
                 "partition": pa.array([r.partition for r in records], pa.int32()),
                 "offset": pa.array([r.offset for r in records], pa.int64()),
-                "copy_row": pa.array([copy_row(r) for r in records], pa.binary()),
+                "copy_row": pa.array([copy_row(r, self._incarnation) for r in records], pa.binary()),
             }
         )
 

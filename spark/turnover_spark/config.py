@@ -34,6 +34,10 @@ class JobConfig:
     sql_dir: str
     progress_interval_s: int
     launcher_pid: Optional[int]
+    # The landing's incarnation of the topic and Kafka's topic id the launcher checked
+    # (src/spark/topic-incarnation.ts); None when the job was submitted by hand.
+    incarnation: Optional[int] = None
+    topic_id: Optional[str] = None
 
 
 def jaas_quote(text: str) -> str:
@@ -98,6 +102,9 @@ def job_config(env: Mapping[str, str] = os.environ) -> JobConfig:
     here = os.path.dirname(os.path.abspath(__file__))
     sql_dir = env.get("TURNOVER_SQL_DIR") or os.path.join(here, "..", "..", "sql")
     launcher = env.get("TURNOVER_SPARK_LAUNCHER_PID", "")
+    incarnation = env.get("TURNOVER_INGEST_INCARNATION", "").strip()
+    if incarnation and not incarnation.isdigit():
+        raise ConfigError(f"TURNOVER_INGEST_INCARNATION is not a number: {incarnation!r}")
     return JobConfig(
         topic=topic,
         group=group,
@@ -106,4 +113,6 @@ def job_config(env: Mapping[str, str] = os.environ) -> JobConfig:
         sql_dir=os.path.normpath(sql_dir),
         progress_interval_s=int(env.get("TURNOVER_INGEST_PROGRESS_INTERVAL", "10") or 0),
         launcher_pid=int(launcher) if launcher.isdigit() else None,
+        incarnation=int(incarnation) if incarnation else None,
+        topic_id=env.get("TURNOVER_KAFKA_TOPIC_ID", "").strip() or None,
     )

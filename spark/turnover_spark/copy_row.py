@@ -5,7 +5,8 @@ driver writes the same bytes here for the few records Spark's Kafka source
 cannot hand over exactly (spark/turnover_spark/exact_records.py), and reads
 them back to quarantine a row PostgreSQL refused (landing.py).
 
-Columns, in COPY_COLUMNS order: topic text, partition int4, "offset" int8,
+Columns, in COPY_COLUMNS order: topic text, incarnation int4 (the landing's
+incarnation of the topic: incarnation.py), partition int4, "offset" int8,
 key bytea, value bytea, headers bytea[][] ([name, value] per header in record
 order; null = no headers), kafka_timestamp timestamptz (null when the instant
 is outside PostgreSQL's range), kafka_timestamp_ms int8 (the record's exact
@@ -17,7 +18,7 @@ import struct
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-COPY_COLUMNS = ("topic", "partition", '"offset"', "key", "value", "headers", "kafka_timestamp", "kafka_timestamp_ms")
+COPY_COLUMNS = ("topic", "incarnation", "partition", '"offset"', "key", "value", "headers", "kafka_timestamp", "kafka_timestamp_ms")
 BYTEA_OID = 17
 PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970-01-01
 # timestamptz's range (PostgreSQL's MIN_TIMESTAMP, END_TIMESTAMP: 4714-11-24 BC to before 294277-01-01)
@@ -61,13 +62,14 @@ def headers_array(headers: Optional[Sequence[Header]]) -> Optional[bytes]:
     return b"".join(parts)
 
 
-def copy_row(record: KafkaRecord) -> bytes:
+def copy_row(record: KafkaRecord, incarnation: int) -> bytes:
     topic = record.topic.encode("utf-8")
     us = pg_timestamp_us(record.timestamp_ms)
     return b"".join(
         (
             struct.pack(">h", len(COPY_COLUMNS)),
             _field(topic),
+            _field(struct.pack(">i", incarnation)),
             _field(struct.pack(">i", record.partition)),
             _field(struct.pack(">q", record.offset)),
             _field(record.key),
@@ -94,12 +96,13 @@ def _read_fields(view: memoryview, at: int, count: int) -> list[Optional[bytes]]
 
 
 def parse_row(row: bytes) -> KafkaRecord:
-    """The record back from its COPY row (for a reject: its bytes are kept as they were fetched)."""
+    """The record back from its COPY row (for a reject: its bytes are kept as they were fetched; the
+    incarnation is the job's own)."""
     view = memoryview(row)
     (count,) = struct.unpack_from(">h", view, 0)
     if count != len(COPY_COLUMNS):
         raise ValueError(f"a landing row has {len(COPY_COLUMNS)} fields, not {count}")
-    topic, partition, offset, key, value, headers, _timestamp, timestamp_ms = _read_fields(view, 2, count)
+    topic, _incarnation, partition, offset, key, value, headers, _timestamp, timestamp_ms = _read_fields(view, 2, count)
     assert topic is not None and partition is not None and offset is not None and timestamp_ms is not None
     return KafkaRecord(
         topic=topic.decode("utf-8"),

@@ -2,8 +2,10 @@
 on the driver, one transaction per micro-batch holding its rows and its offsets.
 
 It runs the same SQL files as the Node engine (sql/landing/read_offsets.sql,
-advance_offsets.sql) with PostgreSQL's own $n placeholders (psycopg RawCursor),
-so both engines fence offsets by one rule and can take turns on one topic.
+advance_offsets.sql, incarnation_*.sql) with PostgreSQL's own $n placeholders
+(psycopg RawCursor), so both engines fence offsets by one rule and can take
+turns on one topic. Everything it reads and writes belongs to one incarnation
+of the topic (`incarnation`, set once the job knows it: incarnation.py).
 
 PostgreSQL's errors are handled by SQLSTATE class (sqlstate.py): a row
 PostgreSQL refuses is quarantined in raw.landing_rejects, in the same
@@ -24,6 +26,7 @@ import pyarrow.compute as pc
 from .config import ConfigError
 from .copy_row import COPY_COLUMNS, parse_row
 from .fence import PartitionPlan, needs_filter, plan_batch
+from .incarnation import Incarnation
 from .sqlstate import classify_sql_error
 
 COPY_SQL = f"copy raw.kafka_messages ({', '.join(COPY_COLUMNS)}) from stdin with (format binary)"
@@ -87,6 +90,11 @@ class LandingStore:
         self._read_offsets = _sql(sql_dir, "read_offsets")
         self._advance_offsets = _sql(sql_dir, "advance_offsets")
         self._insert_reject = _sql(sql_dir, "insert_reject")
+        self._incarnation_current = _sql(sql_dir, "incarnation_current")
+        self._incarnation_first = _sql(sql_dir, "incarnation_first")
+        self._incarnation_record_id = _sql(sql_dir, "incarnation_record_id")
+        # The landing's incarnation of the topic every row, reject and offset of this job belongs to.
+        self.incarnation: Optional[int] = None
         self._conn: Optional[psycopg.Connection] = None
 
     def connect(self) -> None:
@@ -102,13 +110,13 @@ class LandingStore:
             )
             row = conn.execute(
                 "select to_regclass('raw.kafka_messages') is not null and to_regclass('raw.consumer_offsets') is not null,"
-                " to_regclass('raw.landing_rejects') is not null"
+                " to_regclass('raw.landing_rejects') is not null, to_regclass('raw.topic_incarnations') is not null"
             ).fetchone()
         except psycopg.Error as error:
             raise classify(error) from error
-        if not row or not row[0] or not row[1]:
+        if not row or not all(row):
             conn.close()
-            missing = "missing" if not row or not row[0] else "older than this job (no raw.landing_rejects)"
+            missing = "missing" if not row or not row[0] else "older than this job (no raw.landing_rejects or raw.topic_incarnations)"
             raise ConfigError(f"the landing schema is {missing}: run `turnover migrate --only landing`")
         self._conn = conn
 
@@ -120,11 +128,36 @@ class LandingStore:
     def read_offsets(self, partitions: list[int]) -> dict[int, Optional[int]]:
         conn = self._ready()
         try:
-            rows = conn.execute(self._read_offsets, [self._group, self._topic, partitions]).fetchall()
+            rows = conn.execute(self._read_offsets, [self._group, self._topic, self._current(), partitions]).fetchall()
         except psycopg.Error as error:
             raise self._fail(error) from error
         found = {int(p): (None if n is None else int(n)) for p, n in rows}
         return {p: found.get(p) for p in partitions}
+
+    def current_incarnation(self, topic_id: Optional[str]) -> Optional[Incarnation]:
+        """The landing's current incarnation of the topic; None when it has never seen the topic."""
+        conn = self._ready()
+        try:
+            row = conn.execute(self._incarnation_current, [self._topic, topic_id]).fetchone()
+        except psycopg.Error as error:
+            raise self._fail(error) from error
+        return None if row is None else Incarnation(int(row[0]), row[1], row[2])
+
+    def record_topic_id(self, incarnation: Optional[int], topic_id: Optional[str]) -> None:
+        """Kafka's topic id for a topic never seen (incarnation None: its incarnation 0), or for an incarnation without one."""
+        conn = self._ready()
+        try:
+            if incarnation is None:
+                conn.execute(self._incarnation_first, [self._topic, topic_id, self._group])
+            else:
+                conn.execute(self._incarnation_record_id, [self._topic, incarnation, topic_id])
+        except psycopg.Error as error:
+            raise self._fail(error) from error
+
+    def _current(self) -> int:
+        if self.incarnation is None:
+            raise RuntimeError("the landing's incarnation of the topic is not known yet")
+        return self.incarnation
 
     def land(self, batch: Batch, max_conflicts: int = 5) -> Landed:
         """Lands the batch exactly once (see fence.py); retries a transaction a concurrent writer fenced off.
@@ -149,13 +182,13 @@ class LandingStore:
         partitions = sorted(batch.ranges)
         try:
             with conn.transaction():
-                found = {int(p): (None if n is None else int(n)) for p, n in conn.execute(self._read_offsets, [self._group, self._topic, partitions]).fetchall()}
+                found = {int(p): (None if n is None else int(n)) for p, n in conn.execute(self._read_offsets, [self._group, self._topic, self._current(), partitions]).fetchall()}
                 plans = plan_batch(batch.ranges, {p: found.get(p) for p in partitions})
                 if not plans:
                     return Landed(0, [])
                 advanced = conn.execute(
                     self._advance_offsets,
-                    [self._group, self._topic, [p.partition for p in plans], [p.expected for p in plans], [p.next for p in plans]],
+                    [self._group, self._topic, self._current(), [p.partition for p in plans], [p.expected for p in plans], [p.next for p in plans]],
                 ).fetchall()
                 if len(advanced) != len(plans):
                     raise _Conflict()
@@ -236,7 +269,7 @@ class LandingStore:
                 with conn.transaction():
                     conn.execute(
                         self._insert_reject,
-                        [record.topic, record.partition, record.offset, reject.reason, reject.sqlstate, detail,
+                        [record.topic, self._current(), record.partition, record.offset, reject.reason, reject.sqlstate, detail,
                          key, value, value_length, kept_headers, record.timestamp_ms],
                     )
                 return reject
@@ -291,7 +324,7 @@ def is_fenced_key_hit(error: psycopg.Error) -> bool:
 def fence_bypassed(error: psycopg.Error) -> FenceBypassed:
     return FenceBypassed(
         f"a landed row is already there for an offset the fence said was new: {describe(error)}. "
-        "Two groups landing one topic, a recreated topic, or a bug; nothing of the batch was written (docs/spark.md)"
+        "Two groups landing one topic, offsets moved back by hand, or a bug; nothing of the batch was written (docs/spark.md)"
     )
 
 

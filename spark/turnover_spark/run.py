@@ -14,7 +14,8 @@ import pyarrow.compute as pc
 from .collect import BatchCollector
 from .config import JobConfig
 from .events import emit
-from .kafka_admin import partition_low_offsets
+from .incarnation import not_fitting, past_end
+from .kafka_admin import TopicAdmin, TopicState
 from .landing import Batch, Landed, LandingStore, Unavailable
 from .offset_log import batch_end_offsets
 
@@ -26,12 +27,25 @@ class Stopped(Exception):
 
 
 class IngestRun:
-    def __init__(self, config: JobConfig, store: LandingStore, checkpoint_dir: str, encode_sql: str, stop: threading.Event):
+    def __init__(
+        self,
+        config: JobConfig,
+        store: LandingStore,
+        checkpoint_dir: str,
+        encode_sql: str,
+        stop: threading.Event,
+        admin: TopicAdmin,
+        topic: TopicState,
+    ):
         self._config = config
         self._store = store
         self._checkpoint_dir = checkpoint_dir
-        self._collector = BatchCollector(config, encode_sql)
+        assert store.incarnation is not None
+        self._collector = BatchCollector(config, encode_sql, store.incarnation)
         self._stop = stop
+        self._admin = admin
+        # the topic as the job found it at start (incarnation.enter_incarnation): its id must not change
+        self._topic = topic
         # First offset of the next batch per partition; None = unknown (Spark reads it from the earliest offset).
         self._next_start: dict[int, Optional[int]] = {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="landing")
@@ -43,10 +57,14 @@ class IngestRun:
         # PostgreSQL's next offsets as far as this run knows them (for lag).
         self.committed: dict[int, int] = {}
 
-    def starting_offsets(self, spark) -> dict[int, int]:
-        """Where the query starts: PostgreSQL's next offsets, earliest (-2) for partitions without a row."""
-        lows = partition_low_offsets(spark, self._config.kafka, self._config.topic)
+    def starting_offsets(self) -> dict[int, int]:
+        """Where the query starts: PostgreSQL's next offsets, earliest (-2) for partitions without a row.
+        A next offset past the end of its partition's log stops the job (the launcher judges again)."""
+        lows = {p: low for p, (low, _) in self._topic.bounds.items()}
         landed = self._store.read_offsets(sorted(lows))
+        truncated = past_end(self._config.topic, self._store.incarnation or 0, landed, self._topic.bounds)
+        if truncated is not None:
+            raise not_fitting(truncated, self._config.incarnation is None)
         starting: dict[int, int] = {}
         shown: dict[str, object] = {}
         for p in sorted(lows):
@@ -57,7 +75,8 @@ class IngestRun:
                 shown[str(p)] = f"earliest ({low})"
                 continue
             if n < low:
-                emit("warning", message=f"offsets {n}..{low - 1} of partition {p} were deleted from Kafka before they were landed")
+                # the launcher logs and counts it as the Node engine does (src/ingest/spark-offsets.ts)
+                emit("retention-gap", partition=p, **{"from": n, "to": low})
             starting[p] = max(n, low)
             # The fence plans from PostgreSQL's n: a retention jump (n < low) is accepted here, once, knowingly.
             self._next_start[p] = n
@@ -73,7 +92,11 @@ class IngestRun:
         started = time.monotonic()
         ends = batch_end_offsets(self._checkpoint_dir, batch_id, self._config.topic)
         emit("batch-start", batch=batch_id)
+        # the topic's id before and after the records are read: both the one the job started with, or
+        # the records may come from a topic recreated under the same name (its offsets restart)
+        self.check_topic()
         rows = self._collector.collect(df, batch_id, ends, self._next_start)
+        self.check_topic()
         counts = _rows_per_partition(rows)
         ranges = {}
         for p, end in ends.items():
@@ -89,6 +112,16 @@ class IngestRun:
         self._pending = self._writer.submit(self._write, batch)
         for p in ranges:
             self._next_start[p] = ranges[p][1]
+
+    def check_topic(self) -> None:
+        """Raises OffsetsDoNotFit when Kafka's topic id is not the one the job started with."""
+        now = self._admin.topic_id()
+        if now != self._topic.topic_id:
+            raise not_fitting(
+                f"topic {self._config.topic} was deleted and created again while the job ran: Kafka's topic id is now {now or 'none (no such topic)'}, "
+                f"the job started under {self._topic.topic_id} (incarnation {self._store.incarnation})",
+                self._config.incarnation is None,
+            )
 
     def check_writer(self) -> None:
         """Raises the landing thread's failure (bad configuration, a gap) without waiting for the next batch."""

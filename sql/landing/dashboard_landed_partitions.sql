@@ -1,12 +1,20 @@
 -- Freshness of the landing zone for topic $1 and consumer group $2, per
--- partition: the first and the last landed record (a loose index scan on the
--- primary key: a few probes per partition, never a scan of the landed rows)
--- and the group's next offset to land.
-with recursive landed_partitions as (
+-- partition of the topic's current incarnation: the first and the last
+-- landed record (a loose index scan on the primary key: a few probes per
+-- partition, never a scan of the landed rows) and the group's next offset to
+-- land.
+with recursive current_incarnation as (
+    select coalesce(max(i.incarnation), 0) as incarnation
+    from raw.topic_incarnations as i
+    where i.topic = $1
+),
+
+landed_partitions as (
     (
         select k.partition
         from raw.kafka_messages as k
         where k.topic = $1
+          and k.incarnation = (select incarnation from current_incarnation)
         order by k.partition
         limit 1
     )
@@ -17,6 +25,7 @@ with recursive landed_partitions as (
         select k.partition
         from raw.kafka_messages as k
         where k.topic = $1
+          and k.incarnation = (select incarnation from current_incarnation)
           and k.partition > previous.partition
         order by k.partition
         limit 1
@@ -35,6 +44,7 @@ last_landed as (
         select k."offset"
         from raw.kafka_messages as k
         where k.topic = $1
+          and k.incarnation = (select incarnation from current_incarnation)
           and k.partition = landed_partitions.partition
         order by k."offset"
         limit 1
@@ -46,6 +56,7 @@ last_landed as (
             k.kafka_timestamp
         from raw.kafka_messages as k
         where k.topic = $1
+          and k.incarnation = (select incarnation from current_incarnation)
           and k.partition = landed_partitions.partition
         order by k."offset" desc
         limit 1
@@ -60,9 +71,11 @@ group_offsets as (
     from raw.consumer_offsets
     where consumer_offsets.topic = $1
       and consumer_offsets.group_id = $2
+      and consumer_offsets.incarnation = (select incarnation from current_incarnation)
 )
 
 select
+    (select incarnation from current_incarnation) as incarnation,
     coalesce(last_landed.partition, group_offsets.partition) as partition_id,
     last_landed.first_offset,
     last_landed.last_offset,

@@ -1,4 +1,4 @@
--- One chunk of landed records of a (topic, partition), from the loader's
+-- One chunk of landed records of a (topic, incarnation, partition), from the loader's
 -- watermark on, in offset order, as COPY BINARY (values as stored: no hex
 -- text, no timestamp text; the Kafka timestamp as its exact int64 of ms, which
 -- any record has, where kafka_timestamp is null outside timestamptz's range).
@@ -14,6 +14,7 @@ copy (
     from raw.kafka_messages
     where
         topic = current_setting('turnover.stg_topic')
+        and incarnation = current_setting('turnover.stg_incarnation')::integer
         and partition = current_setting('turnover.stg_partition')::integer
         and "offset" >= current_setting('turnover.stg_from_offset')::bigint
     order by "offset"

@@ -27,7 +27,8 @@ copy (
         t.sent_dttm,
         t.src_topic,
         t.src_partition,
-        t.src_offset
+        t.src_offset,
+        t.src_incarnation
     from chunk_keys as k
     cross join lateral (
         select stored.*

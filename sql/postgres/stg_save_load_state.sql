@@ -1,9 +1,11 @@
 -- Advances a watermark in the transaction of the rows it covers, and adds
 -- what the chunk's records became to the partition's counters:
--- $1 topic, $2 partition, $3 next offset to load, $4 records read,
--- $5 inserted, $6 updated, $7 duplicates, $8 rejected, $9 conflicts.
+-- $1 topic, $2 incarnation, $3 partition, $4 next offset to load,
+-- $5 records read, $6 inserted, $7 updated, $8 duplicates, $9 rejected,
+-- $10 conflicts.
 insert into stg.load_state as state (
     topic,
+    incarnation,
     partition,
     next_offset,
     updated_at,
@@ -14,8 +16,8 @@ insert into stg.load_state as state (
     rejected,
     conflicts
 )
-values ($1, $2, $3, now(), $4, $5, $6, $7, $8, $9)
-on conflict (topic, partition) do update
+values ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10)
+on conflict (topic, incarnation, partition) do update
 set
     next_offset = excluded.next_offset,
     updated_at = excluded.updated_at,

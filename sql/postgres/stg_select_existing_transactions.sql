@@ -25,7 +25,8 @@ select
     to_char(t.sent_dttm, 'YYYY-MM-DD HH24:MI:SS.US') as sent_dttm,
     t.src_topic,
     t.src_partition,
-    t.src_offset
+    t.src_offset,
+    t.src_incarnation
 from chunk_keys as k
 cross join lateral (
     select stored.*

@@ -1,7 +1,8 @@
--- Every watermark: the next raw offset to load per (topic, partition).
+-- Every watermark: the next raw offset to load per (topic, incarnation, partition).
 select
     topic,
+    incarnation,
     partition as partition_id,
     next_offset
 from stg.load_state
-order by topic, partition
+order by topic, incarnation, partition

@@ -1,6 +1,8 @@
--- The committed watermark of one (topic, partition): $1 topic, $2 partition.
+-- The committed watermark of one (topic, incarnation, partition):
+-- $1 topic, $2 incarnation, $3 partition.
 select next_offset
 from stg.load_state
 where
     topic = $1
-    and partition = $2
+    and incarnation = $2
+    and partition = $3

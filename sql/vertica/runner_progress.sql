@@ -1,10 +1,13 @@
--- Progress of the warehouse side for `turnover up`'s status line.
+-- Progress of the warehouse side for `turnover up`'s status line: what STG
+-- loaded of the topic's current incarnation (runner_landed.sql says which).
 with
 
 loaded as (
     select coalesce(sum(next_offset), 0) as loaded
     from stg.load_state
-    where topic = ?
+    where
+        topic = ?
+        and incarnation = ?
 ),
 
 built as (

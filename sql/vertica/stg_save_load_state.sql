@@ -1,11 +1,12 @@
 -- Advances a watermark in the transaction of the rows it covers, and adds
 -- what the chunk's records became to the partition's counters: topic,
--- partition, next offset to load, records read, inserted, updated,
--- duplicates, rejected, conflicts.
+-- incarnation, partition, next offset to load, records read, inserted,
+-- updated, duplicates, rejected, conflicts.
 merge into stg.load_state as t
 using (
     select
         ? as topic,
+        ? as incarnation,
         ? as partition_id,
         ? as next_offset,
         ? as records_read,
@@ -15,7 +16,7 @@ using (
         ? as rejected,
         ? as conflicts
 ) as s
-on t.topic = s.topic and t."partition" = s.partition_id
+on t.topic = s.topic and t.incarnation = s.incarnation and t."partition" = s.partition_id
 when matched then update set
     next_offset = s.next_offset,
     updated_at = now(),
@@ -27,6 +28,7 @@ when matched then update set
     conflicts = t.conflicts + s.conflicts
 when not matched then insert (
     topic,
+    incarnation,
     "partition",
     next_offset,
     updated_at,
@@ -39,6 +41,7 @@ when not matched then insert (
 )
 values (
     s.topic,
+    s.incarnation,
     s.partition_id,
     s.next_offset,
     now(),

@@ -17,7 +17,9 @@ export function isSourceProblem(value: unknown): value is SourceProblem {
  */
 export async function freshness(queries: DashboardQueries, probe: LandingProbe): Promise<Freshness> {
   const [overview, loadState, landed, ends] = await Promise.all([queries.overview(), queries.loadState(), probe.landedPartitions(), probe.endOffsets()]);
-  const stgOfTopic = new Map(loadState.filter((s) => s.topic === probe.topic).map((s) => [s.partition, s]));
+  // STG's watermarks of the incarnation the landing rows describe (a recreated topic's offsets restart)
+  const incarnation = isSourceProblem(landed) ? undefined : landed[0]?.incarnation;
+  const stgOfTopic = new Map(loadState.filter((s) => s.topic === probe.topic && s.incarnation === incarnation).map((s) => [s.partition, s]));
   const landing = isSourceProblem(landed) ? landed : landingFacts(landed, stgOfTopic, probe);
   return {
     checkedAt: new Date().toISOString(),

@@ -7,6 +7,8 @@ import { readSql } from '../warehouse/sql-files.js';
 import type { SourceProblem } from './types.js';
 
 export interface LandedPartitionRow {
+  /** The landing's current incarnation of the topic (raw.topic_incarnations): what the row describes. */
+  readonly incarnation: number;
   readonly partition: number;
   readonly firstOffset: number | null;
   readonly lastOffset: number | null;
@@ -57,6 +59,7 @@ export class LandingProbe {
     try {
       const { rows } = await this.#pool.query<Record<string, unknown>>(readSql('landing', 'dashboard_landed_partitions'), [this.config.topic, this.config.group]);
       return rows.map((r) => ({
+        incarnation: Number(r.incarnation),
         partition: Number(r.partition_id),
         firstOffset: orNull(r.first_offset),
         lastOffset: orNull(r.last_offset),

@@ -22,6 +22,7 @@ export interface OverviewRow extends MartsExtent {
 
 export interface LoadStateRow {
   readonly topic: string;
+  readonly incarnation: number;
   readonly partition: number;
   readonly nextOffset: number;
   readonly updatedAt: string | null;
@@ -119,6 +120,6 @@ export class DashboardQueries {
 
   async loadState(): Promise<LoadStateRow[]> {
     const rows = await this.warehouse.rows<Record<string, Num>>('dashboard_load_state');
-    return rows.map((r) => ({ topic: String(r.topic), partition: count(r.partition_id), nextOffset: count(r.next_offset), updatedAt: (r.updated_at as Text) ?? null }));
+    return rows.map((r) => ({ topic: String(r.topic), incarnation: count(r.incarnation), partition: count(r.partition_id), nextOffset: count(r.next_offset), updatedAt: (r.updated_at as Text) ?? null }));
   }
 }

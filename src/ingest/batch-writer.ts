@@ -123,6 +123,7 @@ export class BatchWriter {
 
   async #landNext(): Promise<void> {
     const taken = this.#take();
+    const incarnation = taken[0]!.incarnation;
     const advances = chainAdvances(taken);
     const chunks = taken.map((c) => ({ bytes: c.bytes, rowStarts: c.rowStarts }));
     const rejects = taken.flatMap((c) => c.rejects);
@@ -132,7 +133,7 @@ export class BatchWriter {
     const landOnce = async (): Promise<void> => {
       const generation = this.#generation;
       try {
-        const result = advances ? await this.#store.land({ advances, chunks, rejects }) : { outcome: 'conflict' as const };
+        const result = advances ? await this.#store.land({ incarnation, advances, chunks, rejects }) : { outcome: 'conflict' as const };
         if (result.outcome === 'committed') {
           // rows PostgreSQL refused were quarantined instead of landed
           const refused = result.rejects.filter((r) => r.sqlstate !== null).length;
@@ -152,14 +153,14 @@ export class BatchWriter {
     });
   }
 
-  /** Takes whole chunks, oldest first, up to the row limit (at least one chunk). */
+  /** Takes whole chunks of one incarnation, oldest first, up to the row limit (at least one chunk). */
   #take(): EncodedChunk[] {
     const taken: EncodedChunk[] = [];
     let rows = 0;
     let size = 0;
     while (this.#queue.length > 0) {
       const next = this.#queue[0]!;
-      if (taken.length > 0 && (rows + next.rows > this.#limits.maxRows || size + next.bytes.length > this.#limits.maxTransactionBytes)) break;
+      if (taken.length > 0 && (next.incarnation !== taken[0]!.incarnation || rows + next.rows > this.#limits.maxRows || size + next.bytes.length > this.#limits.maxTransactionBytes)) break;
       this.#queue.shift();
       taken.push(next);
       rows += next.rows;

@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../command/command-spec.js';
 import { nonNegativeInt, positiveInt } from '../command/parsers.js';
 import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, METRICS_PORT_OPTION, STAGING_URL_OPTION } from '../command/shared-options.js';
+import { OFFSET_RESET_POLICIES } from './offset-reset.js';
 import { INGEST_DEFAULTS } from './options.js';
 import { collectConf, SPARK_DEFAULTS } from '../spark/spark-options.js';
 
@@ -24,6 +25,16 @@ export const INGEST_COMMAND: CommandSpec = {
     { flags: '--buffer-mb <n>', description: 'encoded rows waiting for PostgreSQL before fetching pauses (bounds memory)', env: 'TURNOVER_INGEST_BUFFER_MB', defaultValue: INGEST_DEFAULTS.bufferMb, parse: positiveInt('--buffer-mb') },
     { flags: '--fetch-kb-per-partition <n>', description: 'data of one partition per fetch', env: 'TURNOVER_INGEST_FETCH_KB', defaultValue: INGEST_DEFAULTS.fetchKbPerPartition, parse: positiveInt('--fetch-kb-per-partition') },
     { flags: '--session-timeout-ms <ms>', description: 'the group reassigns a silent member\'s partitions after this long', env: 'TURNOVER_KAFKA_SESSION_TIMEOUT_MS', defaultValue: INGEST_DEFAULTS.sessionTimeoutMs, parse: positiveInt('--session-timeout-ms') },
+    {
+      flags: '--on-offset-reset <policy>',
+      description:
+        'when the stored offsets no longer fit Kafka\'s log (the topic was deleted and created again, or its log truncated below them): ' +
+        'stop (exit 9, nothing written), earliest (open a new incarnation of the topic and land its log from the first offset) or ' +
+        'latest (from its end, skipping what it holds). A retention gap always continues at the earliest offset. See docs/ingest.md',
+      choices: OFFSET_RESET_POLICIES,
+      defaultValue: 'stop',
+      env: 'TURNOVER_INGEST_ON_OFFSET_RESET',
+    },
     { flags: '--progress-interval <s>', description: 'seconds between progress lines on stderr (0 = none)', env: 'TURNOVER_INGEST_PROGRESS_INTERVAL', defaultValue: INGEST_DEFAULTS.progressIntervalS, parse: nonNegativeInt('--progress-interval') },
   ],
   load: async () => (await import('./run.js')).ingest,

@@ -11,7 +11,7 @@ import { batchReject, type LandingReject } from './landing-rejects.js';
  */
 
 /** Columns in the order the encoder writes them; `ingested_at` takes its default (the transaction's now()). */
-export const LANDING_COLUMNS = Object.freeze(['topic', 'partition', '"offset"', 'key', 'value', 'headers', 'kafka_timestamp_ms', 'kafka_timestamp']);
+export const LANDING_COLUMNS = Object.freeze(['topic', 'incarnation', 'partition', '"offset"', 'key', 'value', 'headers', 'kafka_timestamp_ms', 'kafka_timestamp']);
 
 export const COPY_SIGNATURE = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
 export const COPY_TRAILER = Buffer.from([0xff, 0xff]);
@@ -25,8 +25,8 @@ const TIMESTAMPTZ_END_MS = 9_224_318_016_000_000n;
 /** Below this distance from 2000-01-01, microseconds stay exact in a double. */
 const EXACT_MS = 9_000_000_000_000;
 const BYTEA_OID = 17;
-// field count, topic, partition, offset, key, value, headers, two timestamps: length words and fixed-size values
-const FIXED_ROW_BYTES = 2 + FIELDS * 4 + 4 + 8 + 8 + 8;
+// field count, topic, incarnation, partition, offset, key, value, headers, two timestamps: length words and fixed-size values
+const FIXED_ROW_BYTES = 2 + FIELDS * 4 + 4 + 4 + 8 + 8 + 8;
 // a two-dimensional array: ndim, flags, element type, two (size, lower bound) pairs
 const ARRAY_HEADER_BYTES = 12 + 16;
 
@@ -43,11 +43,19 @@ export interface EncodedRows {
   readonly next: number;
 }
 
+/** Where fetched records land: the topic's name (UTF-8), the landing's incarnation of the topic, the partition. */
+export interface LandingStream {
+  readonly topic: Buffer;
+  readonly incarnation: number;
+  readonly partition: number;
+}
+
 /**
  * Encodes the record batches of one fetch of (topic, partition), records at
  * or after `from`, skipping what a read_committed consumer skips.
  */
-export function encodeFetched(topic: Buffer, partition: number, fetched: Buffer, from: number, aborted: readonly AbortedTransactionRef[] = []): EncodedRows {
+export function encodeFetched(stream: LandingStream, fetched: Buffer, from: number, aborted: readonly AbortedTransactionRef[] = []): EncodedRows {
+  const { topic, partition } = stream;
   const reader = new RecordBatchReader(fetched, from, aborted);
   // enough for uncompressed batches (a row is its record's bytes plus fixed overhead): no regrowth, little slack
   const out = new RowBuffer(fetched.length + scanBatches(fetched, from).records * (FIXED_ROW_BYTES + topic.length) + 1024);
@@ -58,7 +66,7 @@ export function encodeFetched(topic: Buffer, partition: number, fetched: Buffer,
     const mark = out.mark();
     let batchValueBytes = 0;
     while (reader.problem === undefined && reader.nextRecord()) {
-      writeRow(out, topic, partition, reader);
+      writeRow(out, stream, reader);
       if (reader.valueLength > 0) batchValueBytes += reader.valueLength;
     }
     if (reader.problem !== undefined) {
@@ -71,14 +79,17 @@ export function encodeFetched(topic: Buffer, partition: number, fetched: Buffer,
   return { ...out.finish(), valueBytes, rejects, next: Math.max(from, reader.nextOffset) };
 }
 
-function writeRow(out: RowBuffer, topic: Buffer, partition: number, r: RecordBatchReader): void {
+function writeRow(out: RowBuffer, stream: LandingStream, r: RecordBatchReader): void {
+  const { topic } = stream;
   const data = r.data;
   // an upper bound of the row: key, value and headers never take more than the record's bytes plus 8 per header
   out.startRow(FIXED_ROW_BYTES + topic.length + Math.max(r.keyLength, 0) + Math.max(r.valueLength, 0) + (r.headerCount > 0 ? ARRAY_HEADER_BYTES : 0));
   out.int16(FIELDS);
   out.bytes(topic, 0, topic.length);
   out.int32(4);
-  out.int32(partition);
+  out.int32(stream.incarnation);
+  out.int32(4);
+  out.int32(stream.partition);
   out.int32(8);
   out.int64(r.offset);
   out.field(data, r.keyStart, r.keyLength);

@@ -41,13 +41,16 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       { topic: config.topic, group: config.group, sessionTimeoutMs: config.sessionTimeoutMs, maxBytesPerPartition: config.fetchBytesPerPartition },
       logger,
     );
+    // what retrying can fix becomes an outage (the tracker waits it out); anything else ends the run
+    const kafkaUnavailable = (error: unknown) => (isRetriable(error) ? new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error) : error);
     const lowWatermarks = async (): Promise<Map<number, number>> => {
       try {
         return new Map((await consumer.offsets()).map((o) => [o.partition, Number(o.low)]));
       } catch (error) {
-        throw isRetriable(error) ? new UnavailableError(`Kafka: cannot read the offsets of ${config.topic}`, error) : error;
+        throw kafkaUnavailable(error);
       }
     };
+    const topicLog = () => consumer.topicLog().catch((error: unknown) => Promise.reject(kafkaUnavailable(error)));
     let tracker: PartitionTracker;
     const writer = new BatchWriter(
       store,
@@ -77,7 +80,18 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       },
       logger,
     );
-    tracker = new PartitionTracker({ topic: config.topic, store, writer, seek: (p, o) => consumer.seek(p, o), lowWatermarks, metrics, logger, fail });
+    tracker = new PartitionTracker({
+      topic: config.topic,
+      store,
+      writer,
+      seek: (p, o) => consumer.seek(p, o),
+      lowWatermarks,
+      topicLog,
+      policy: config.onOffsetReset,
+      metrics,
+      logger,
+      fail,
+    });
     writer.start(fail);
 
     const commitToKafka = async (): Promise<void> => {
@@ -86,6 +100,7 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
     };
     await consumer.start({
       onAssignment: (assignment) => tracker.assign(assignment.partitions, assignment.topicId),
+      onOffsetPastEnd: (report) => tracker.pastEnd(report),
       onBatch: async (batch) => {
         try {
           await tracker.onBatch(batch);

@@ -33,7 +33,7 @@ export interface LandingReject {
   readonly kafkaTimestampMs: bigint;
 }
 
-export const REJECT_COLUMNS = Object.freeze(['topic', 'partition', '"offset"', 'reason', 'sqlstate', 'detail', 'key', 'value', 'value_length', 'headers', 'kafka_timestamp_ms']);
+export const REJECT_COLUMNS = Object.freeze(['topic', 'incarnation', 'partition', '"offset"', 'reason', 'sqlstate', 'detail', 'key', 'value', 'value_length', 'headers', 'kafka_timestamp_ms']);
 
 /**
  * A batch the reader could not read, kept whole (its header and records as
@@ -86,6 +86,7 @@ export function rowReject(tuple: Buffer, sqlstate: string, message: string): Lan
     return bytes;
   };
   field(); // topic
+  field(); // incarnation (the transaction's, written again by encodeRejects)
   const partition = field()!.readInt32BE(0);
   const offset = Number(field()!.readBigInt64BE(0));
   const key = field();
@@ -109,8 +110,8 @@ export function rowReject(tuple: Buffer, sqlstate: string, message: string): Lan
 /** How much of a reject to keep when PostgreSQL refuses it whole: everything, then without the value, then only coordinates. */
 export type KeepLevel = 'all' | 'no_value' | 'coordinates';
 
-/** COPY BINARY rows of raw.landing_rejects (no signature or trailer). */
-export function encodeRejects(topic: string, rejects: readonly LandingReject[], keep: KeepLevel = 'all'): Buffer {
+/** COPY BINARY rows of raw.landing_rejects of one incarnation of a topic (no signature or trailer). */
+export function encodeRejects(topic: string, incarnation: number, rejects: readonly LandingReject[], keep: KeepLevel = 'all'): Buffer {
   const parts: Buffer[] = [];
   const int32 = (n: number) => {
     const b = Buffer.allocUnsafe(4);
@@ -134,6 +135,8 @@ export function encodeRejects(topic: string, rejects: readonly LandingReject[], 
     header.writeInt16BE(REJECT_COLUMNS.length);
     parts.push(header);
     text(topic);
+    int32(4);
+    int32(incarnation);
     int32(4);
     int32(r.partition);
     int64(BigInt(r.offset));

@@ -5,7 +5,9 @@ import { classifySqlError, sqlStateOf } from '../db/sqlstate.js';
 import { ConfigError, OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.js';
 import { readSql } from '../warehouse/sql-files.js';
 import { COPY_SIGNATURE, COPY_TRAILER, LANDING_COLUMNS } from './copy-binary.js';
+import { currentIncarnation, openIncarnation, recordTopicId, type OpenedIncarnation } from './incarnation-store.js';
 import { encodeRejects, REJECT_COLUMNS, rowReject, type KeepLevel, type LandingReject } from './landing-rejects.js';
+import type { TopicIncarnation } from './offset-reset.js';
 
 /** What one landing transaction does for one partition: land rows and move its next offset. */
 export interface PartitionAdvance {
@@ -24,6 +26,8 @@ export interface LandingChunk {
 }
 
 export interface LandingTransaction {
+  /** The topic's incarnation all of it belongs to (the rows carry it too). */
+  readonly incarnation: number;
   readonly advances: readonly PartitionAdvance[];
   readonly chunks: readonly LandingChunk[];
   /** Batches the reader could not read, quarantined in the same transaction. */
@@ -75,7 +79,7 @@ export class LandingStore {
     try {
       await client.connect();
       const { rows } = await client.query<{ ok: boolean }>(
-        "select to_regclass('raw.kafka_messages') is not null and to_regclass('raw.consumer_offsets') is not null and to_regclass('raw.landing_rejects') is not null as ok",
+        "select to_regclass('raw.kafka_messages') is not null and to_regclass('raw.consumer_offsets') is not null and to_regclass('raw.landing_rejects') is not null and to_regclass('raw.topic_incarnations') is not null as ok",
       );
       if (!rows[0]?.ok) throw new ConfigError(`the landing schema is missing or old in ${redact(this.#url)}: run \`turnover migrate --only landing\``);
     } catch (error) {
@@ -85,16 +89,40 @@ export class LandingStore {
     this.#client = client;
   }
 
-  /** Where these partitions continue (sql/landing/read_offsets.sql); null = no row and nothing landed. */
-  async readOffsets(partitions: readonly number[]): Promise<Map<number, number | null>> {
+  /** Where these partitions continue in an incarnation (sql/landing/read_offsets.sql); null = no row and nothing landed. */
+  async readOffsets(partitions: readonly number[], incarnation: number): Promise<Map<number, number | null>> {
     const client = await this.#ready();
     try {
-      const { rows } = await client.query<{ partition: number; next_offset: string | null }>(readSql('landing', 'read_offsets'), [this.#group, this.#topic, partitions]);
+      const { rows } = await client.query<{ partition: number; next_offset: string | null }>(readSql('landing', 'read_offsets'), [this.#group, this.#topic, incarnation, partitions]);
       const found = new Map(rows.map((r) => [r.partition, r.next_offset === null ? null : Number(r.next_offset)]));
       return new Map(partitions.map((p) => [p, found.get(p) ?? null]));
     } catch (error) {
       throw this.#fail(error);
     }
+  }
+
+  /** The topic's current incarnation (incarnation-store.ts); null when the landing has never seen the topic. */
+  async incarnation(topicId: string | null): Promise<TopicIncarnation | null> {
+    const client = await this.#ready();
+    return currentIncarnation(client, this.#topic, topicId).catch((error: unknown) => {
+      throw this.#fail(error);
+    });
+  }
+
+  /** Records Kafka's topic id for a topic never seen (incarnation null) or for an incarnation without one. */
+  async recordTopicId(incarnation: number | null, topicId: string | null): Promise<void> {
+    const client = await this.#ready();
+    await recordTopicId(client, this.#topic, this.#group, incarnation, topicId).catch((error: unknown) => {
+      throw this.#fail(error);
+    });
+  }
+
+  /** Opens the next incarnation with this group's starting offsets; false when another ingester opened it first. */
+  async openIncarnation(open: OpenedIncarnation): Promise<boolean> {
+    const client = await this.#ready();
+    return openIncarnation(client, this.#topic, this.#group, open).catch((error: unknown) => {
+      throw this.#fail(error);
+    });
   }
 
   /**
@@ -115,7 +143,7 @@ export class LandingStore {
    *     it committed; the caller retries the same transaction and step 1 tells
    *     (it committed ⇒ the offsets moved ⇒ conflict ⇒ re-read).
    * The primary keys are NOT a second fence: a key already there means the
-   * fence was bypassed (two groups landing one topic, a recreated topic, a
+   * fence was bypassed (two groups landing one topic, offsets moved back by hand, a
    * bug); that stops the ingester (OffsetMismatchError) instead of being
    * absorbed as a conflict.
    */
@@ -151,6 +179,7 @@ export class LandingStore {
     const { rows } = await client.query<{ partition: number }>(readSql('landing', 'advance_offsets'), [
       this.#group,
       this.#topic,
+      tx.incarnation,
       tx.advances.map((a) => a.partition),
       tx.advances.map((a) => a.expected),
       tx.advances.map((a) => a.next),
@@ -162,19 +191,19 @@ export class LandingStore {
     const rejected: LandingReject[] = [];
     if (!isolate) {
       await copy(client, COPY_ROWS_SQL, tx.chunks.map((c) => c.bytes));
-      if (tx.rejects.length > 0) await copy(client, COPY_REJECTS_SQL, [encodeRejects(this.#topic, tx.rejects)]);
+      if (tx.rejects.length > 0) await copy(client, COPY_REJECTS_SQL, [encodeRejects(this.#topic, tx.incarnation, tx.rejects)]);
     } else {
       // deferred constraints and triggers fire per statement here, so a refusal points at its rows
       await client.query('set constraints all immediate');
-      for (const chunk of tx.chunks) await this.#landRange(client, chunk, 0, chunk.rowStarts.length - 1, rejected);
-      for (const reject of tx.rejects) await this.#quarantine(client, reject);
+      for (const chunk of tx.chunks) await this.#landRange(client, tx.incarnation, chunk, 0, chunk.rowStarts.length - 1, rejected);
+      for (const reject of tx.rejects) await this.#quarantine(client, tx.incarnation, reject);
     }
     await client.query('commit');
     return { outcome: 'committed', rejects: [...tx.rejects, ...rejected].map(({ partition, offset, reason, sqlstate, detail }) => ({ partition, offset, reason, sqlstate, detail })) };
   }
 
   /** Lands rows [from, to) of a chunk, halving the range around what PostgreSQL refuses. */
-  async #landRange(client: pg.Client, chunk: LandingChunk, from: number, to: number, rejected: LandingReject[]): Promise<void> {
+  async #landRange(client: pg.Client, incarnation: number, chunk: LandingChunk, from: number, to: number, rejected: LandingReject[]): Promise<void> {
     if (from >= to) return;
     const bytes = chunk.bytes.subarray(chunk.rowStarts[from], chunk.rowStarts[to]);
     await client.query('savepoint landing_rows');
@@ -188,23 +217,23 @@ export class LandingStore {
       await client.query('release savepoint landing_rows');
       if (to - from === 1) {
         const reject = rowReject(bytes, sqlStateOf(error)!, (error as Error).message);
-        await this.#quarantine(client, reject);
+        await this.#quarantine(client, incarnation, reject);
         rejected.push(reject);
         return;
       }
     }
     const middle = from + Math.floor((to - from) / 2);
-    await this.#landRange(client, chunk, from, middle, rejected);
-    await this.#landRange(client, chunk, middle, to, rejected);
+    await this.#landRange(client, incarnation, chunk, from, middle, rejected);
+    await this.#landRange(client, incarnation, chunk, middle, to, rejected);
   }
 
   /** Writes one reject, keeping as many of its bytes as PostgreSQL accepts. */
-  async #quarantine(client: pg.Client, reject: LandingReject): Promise<void> {
+  async #quarantine(client: pg.Client, incarnation: number, reject: LandingReject): Promise<void> {
     let last: unknown;
     for (const keep of KEEP_LEVELS) {
       await client.query('savepoint landing_reject');
       try {
-        await copy(client, COPY_REJECTS_SQL, [encodeRejects(this.#topic, [reject], keep)]);
+        await copy(client, COPY_REJECTS_SQL, [encodeRejects(this.#topic, incarnation, [reject], keep)]);
         await client.query('release savepoint landing_reject');
         return;
       } catch (error) {
@@ -270,7 +299,7 @@ export function landingError(error: unknown, url: string, context?: string): Err
   if (e.code === 'ENOTFOUND') return new ConfigError(`unknown PostgreSQL host in ${redact(url)}`, error);
   if (isFencedKeyHit(error)) {
     return new OffsetMismatchError(
-      `a landed row is already there for an offset the fence said was new: ${message}. Two groups landing one topic, a recreated topic, or a bug; nothing was written (docs/operations.md)`,
+      `a landed row is already there for an offset the fence said was new: ${message}. Two groups landing one topic, offsets moved back by hand, or a bug; nothing was written (docs/operations.md)`,
     );
   }
   const kind = classifySqlError(error);

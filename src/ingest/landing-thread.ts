@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { ConfigError, OffsetMismatchError, TurnoverError, UnavailableError, type ErrorCode } from '../errors.js';
+import type { OpenedIncarnation } from './incarnation-store.js';
 import type { LandingOutcome, LandingStore, LandingTransaction, PartitionAdvance } from './landing-store.js';
 import type { LandingReject } from './landing-rejects.js';
+import type { TopicIncarnation } from './offset-reset.js';
 
 export interface LandingWorkerData {
   readonly url: string;
@@ -11,10 +13,14 @@ export interface LandingWorkerData {
 
 export type LandingRequest =
   | { readonly id: number; readonly op: 'connect' | 'close' }
-  | { readonly id: number; readonly op: 'readOffsets'; readonly partitions: readonly number[] }
+  | { readonly id: number; readonly op: 'readOffsets'; readonly partitions: readonly number[]; readonly incarnation: number }
+  | { readonly id: number; readonly op: 'incarnation'; readonly topicId: string | null }
+  | { readonly id: number; readonly op: 'recordTopicId'; readonly incarnation: number | null; readonly topicId: string | null }
+  | { readonly id: number; readonly op: 'openIncarnation'; readonly open: OpenedIncarnation }
   | {
       readonly id: number;
       readonly op: 'land';
+      readonly incarnation: number;
       readonly advances: readonly PartitionAdvance[];
       readonly chunks: readonly { readonly bytes: Uint8Array; readonly rowStarts: Uint32Array }[];
       readonly rejects: readonly LandingReject[];
@@ -32,7 +38,7 @@ export interface ThreadError {
 }
 
 /** The LandingStore calls the ingester makes (the main thread's view of it). */
-export type LandingPort = Pick<LandingStore, 'connect' | 'readOffsets' | 'land' | 'close'>;
+export type LandingPort = Pick<LandingStore, 'connect' | 'readOffsets' | 'incarnation' | 'recordTopicId' | 'openIncarnation' | 'land' | 'close'>;
 
 /**
  * LandingStore on its own thread. The main thread decodes Kafka fetches in
@@ -73,13 +79,25 @@ export class ThreadedLandingStore implements LandingPort {
     return this.#call({ id: 0, op: 'connect' }) as Promise<void>;
   }
 
-  readOffsets(partitions: readonly number[]): Promise<Map<number, number | null>> {
-    return this.#call({ id: 0, op: 'readOffsets', partitions: [...partitions] }) as Promise<Map<number, number | null>>;
+  readOffsets(partitions: readonly number[], incarnation: number): Promise<Map<number, number | null>> {
+    return this.#call({ id: 0, op: 'readOffsets', partitions: [...partitions], incarnation }) as Promise<Map<number, number | null>>;
+  }
+
+  incarnation(topicId: string | null): Promise<TopicIncarnation | null> {
+    return this.#call({ id: 0, op: 'incarnation', topicId }) as Promise<TopicIncarnation | null>;
+  }
+
+  recordTopicId(incarnation: number | null, topicId: string | null): Promise<void> {
+    return this.#call({ id: 0, op: 'recordTopicId', incarnation, topicId }) as Promise<void>;
+  }
+
+  openIncarnation(open: OpenedIncarnation): Promise<boolean> {
+    return this.#call({ id: 0, op: 'openIncarnation', open }) as Promise<boolean>;
   }
 
   land(tx: LandingTransaction): Promise<LandingOutcome> {
     // Copied, not transferred: a transaction PostgreSQL could not take is sent again.
-    return this.#call({ id: 0, op: 'land', advances: tx.advances, chunks: tx.chunks, rejects: tx.rejects }) as Promise<LandingOutcome>;
+    return this.#call({ id: 0, op: 'land', incarnation: tx.incarnation, advances: tx.advances, chunks: tx.chunks, rejects: tx.rejects }) as Promise<LandingOutcome>;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import { ConfigError } from '../errors.js';
+import { OffsetResetMetrics, serveMetrics, type OffsetResetAction, type OffsetResetReason } from './reset-metrics.js';
 
 /**
  * What an operator watches: Prometheus metrics (optional HTTP endpoint) and
@@ -15,6 +15,7 @@ export class IngestMetrics {
   readonly #rejects: Counter<'reason'>;
   readonly #primaryKeyHits: Counter;
   readonly #errors: Counter<'kind'>;
+  readonly #resets: OffsetResetMetrics;
   readonly #lag: Gauge<'partition'>;
   readonly #assigned: Gauge;
   readonly #highWatermarks = new Map<number, number>();
@@ -35,6 +36,7 @@ export class IngestMetrics {
       registers,
     });
     this.#errors = new Counter({ name: 'turnover_ingest_errors_total', help: 'errors survived, by kind', labelNames: ['kind'], registers });
+    this.#resets = new OffsetResetMetrics(this.registry);
     this.#lag = new Gauge({ name: 'turnover_ingest_lag_records', help: 'records in Kafka not yet landed, per assigned partition', labelNames: ['partition'], registers });
     this.#assigned = new Gauge({ name: 'turnover_ingest_assigned_partitions', help: 'partitions assigned to this member', registers });
   }
@@ -62,6 +64,18 @@ export class IngestMetrics {
     this.#errors.inc({ kind });
   }
 
+  offsetReset(reason: OffsetResetReason, action: OffsetResetAction): void {
+    this.#resets.offsetReset(reason, action);
+  }
+
+  skippedRecords(reason: 'retention_gap' | 'reset_latest', records: number): void {
+    this.#resets.skippedRecords(reason, records);
+  }
+
+  incarnation(incarnation: number): void {
+    this.#resets.incarnation(incarnation);
+  }
+
   assigned(partitions: readonly number[]): void {
     this.#assigned.set(partitions.length);
     this.#lag.reset();
@@ -86,21 +100,7 @@ export class IngestMetrics {
   }
 
   /** Serves /metrics on 127.0.0.1:port. */
-  async serve(port: number): Promise<Server> {
-    const server = createServer((request, response) => {
-      if (request.url !== '/metrics') {
-        response.writeHead(404).end('see /metrics\n');
-        return;
-      }
-      this.registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': this.registry.contentType }).end(text),
-        (error: unknown) => response.writeHead(500).end(String(error)),
-      );
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error) => reject(new ConfigError(`cannot serve metrics on 127.0.0.1:${port}: ${(error as Error).message}`, error)));
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    return server;
+  serve(port: number): Promise<Server> {
+    return serveMetrics(this.registry, port);
   }
 }

@@ -1,6 +1,7 @@
 import { postgresUrl } from '../db/postgres-url.js';
 import { ConfigError } from '../errors.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
+import { OFFSET_RESET_POLICIES, type OffsetResetPolicy } from './offset-reset.js';
 import type { IngestConfig } from './types.js';
 
 const MB = 1024 * 1024;
@@ -39,6 +40,13 @@ export function ingestConfigFrom(options: Readonly<Record<string, unknown>>, env
     sessionTimeoutMs: num(options.sessionTimeoutMs, INGEST_DEFAULTS.sessionTimeoutMs),
     fetchBytesPerPartition: fetchBytes,
     progressIntervalS: num(options.progressInterval, INGEST_DEFAULTS.progressIntervalS),
+    onOffsetReset: offsetResetPolicy(options.onOffsetReset),
     stopTimeoutMs: INGEST_DEFAULTS.stopTimeoutMs,
   });
+}
+
+function offsetResetPolicy(value: unknown): OffsetResetPolicy {
+  if (value === undefined) return 'stop';
+  if (OFFSET_RESET_POLICIES.includes(value as OffsetResetPolicy)) return value as OffsetResetPolicy;
+  throw new ConfigError(`--on-offset-reset / TURNOVER_INGEST_ON_OFFSET_RESET must be one of ${OFFSET_RESET_POLICIES.join(', ')}, not "${String(value)}"`);
 }

@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TurnoverError } from '../errors.js';
-import type { FetchedBatch } from '../kafka/client.js';
-import type { Logger } from '../log/logger.js';
+import type { FetchedBatch, OffsetPastEnd } from '../kafka/client.js';
 import { Backoff, isRetriable, transactionPolicy } from '../retry/index.js';
 import type { BatchWriter } from './batch-writer.js';
-import { encodeFetched } from './copy-binary.js';
-import type { LandingPort } from './landing-thread.js';
+import { encodeFetched, type LandingStream } from './copy-binary.js';
 import type { IngestMetrics } from './metrics.js';
+import { reportRetentionGap, resolveStartOffsets, type StartOffsetsDeps } from './start-offsets.js';
 
 interface PartitionState {
+  /** Where its rows land: topic, the incarnation the start offsets were read in, partition. */
+  readonly stream: LandingStream;
   /** PostgreSQL's next offset once everything queued has committed (null = no row yet). */
   landedNext: number | null;
   /** Where the next fetched batch must start to be contiguous with what was accepted. */
@@ -17,15 +18,12 @@ interface PartitionState {
   seekSince: number | undefined;
 }
 
-export interface TrackerDeps {
-  readonly topic: string;
-  readonly store: LandingPort;
+export interface TrackerDeps extends StartOffsetsDeps {
+  readonly metrics: IngestMetrics;
   readonly writer: BatchWriter;
   readonly seek: (partition: number, offset: number) => void;
   /** First offsets still in Kafka, per partition; throws UnavailableError when Kafka is away. */
   readonly lowWatermarks: () => Promise<Map<number, number>>;
-  readonly metrics: IngestMetrics;
-  readonly logger: Logger;
   /** An error retrying cannot fix (the run ends). */
   readonly fail: (error: Error) => void;
 }
@@ -34,10 +32,13 @@ const STALE_SEEK_MS = 5_000;
 
 /**
  * The fetch side of exactly-once: decides which fetched records become rows.
- * After every assignment (and after a conflict) it forgets what it knew,
- * re-reads PostgreSQL's offsets — PostgreSQL, not Kafka, says where to start —
- * and seeks the consumer there; it then accepts only batches that continue
- * exactly where the accepted ones ended, and seeks the consumer there otherwise. A partition the group has
+ * After every assignment (and after a conflict, or a position Kafka calls
+ * past the log's end) it forgets what it knew, re-reads PostgreSQL's offsets
+ * — PostgreSQL, not Kafka, says where to start — once they are known to fit
+ * Kafka's log (start-offsets.ts: a recreated topic or a truncated log stops
+ * the ingester or opens a new incarnation), and seeks the consumer there; it
+ * then accepts only batches that continue exactly where the accepted ones
+ * ended, and seeks the consumer there otherwise. A partition the group has
  * no row for continues after what is landed, or starts at the earliest offset
  * Kafka still has when nothing is (sql/landing/read_offsets.sql).
  */
@@ -61,13 +62,20 @@ export class PartitionTracker {
     return this.#assigned;
   }
 
-  assign(partitions: readonly number[], topicId: string): void {
+  assign(partitions: readonly number[], topicId: string | null): void {
     this.#assigned = partitions;
     this.#epoch += 1;
     this.#states.clear();
     this.#d.metrics.assigned(partitions);
     this.#d.logger.info({ topic: this.#d.topic, topicId, partitions }, `assigned partitions [${partitions.join(', ')}]`);
     this.#startLoading();
+  }
+
+  /** Kafka says a position is past the end of the partition's log: judge the topic's offsets again (start-offsets.ts). */
+  pastEnd(report: OffsetPastEnd): void {
+    if (this.#closing || !this.#assigned.includes(report.partition)) return;
+    this.#d.logger.info({ ...report }, `Kafka's log of partition ${report.partition} ends at ${report.high}, before the fetch position ${report.offset}; checking the landing's offsets again`);
+    this.invalidate();
   }
 
   /** After a conflict: everything known is stale; re-read PostgreSQL and seek there. */
@@ -109,11 +117,7 @@ export class PartitionTracker {
         low = 0; // Kafka busy or away: seek back to where we are and look again on the next batch
       }
       if (this.#states.get(p) !== state) return; // reassigned or invalidated meanwhile
-      if (low > state.position) {
-        this.#d.logger.error({ partition: p, from: state.position, to: low }, `offsets ${state.position}..${low - 1} of partition ${p} were deleted from Kafka before they were landed`);
-        this.#d.metrics.error('kafka_retention_gap');
-        state.position = low;
-      }
+      if (low > state.position) this.#skipDeleted(p, state, low);
       if (batch.fetchOffset !== state.position) {
         this.#d.seek(p, state.position);
         state.seekSince = Date.now();
@@ -122,12 +126,13 @@ export class PartitionTracker {
     }
     if (batch.nextOffset <= state.position) return;
     // records below the position (the start of the batch that holds it) landed before
-    const encoded = encodeFetched(this.#topic, p, batch.recordBatches, state.position, batch.abortedTransactions);
+    const encoded = encodeFetched(state.stream, batch.recordBatches, state.position, batch.abortedTransactions);
     if (encoded.next !== batch.nextOffset) throw new TurnoverError('INTERNAL', `partition ${p}: the batches end at ${encoded.next}, the fetch said ${batch.nextOffset}`);
     state.position = encoded.next;
     state.seekSince = undefined;
     // a chunk also when nothing lands (transaction markers, aborted records): PostgreSQL's offset moves past them
     const chunk = {
+      incarnation: state.stream.incarnation,
       partition: p,
       generation: this.#d.writer.generation,
       expected: state.landedNext,
@@ -141,6 +146,19 @@ export class PartitionTracker {
     state.landedNext = encoded.next;
     this.#d.metrics.highWatermark(p, batch.highWatermark);
     await this.#d.writer.enqueue(chunk);
+  }
+
+  /**
+   * Retention deleted records of the partition before they landed: the only
+   * loss possible, and not one the ingester can prevent. Logged with the lost
+   * offsets and counted; the partition goes on at the first offset Kafka has
+   * (its offset row then moves past the gap with the next transaction).
+   * Whatever --on-offset-reset says: stopping would not bring the records
+   * back, and while nothing lands retention deletes more.
+   */
+  #skipDeleted(p: number, state: PartitionState, low: number): void {
+    reportRetentionGap(this.#d, { partition: p, from: state.position, to: low });
+    state.position = low;
   }
 
   /**
@@ -167,19 +185,20 @@ export class PartitionTracker {
     const backoff = new Backoff(transactionPolicy);
     for (;;) {
       try {
-        const partitions = this.#assigned;
-        const offsets = await this.#d.store.readOffsets(partitions);
-        const lows = [...offsets.values()].includes(null) ? await this.#d.lowWatermarks() : new Map<number, number>();
+        const starts = await resolveStartOffsets(this.#d, this.#assigned);
         if (epoch !== this.#epoch) return;
-        for (const [p, next] of offsets) {
-          const position = next ?? lows.get(p) ?? 0;
-          this.#states.set(p, { landedNext: next, position, seekSince: undefined });
-          if (next !== null) this.committed.set(p, next);
-          this.#d.seek(p, position);
+        const { incarnation } = starts;
+        for (const [p, { stored, low }] of starts.partitions) {
+          const state: PartitionState = { stream: { topic: this.#topic, incarnation, partition: p }, landedNext: stored, position: stored ?? low, seekSince: undefined };
+          if (state.position < low) this.#skipDeleted(p, state, low);
+          this.#states.set(p, state);
+          if (stored !== null) this.committed.set(p, stored);
+          else this.committed.delete(p);
+          this.#d.seek(p, state.position);
         }
         this.#d.logger.info(
-          { partitions: Object.fromEntries([...offsets].map(([p, n]) => [p, n ?? `earliest (${lows.get(p) ?? 0})`])) },
-          'starting from PostgreSQL offsets',
+          { incarnation, partitions: Object.fromEntries([...starts.partitions].map(([p, s]) => [p, s.stored ?? `earliest (${s.low})`])) },
+          `starting from PostgreSQL offsets (incarnation ${incarnation})`,
         );
         return;
       } catch (error) {

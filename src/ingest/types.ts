@@ -1,5 +1,6 @@
 import type { KafkaConfig } from '../kafka/kafka-config.js';
 import type { LandingReject } from './landing-rejects.js';
+import type { OffsetResetPolicy } from './offset-reset.js';
 
 /** Validated, frozen settings of `turnover ingest` (built once in options.ts). */
 export interface IngestConfig {
@@ -13,6 +14,8 @@ export interface IngestConfig {
   readonly sessionTimeoutMs: number;
   /** Upper bound of one partition's data in one fetch. */
   readonly fetchBytesPerPartition: number;
+  /** What to do when the stored offsets no longer fit Kafka's log (offset-reset.ts). */
+  readonly onOffsetReset: OffsetResetPolicy;
   /** Seconds between progress lines on stderr; 0 = none. */
   readonly progressIntervalS: number;
   /** How long a graceful stop may wait for PostgreSQL to take the last batches. */
@@ -29,6 +32,8 @@ export interface WriterLimits {
 
 /** Rows of one partition ready for COPY (and batches to quarantine), and where they move the partition's next offset. */
 export interface EncodedChunk {
+  /** The topic's incarnation the rows belong to (a transaction holds chunks of one). */
+  readonly incarnation: number;
   readonly partition: number;
   /** BatchWriter generation when built; older chunks are dropped after a conflict. */
   readonly generation: number;

@@ -92,9 +92,25 @@ export interface FetchedBatch {
 
 export interface Assignment {
   readonly topic: string;
-  /** Kafka's id of this incarnation of the topic (32 hex digits): a deleted and recreated topic gets a new one. */
-  readonly topicId: string;
+  /** Kafka's id of the topic as Kafka prints it (topic-id.ts; null when the broker has none): a deleted and recreated topic gets a new one. */
+  readonly topicId: string | null;
   readonly partitions: readonly number[];
+}
+
+/** The topic's id and the bounds of every partition's log, read together (both describe one incarnation of the topic). */
+export interface TopicLog {
+  /** As in Assignment. */
+  readonly topicId: string | null;
+  readonly partitions: readonly TopicPartitionOffsets[];
+}
+
+/** A fetch position past the end of a partition's log (Kafka answered OFFSET_OUT_OF_RANGE and its end is below it). */
+export interface OffsetPastEnd {
+  readonly partition: number;
+  readonly offset: number;
+  /** The partition's first and end offsets when it was found. */
+  readonly low: number;
+  readonly high: number;
 }
 
 export interface ConsumerHandlers {
@@ -102,7 +118,14 @@ export interface ConsumerHandlers {
   onAssignment(assignment: Assignment): void;
   /** A fetched batch. Awaited: not resolving is back-pressure (group heartbeats go on regardless). */
   onBatch(batch: FetchedBatch): Promise<void>;
-  /** The consumer failed for good (configuration, authorisation, offsets past the log): the run must end. */
+  /**
+   * A sought position is past the end of the partition's log under the same
+   * topic id. The partition is not fetched again until the owner seeks it
+   * (what to do is the owner's decision: nothing was skipped). Without this
+   * handler the consumer fails (onFatal with an OffsetMismatchError).
+   */
+  onOffsetPastEnd?(report: OffsetPastEnd): void;
+  /** The consumer failed for good (configuration, authorisation): the run must end. */
   onFatal(error: Error): void;
 }
 
@@ -130,6 +153,8 @@ export interface KafkaConsumer {
   commit(offsets: ReadonlyMap<number, number>): Promise<void>;
   /** The first and end offsets of every partition of the topic. */
   offsets(): Promise<TopicPartitionOffsets[]>;
+  /** The topic's id from fresh metadata and the bounds of every partition, read again until both come from one incarnation of the topic. */
+  topicLog(): Promise<TopicLog>;
   /** Leaves the group and disconnects. */
   close(): Promise<void>;
 }

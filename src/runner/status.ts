@@ -6,7 +6,7 @@ import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { readSql } from '../warehouse/sql-files.js';
 
 export interface PipelineStatus {
-  /** Records landed in raw (sum of the group's next offsets). */
+  /** Records landed in raw (sum of the group's next offsets in the topic's current incarnation). */
   readonly landed: bigint;
   /** Records in the topic not landed yet. */
   readonly lag: bigint | undefined;
@@ -49,12 +49,13 @@ export class StatusReader {
 
   async read(): Promise<PipelineStatus> {
     const { topic, group } = this.#sources;
-    const landed = await optional(async () => {
-      const { rows } = await this.#staging.query<{ landed: string }>(readSql('landing', 'runner_landed'), [group, topic]);
-      return BigInt(rows[0]?.landed ?? '0');
+    const current = await optional(async () => {
+      const { rows } = await this.#staging.query<{ landed: string; incarnation: number }>(readSql('landing', 'runner_landed'), [group, topic]);
+      return { landed: BigInt(rows[0]?.landed ?? '0'), incarnation: rows[0]?.incarnation ?? 0 };
     });
+    const landed = current?.landed;
     const progress = await optional(async () => {
-      const { rows } = await this.#warehouse.query<{ loaded: string; last_built_at: Date | string | null; queued: number }>(this.#warehouse.sql('runner_progress'), [topic]);
+      const { rows } = await this.#warehouse.query<{ loaded: string; last_built_at: Date | string | null; queued: number }>(this.#warehouse.sql('runner_progress'), [topic, current?.incarnation ?? 0]);
       return rows[0];
     });
     const end = await optional(async () => (await this.#admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n));

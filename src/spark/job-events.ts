@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { JobEvent } from './types.js';
+import type { JobEvent, SparkIngestHooks } from './types.js';
 
 /** What the launcher remembers of the job's events. */
 export interface JobState {
@@ -11,12 +11,15 @@ export interface JobState {
 const fmt = (n: unknown): string => (typeof n === 'number' ? n.toLocaleString('en-US') : '?');
 
 /** Turns one event of the job into a log line (same wording as the Node engine's progress). */
-export function logEvent(event: JobEvent, state: JobState, logger: Logger): void {
+export function logEvent(event: JobEvent, state: JobState, logger: Logger, hooks: Pick<SparkIngestHooks, 'retentionGap'>): void {
   const { event: name, time: _time, ...fields } = event;
   switch (name) {
     case 'started':
       state.pid = typeof event.pid === 'number' ? event.pid : undefined;
       logger.debug({ pid: state.pid }, 'Spark job started');
+      return;
+    case 'incarnation':
+      logger.info(fields, `landing in incarnation ${String(fields.incarnation)} of the topic (topic id ${String(fields.topicId)})`);
       return;
     case 'starting':
       logger.info({ partitions: fields.partitions }, 'starting from PostgreSQL offsets');
@@ -35,6 +38,10 @@ export function logEvent(event: JobEvent, state: JobState, logger: Logger): void
       logger.info(fields, `landed ${fmt(fields.landed)} records (${fmt(fields.rate)}/s), lag ${fmt(fields.lag)}, partitions [${partitions}]`);
       return;
     }
+    case 'retention-gap':
+      // logged and counted by the landing's owner, with the Node engine's line
+      hooks.retentionGap({ partition: Number(fields.partition), from: Number(fields.from), to: Number(fields.to) });
+      return;
     case 'warning':
       logger.warn(String(fields.message));
       return;

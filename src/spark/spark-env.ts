@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SQL_DIR } from '../paths.js';
-import type { SparkLaunchConfig } from './types.js';
+import type { JobIncarnation, SparkLaunchConfig } from './types.js';
 
 /**
  * The job's environment: the canonical TURNOVER_* variables, resolved from
@@ -9,7 +9,7 @@ import type { SparkLaunchConfig } from './types.js';
  * password, a password in the staging URL) travel here, never as arguments:
  * a command line is visible to every user in `ps`, an environment is not.
  */
-export function jobEnvironment(config: SparkLaunchConfig, venvDir: string, base: NodeJS.ProcessEnv, launcherPid: number): NodeJS.ProcessEnv {
+export function jobEnvironment(config: SparkLaunchConfig, venvDir: string, base: NodeJS.ProcessEnv, launcherPid: number, target: JobIncarnation): NodeJS.ProcessEnv {
   const { ingest } = config;
   const python = join(venvDir, 'bin', 'python');
   const env: NodeJS.ProcessEnv = { ...base };
@@ -27,6 +27,9 @@ export function jobEnvironment(config: SparkLaunchConfig, venvDir: string, base:
     TURNOVER_INGEST_PROGRESS_INTERVAL: String(ingest.progressIntervalS),
     TURNOVER_SQL_DIR: SQL_DIR,
     TURNOVER_SPARK_LAUNCHER_PID: String(launcherPid),
+    // the incarnation the launcher checked (src/ingest/spark-offsets.ts): the job refuses any other
+    TURNOVER_INGEST_INCARNATION: String(target.incarnation),
+    TURNOVER_KAFKA_TOPIC_ID: target.topicId ?? '',
   });
   if (ingest.kafka.sasl) {
     env.TURNOVER_KAFKA_SASL_MECHANISM = ingest.kafka.sasl.mechanism;

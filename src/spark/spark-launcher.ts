@@ -8,23 +8,41 @@ import { PACKAGE_ROOT, defaultCacheDir } from '../paths.js';
 import { logEvent, parseEvent, type JobState } from './job-events.js';
 import { jobEnvironment, submitArguments } from './spark-env.js';
 import { prepareSpark } from '../setup/spark-install.js';
-import type { SparkLaunchConfig } from './types.js';
+import type { SparkIngestHooks, SparkLaunchConfig } from './types.js';
 
 export const INGEST_JOB = join(PACKAGE_ROOT, 'spark', 'ingest_job.py');
 const STDERR_TAIL_LINES = 30;
 
 /**
- * `turnover ingest --engine spark`: prepares the cached venv and jars, runs
- * spark-submit on spark/ingest_job.py, turns the job's events into log lines,
- * and on SIGINT/SIGTERM asks the job (its Python driver) to stop gracefully.
- * The job itself holds the exactly-once logic (docs/spark.md).
+ * `turnover ingest --engine spark`: prepares the cached venv and jars, has
+ * the landing's offsets checked against Kafka's log and learns which
+ * incarnation of the topic the job lands in (hooks.checkOffsets,
+ * src/ingest/spark-offsets.ts: exit 9, or a new incarnation with
+ * --on-offset-reset), runs spark-submit on spark/ingest_job.py, turns the
+ * job's events into log lines, and on SIGINT/SIGTERM asks the job (its Python
+ * driver) to stop gracefully. The job itself holds the exactly-once logic
+ * (docs/spark.md). When the job stops because the offsets no longer fit (the
+ * topic was recreated while it ran), the check runs again — it stops, or
+ * opens the next incarnation and the job is started again in it.
  */
-export async function runSparkIngester(config: SparkLaunchConfig, context: Pick<CommandContext, 'logger' | 'signal' | 'env'>): Promise<void> {
+export async function runSparkIngester(config: SparkLaunchConfig, context: Pick<CommandContext, 'logger' | 'signal' | 'env'>, hooks: SparkIngestHooks): Promise<void> {
   const { logger, signal, env } = context;
   const spark = await prepareSpark(defaultCacheDir(env), logger, env);
-  if (signal.aborted) return;
-  const code = await runJob(spark.sparkSubmit, submitArguments(config, spark.jars, INGEST_JOB), jobEnvironment(config, spark.venvDir, env, process.pid), config, context);
-  if (code.exit !== 0) throw jobFailure(code.exit, code.state, code.stderr);
+  let previous: number | undefined;
+  for (;;) {
+    if (signal.aborted) return;
+    const target = await hooks.checkOffsets();
+    if (target === undefined) return;
+    const code = await runJob(spark.sparkSubmit, submitArguments(config, spark.jars, INGEST_JOB), jobEnvironment(config, spark.venvDir, env, process.pid, target), config, context, hooks);
+    if (code.exit === 0) return;
+    // the job saw the topic change under it: judge again (the same incarnation again would be a loop, not a reset)
+    if (code.state.error?.kind === 'offsets-do-not-fit' && target.incarnation !== previous && !signal.aborted) {
+      logger.warn({ incarnation: target.incarnation }, `${code.state.error.message}; checking the landing's offsets again`);
+      previous = target.incarnation;
+      continue;
+    }
+    throw jobFailure(code.exit, code.state, code.stderr);
+  }
 }
 
 interface JobOutcome {
@@ -39,6 +57,7 @@ async function runJob(
   env: NodeJS.ProcessEnv,
   config: SparkLaunchConfig,
   context: Pick<CommandContext, 'logger' | 'signal'>,
+  hooks: SparkIngestHooks,
 ): Promise<JobOutcome> {
   const { logger, signal } = context;
   logger.info({ master: config.master }, `launching the Spark job (${config.master})`);
@@ -47,7 +66,7 @@ async function runJob(
   const stderr: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
     const event = parseEvent(line);
-    if (event) logEvent(event, state, logger);
+    if (event) logEvent(event, state, logger, hooks);
     else if (line.trim()) logger.debug({ line }, 'spark stdout');
   });
   createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -98,7 +117,7 @@ function jobFailure(exit: number, state: JobState, stderr: readonly string[]): T
     if (kind === 'config') return new ConfigError(message);
     if (kind === 'unavailable') return new UnavailableError(message);
     if (kind === 'gap') return new ConflictError(message);
-    if (kind === 'offset-mismatch') return new OffsetMismatchError(message);
+    if (kind === 'offset-mismatch' || kind === 'offsets-do-not-fit') return new OffsetMismatchError(message);
     return new TurnoverError('INTERNAL', `the Spark job failed: ${message}`);
   }
   const tail = stderr.filter((l) => /error|exception/i.test(l)).slice(-3).join(' | ') || stderr.slice(-3).join(' | ');

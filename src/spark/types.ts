@@ -18,3 +18,20 @@ export interface JobEvent {
   readonly event: string;
   readonly [field: string]: unknown;
 }
+
+/** The incarnation of the topic a job lands in, and Kafka's id of it (null when the broker keeps none). */
+export interface JobIncarnation {
+  readonly incarnation: number;
+  readonly topicId: string | null;
+}
+
+/**
+ * What the landing's owner (src/ingest/spark-offsets.ts) decides for the
+ * launcher: the Spark stage runs the job, the ingest stage judges offsets.
+ */
+export interface SparkIngestHooks {
+  /** Before each start of the job: the incarnation it lands in, after the offsets were found to fit (or reset); undefined when stopped meanwhile. */
+  readonly checkOffsets: () => Promise<JobIncarnation | undefined>;
+  /** The job stepped over offsets that retention deleted before they landed. */
+  readonly retentionGap: (gap: { readonly partition: number; readonly from: number; readonly to: number }) => void;
+}

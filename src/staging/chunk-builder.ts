@@ -4,6 +4,7 @@ import { reject } from '../contracts/reject.js';
 import { hasLoneSurrogate } from '../contracts/storable-text.js';
 import type { CurrencyRecord, Reject, TransactionRecord } from '../contracts/types.js';
 import { MAX_TEXT_BYTES } from './stg-columns.js';
+import type { LandedPartition } from './landing-reader.js';
 import type { Coordinates, CurrencyRow, LandedRecord, RejectRow, TransactionRow } from './types.js';
 import { transactionRow } from './types.js';
 
@@ -15,6 +16,7 @@ import { transactionRow } from './types.js';
 
 export interface ParsedChunk {
   readonly topic: string;
+  readonly incarnation: number;
   readonly partition: number;
   readonly firstOffset: number;
   readonly lastOffset: number;
@@ -98,10 +100,12 @@ export class ChunkBuilder {
   #first = -1;
   #last = -1;
 
-  /** @param onTransaction where accepted transactions go (default: the `transactions` array). */
+  /**
+   * @param at the (topic, incarnation, partition) the records were landed in
+   * @param onTransaction where accepted transactions go (default: the `transactions` array)
+   */
   constructor(
-    readonly topic: string,
-    readonly partition: number,
+    readonly at: LandedPartition,
     private readonly onTransaction?: (row: TransactionRow) => void,
   ) {}
 
@@ -123,7 +127,7 @@ export class ChunkBuilder {
     if (!result.ok) return result;
     const unfit = unstorable(result);
     if (unfit) return unfit;
-    const at: Coordinates = { topic: this.topic, partition: this.partition, offset };
+    const at: Coordinates = { topic: this.at.topic, incarnation: this.at.incarnation, partition: this.at.partition, offset };
     if (result.kind === 'TRANSACTION') {
       const row = transactionRow(result, at);
       if (this.onTransaction) this.onTransaction(row);
@@ -135,9 +139,7 @@ export class ChunkBuilder {
         currencyCodeWith: result.currencyCodeWith,
         currencyWithDiv: roundRate(result.currencyWithDiv),
         sentDttm: result.sentDttm,
-        topic: this.topic,
-        partition: this.partition,
-        offset,
+        ...at,
       });
     }
     return undefined;
@@ -147,8 +149,9 @@ export class ChunkBuilder {
   reject(offset: number, result: Reject, key: Uint8Array | null, value: Uint8Array | null, kafkaTimestampMs: bigint): void {
     const kafkaTimestamp = kafkaTimestampForStg(kafkaTimestampMs);
     this.rejects.push({
-      topic: this.topic,
-      partition: this.partition,
+      topic: this.at.topic,
+      incarnation: this.at.incarnation,
+      partition: this.at.partition,
       offset,
       reason: result.reason,
       field: result.field ?? null,
@@ -162,8 +165,9 @@ export class ChunkBuilder {
 
   result(): ParsedChunk {
     return {
-      topic: this.topic,
-      partition: this.#read === 0 ? -1 : this.partition,
+      topic: this.at.topic,
+      incarnation: this.at.incarnation,
+      partition: this.#read === 0 ? -1 : this.at.partition,
       firstOffset: this.#first,
       lastOffset: this.#last,
       read: this.#read,
@@ -177,7 +181,7 @@ export class ChunkBuilder {
 /** Parses every record of a chunk with the contract parser; nothing is dropped. */
 export function parseChunk(records: readonly LandedRecord[]): ParsedChunk {
   const first = records[0];
-  const builder = new ChunkBuilder(first?.topic ?? '', first?.partition ?? -1);
+  const builder = new ChunkBuilder({ topic: first?.topic ?? '', incarnation: first?.incarnation ?? 0, partition: first?.partition ?? -1 });
   for (const record of records) {
     const refused = builder.add(record.offset, record.value);
     if (refused) builder.reject(record.offset, refused, record.key, record.value, record.kafkaTimestampMs);

@@ -11,9 +11,10 @@ export { parseChunk, type ParsedChunk } from './chunk-builder.js';
  * warehouse transaction.
  *
  * Rules, per natural key:
- * - versions are ordered by (sent_dttm, offset, partition, topic): STG keeps
- *   the greatest, so the stored row never depends on how the backlog was cut
- *   into chunks;
+ * - versions are ordered by (sent_dttm, incarnation, offset, partition,
+ *   topic): STG keeps the greatest, so the stored row never depends on how
+ *   the backlog was cut into chunks (a later incarnation of a recreated topic
+ *   is later, whatever its offsets);
  * - a version with the same payload as the stored one is a duplicate (an
  *   exact redelivery collapses; if it is newer the row only moves to its
  *   coordinates);
@@ -48,9 +49,10 @@ export interface CurrencyPlan {
   readonly counts: OutcomeCounts;
 }
 
-/** True when `a` is a later version than `b`: (sent_dttm, offset, partition, topic). */
+/** True when `a` is a later version than `b`: (sent_dttm, incarnation, offset, partition, topic). */
 export function isNewer(a: { sentDttm: string } & Coordinates, b: { sentDttm: string } & Coordinates): boolean {
   if (a.sentDttm !== b.sentDttm) return a.sentDttm > b.sentDttm;
+  if (a.incarnation !== b.incarnation) return a.incarnation > b.incarnation;
   if (a.offset !== b.offset) return a.offset > b.offset;
   if (a.partition !== b.partition) return a.partition > b.partition;
   return a.topic > b.topic;
@@ -83,7 +85,7 @@ const NOTHING_STORED: ReadonlyMap<string, never> = new Map<string, never>();
 /** How the fold reads a transaction version, whatever holds it (row objects, or encoded tuples in a parse worker). */
 export interface VersionOps<V> {
   key(version: V): string;
-  /** True when `a` is a later version than `b`: (sent_dttm, offset, partition, topic). */
+  /** True when `a` is a later version than `b`: (sent_dttm, incarnation, offset, partition, topic). */
   newer(a: V, b: V): boolean;
   samePayload(a: V, b: V): boolean;
 }
@@ -207,8 +209,10 @@ export function planTransactions(versions: readonly TransactionRow[], stored: Re
       operationId: kept.operationId,
       status: kept.status,
       transactionDate: kept.transactionDate,
+      keptIncarnation: kept.incarnation,
       keptPartition: kept.partition,
       keptOffset: kept.offset,
+      otherIncarnation: other.incarnation,
       otherPartition: other.partition,
       otherOffset: other.offset,
     };
@@ -273,10 +277,10 @@ export function touchedDays(rejects: readonly RejectRow[], transactionDays: read
 /** Existing conflict rows of a replaced key now point at the new winner. */
 export function repointConflicts(
   existing: readonly ConflictRow[],
-  winners: ReadonlyMap<string, { readonly transactionDate: string; readonly partition: number; readonly offset: number }>,
+  winners: ReadonlyMap<string, { readonly transactionDate: string; readonly incarnation: number; readonly partition: number; readonly offset: number }>,
 ): ConflictRow[] {
   return existing.map((row) => {
     const kept = winners.get(transactionKey(row));
-    return kept ? { ...row, transactionDate: kept.transactionDate, keptPartition: kept.partition, keptOffset: kept.offset } : row;
+    return kept ? { ...row, transactionDate: kept.transactionDate, keptIncarnation: kept.incarnation, keptPartition: kept.partition, keptOffset: kept.offset } : row;
   });
 }

@@ -2,6 +2,7 @@ import { ConflictError } from '../errors.js';
 import { encodeCopyRows } from '../warehouse/copy-encoding.js';
 import type { CopyColumn, CopyResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse/index.js';
 import { planCurrencies, repointConflicts, touchedDays, type ParsedChunk } from './chunk-planner.js';
+import { partitionName, watermarkKey } from './landing-reader.js';
 import { reconcile } from './reconciliation.js';
 import { RowsRefusedError } from './refused-records.js';
 import { inlineChunk, type BulkRows, type StagedChunk, type StoredTransactions, type TransactionWrites } from './staged-chunk.js';
@@ -72,10 +73,10 @@ export class ChunkWriter {
     return new ChunkWriter(warehouse, connection);
   }
 
-  /** Committed watermarks: next offset to load per `topic|partition`. */
+  /** Committed watermarks: next offset to load per landed partition (keyed by watermarkKey). */
   async watermarks(): Promise<Map<string, number>> {
-    const { rows } = await this.connection.query<{ topic: string; partition_id: number; next_offset: string | number }>(this.warehouse.sql('stg_select_load_state'));
-    return new Map(rows.map((r) => [`${r.topic}|${Number(r.partition_id)}`, Number(r.next_offset)]));
+    const { rows } = await this.connection.query<{ topic: string; incarnation: number | string; partition_id: number | string; next_offset: string | number }>(this.warehouse.sql('stg_select_load_state'));
+    return new Map(rows.map((r) => [watermarkKey({ topic: r.topic, incarnation: Number(r.incarnation), partition: Number(r.partition_id) }), Number(r.next_offset)]));
   }
 
   /**
@@ -101,17 +102,17 @@ export class ChunkWriter {
   }
 
   async #checkWatermark(session: WarehouseSession, chunk: StagedChunk, expectedNext: number | null): Promise<void> {
-    const { rows } = await session.query<{ next_offset: string | number }>(this.warehouse.sql('stg_select_partition_watermark'), [chunk.topic, chunk.partition]);
+    const { rows } = await session.query<{ next_offset: string | number }>(this.warehouse.sql('stg_select_partition_watermark'), [chunk.topic, chunk.incarnation, chunk.partition]);
     const committed = rows[0] === undefined ? null : Number(rows[0].next_offset);
     if (committed !== expectedNext) {
       throw new ConflictError(
-        `the watermark of ${chunk.topic}/${chunk.partition} is ${committed ?? 'unset'}, expected ${expectedNext ?? 'unset'}: another load-stg is loading this warehouse`,
+        `the watermark of ${partitionName(chunk)} is ${committed ?? 'unset'}, expected ${expectedNext ?? 'unset'}: another load-stg is loading this warehouse`,
       );
     }
   }
 
   async #writeRows(session: WarehouseSession, chunk: StagedChunk, landed: number): Promise<ChunkCounts> {
-    const partition = `${chunk.topic}|${chunk.partition}`;
+    const partition = watermarkKey(chunk);
     let tx: TransactionWrites | undefined;
     let storedCurrencies: Map<string, CurrencyRow> | undefined;
     let transactionsCopied: number | undefined;
@@ -175,6 +176,7 @@ export class ChunkWriter {
     // the counters move with the watermark: what every record below it became, summed over committed chunks
     await session.query(this.warehouse.sql('stg_save_load_state'), [
       chunk.topic,
+      chunk.incarnation,
       chunk.partition,
       chunk.lastOffset + 1,
       counts.read,

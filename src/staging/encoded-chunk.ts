@@ -7,7 +7,7 @@ import type { LandedChunk } from './landing-reader.js';
 import type { BulkRows, TransactionWrites, Winner } from './staged-chunk.js';
 import { TRANSACTION_COLUMNS, transactionValues } from './stg-columns.js';
 import { ScannedTransaction, scanTransaction } from './transaction-scanner.js';
-import type { ConflictRow, CurrencyRow, RejectRow, TransactionRow } from './types.js';
+import type { ConflictRow, Coordinates, CurrencyRow, RejectRow, TransactionRow } from './types.js';
 
 /**
  * The PostgreSQL path of a parse worker: each transaction version becomes
@@ -38,6 +38,7 @@ class VersionTable {
   payloadEnd = new Int32Array(0);
   end = new Int32Array(0);
   topic = new Int32Array(0);
+  incarnation = new Int32Array(0);
   partition = new Int32Array(0);
   offset = new Float64Array(0);
   /** sent_dttm: whole seconds since 2000-01-01 UTC, and microseconds. */
@@ -51,14 +52,15 @@ class VersionTable {
     this.#grow(Math.max(16, capacity));
   }
 
-  add(topic: string, partition: number, offset: number, sentSeconds: number, sentMicros: number, day: number, start: number, keyEnd: number, payloadEnd: number): number {
+  add(at: Coordinates, sentSeconds: number, sentMicros: number, day: number, start: number, keyEnd: number, payloadEnd: number): number {
     const i = this.count;
     if (i === this.start.length) this.#grow(i * 2);
-    let topicId = this.topics.indexOf(topic);
-    if (topicId < 0) topicId = this.topics.push(topic) - 1;
+    let topicId = this.topics.indexOf(at.topic);
+    if (topicId < 0) topicId = this.topics.push(at.topic) - 1;
     this.topic[i] = topicId;
-    this.partition[i] = partition;
-    this.offset[i] = offset;
+    this.incarnation[i] = at.incarnation;
+    this.partition[i] = at.partition;
+    this.offset[i] = at.offset;
     this.sentSeconds[i] = sentSeconds;
     this.sentMicros[i] = sentMicros;
     this.day[i] = day;
@@ -89,6 +91,7 @@ class VersionTable {
     this.payloadEnd = grow(this.payloadEnd, i32);
     this.end = grow(this.end, i32);
     this.topic = grow(this.topic, i32);
+    this.incarnation = grow(this.incarnation, i32);
     this.partition = grow(this.partition, i32);
     this.offset = grow(this.offset, f64);
     this.sentSeconds = grow(this.sentSeconds, f64);
@@ -110,6 +113,7 @@ function opsOf(t: VersionTable): VersionOps<number> {
     newer: (a, b) => {
       if (t.sentSeconds[a] !== t.sentSeconds[b]) return t.sentSeconds[a]! > t.sentSeconds[b]!;
       if (t.sentMicros[a] !== t.sentMicros[b]) return t.sentMicros[a]! > t.sentMicros[b]!;
+      if (t.incarnation[a] !== t.incarnation[b]) return t.incarnation[a]! > t.incarnation[b]!;
       if (t.offset[a] !== t.offset[b]) return t.offset[a]! > t.offset[b]!;
       if (t.partition[a] !== t.partition[b]) return t.partition[a]! > t.partition[b]!;
       return t.topics[t.topic[a]!]! > t.topics[t.topic[b]!]!;
@@ -193,7 +197,7 @@ function keyGroups(t: VersionTable, versions: readonly number[], storedVersions:
 }
 
 /** Appends a recognised message's tuple. */
-function addScanned(t: VersionTable, bytes: Buffer, scan: ScannedTransaction, topic: string, topicField: Buffer, partition: number, offset: number): void {
+function addScanned(t: VersionTable, bytes: Buffer, scan: ScannedTransaction, at: Coordinates, topicField: Buffer): void {
   const arena = t.arena;
   const start = arena.length;
   arena.tuple(FIELDS);
@@ -214,9 +218,10 @@ function addScanned(t: VersionTable, bytes: Buffer, scan: ScannedTransaction, to
   const payloadEnd = arena.length;
   arena.timestampPartsField(scan.sentSeconds, scan.sentMicros);
   arena.raw(topicField, 0, topicField.length);
-  arena.int4Field(partition);
-  arena.int8Field(offset);
-  t.add(topic, partition, offset, scan.sentSeconds, scan.sentMicros, scan.transactionDays, start, keyEnd, payloadEnd);
+  arena.int4Field(at.partition);
+  arena.int8Field(at.offset);
+  arena.int4Field(at.incarnation);
+  t.add(at, scan.sentSeconds, scan.sentMicros, scan.transactionDays, start, keyEnd, payloadEnd);
 }
 
 /** Appends a row object's tuple (messages the scanner left to the contract parser, stored rows of a lookup). */
@@ -232,7 +237,7 @@ function addRow(t: VersionTable, row: TransactionRow): number {
     return at;
   };
   const sent = pgTimestamp(row.sentDttm);
-  return t.add(row.topic, row.partition, row.offset, sent.seconds, sent.micros, pgDays(row.transactionDate), start, fieldEnd(2), fieldEnd(11));
+  return t.add(row, sent.seconds, sent.micros, pgDays(row.transactionDate), start, fieldEnd(2), fieldEnd(11));
 }
 
 /**
@@ -263,9 +268,7 @@ function addTuples(t: VersionTable, data: Uint8Array): number[] {
     const topicAt = field(12);
     added.push(
       t.add(
-        b.toString('utf8', topicAt, ends[12]!),
-        b.readInt32BE(field(13)),
-        Number(b.readBigInt64BE(field(14))),
+        { topic: b.toString('utf8', topicAt, ends[12]!), partition: b.readInt32BE(field(13)), offset: Number(b.readBigInt64BE(field(14))), incarnation: b.readInt32BE(field(15)) },
         Number(seconds),
         Number(micros - seconds * 1_000_000n),
         b.readInt32BE(field(10)),
@@ -299,7 +302,7 @@ export interface EncodedChunk {
 export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }, buffers?: BufferSource): EncodedChunk {
   const data = chunk.data;
   const table = new VersionTable(Math.ceil(data.length / 300), Math.max(1 << 16, Math.ceil(data.length * 0.6)), buffers);
-  const builder = new ChunkBuilder(chunk.topic, chunk.partition, (row) => addRow(table, row));
+  const builder = new ChunkBuilder(chunk, (row) => addRow(table, row));
   const topicField = Buffer.alloc(4 + Buffer.byteLength(chunk.topic));
   topicField.writeInt32BE(topicField.length - 4, 0);
   topicField.write(chunk.topic, 4);
@@ -309,7 +312,7 @@ export function parseEncoded(chunk: LandedChunk, options: { readonly loseOneReco
     const offset = cursor.offset;
     if (cursor.valueLength > 0 && scanTransaction(data, cursor.valueStart, cursor.valueStart + cursor.valueLength, scan)) {
       builder.count(offset);
-      addScanned(table, data, scan, chunk.topic, topicField, chunk.partition, offset);
+      addScanned(table, data, scan, { topic: chunk.topic, incarnation: chunk.incarnation, partition: chunk.partition, offset }, topicField);
       continue;
     }
     const refused = builder.add(offset, cursor.value());
@@ -366,12 +369,20 @@ function writesOf(t: VersionTable, fold: Fold<number>, buffers?: BufferSource): 
     if (stored !== undefined) {
       replaced.push(stored);
       days.add(t.day[stored]!);
-      replacedWinners.push({ ...named(current), partition: t.partition[current]!, offset: t.offset[current]! });
+      replacedWinners.push({ ...named(current), incarnation: t.incarnation[current]!, partition: t.partition[current]!, offset: t.offset[current]! });
     }
   }
   const conflicts: ConflictRow[] = fold.losers.map(({ kept, other }) => {
     days.add(t.day[kept]!);
-    return { ...named(kept), keptPartition: t.partition[kept]!, keptOffset: t.offset[kept]!, otherPartition: t.partition[other]!, otherOffset: t.offset[other]! };
+    return {
+      ...named(kept),
+      keptIncarnation: t.incarnation[kept]!,
+      keptPartition: t.partition[kept]!,
+      keptOffset: t.offset[kept]!,
+      otherIncarnation: t.incarnation[other]!,
+      otherPartition: t.partition[other]!,
+      otherOffset: t.offset[other]!,
+    };
   });
   return {
     counts: fold.counts,

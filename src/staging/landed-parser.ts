@@ -9,7 +9,7 @@ import { inlineChunk, type ChunkParser, type StagedChunk } from './staged-chunk.
  * timestamp and a copy of the bytes are taken only for a reject.
  */
 export function parseLanded(chunk: LandedChunk, options: { readonly loseOneRecord: boolean }): ParsedChunk {
-  const builder = new ChunkBuilder(chunk.topic, chunk.partition);
+  const builder = new ChunkBuilder(chunk);
   const cursor = new LandedCopyCursor(chunk.data);
   while (cursor.next()) {
     const refused = builder.add(cursor.offset, cursor.value());

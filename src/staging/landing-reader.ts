@@ -6,9 +6,22 @@ import { BufferPool } from './buffer-pool.js';
 import { CopyOut } from '../warehouse/postgres/copy-out.js';
 import { landedRange } from './landed-copy.js';
 
+/** One landed partition of one incarnation of a topic: the unit the loader reads, loads and keeps a watermark for. */
 export interface LandedPartition {
   readonly topic: string;
+  /** The landing's incarnation of the topic (raw.topic_incarnations): offsets restart in a new one. */
+  readonly incarnation: number;
   readonly partition: number;
+}
+
+/** `topic/partition` in logs and errors, with `#incarnation` after the topic once it was recreated (incarnation 1 on). */
+export function partitionName(at: LandedPartition): string {
+  return `${at.topic}${at.incarnation === 0 ? '' : `#${at.incarnation}`}/${at.partition}`;
+}
+
+/** The loader's key of a landed partition's watermark. */
+export function watermarkKey(at: LandedPartition): string {
+  return `${at.topic}|${at.incarnation}|${at.partition}`;
 }
 
 /** A chunk of landed records as the landing zone sent it: COPY BINARY bytes (see landed-copy.ts). */
@@ -50,22 +63,22 @@ export class LandingReader {
   }
 
   async partitions(topics: readonly string[] | undefined): Promise<LandedPartition[]> {
-    const { rows } = await this.#query<{ topic: string; partition: number }>({ text: readSql('landing', 'stg_landed_partitions') });
-    return rows.filter((r) => !topics || topics.includes(r.topic)).map((r) => ({ topic: r.topic, partition: r.partition }));
+    const { rows } = await this.#query<{ topic: string; incarnation: number; partition: number }>({ text: readSql('landing', 'stg_landed_partitions') });
+    return rows.filter((r) => !topics || topics.includes(r.topic)).map((r) => ({ topic: r.topic, incarnation: r.incarnation, partition: r.partition }));
   }
 
   /** Up to `limit` landed records of a partition from `fromOffset` on, in offset order; null when there are none. */
   async readChunk(at: LandedPartition, fromOffset: number, limit: number): Promise<LandedChunk | null> {
     try {
       const client = await this.#copyConnection();
-      await client.query(readSql('landing', 'stg_read_chunk_bounds'), [at.topic, at.partition, fromOffset, limit]);
+      await client.query(readSql('landing', 'stg_read_chunk_bounds'), [at.topic, at.incarnation, at.partition, fromOffset, limit]);
       const copy = new CopyOut(readSql('landing', 'stg_copy_chunk'), this.buffers, this.#lastSize * 1.05);
       client.query(copy as unknown as pg.QueryConfig);
       const { data } = await copy.result;
       this.#lastSize = Math.max(this.#lastSize, data.length);
       // the rows themselves are counted by the parser and checked against the landing zone's own count (reconciliation)
       const { empty, firstOffset, lastOffset } = landedRange(data);
-      return empty ? null : { topic: at.topic, partition: at.partition, data, firstOffset, lastOffset };
+      return empty ? null : { topic: at.topic, incarnation: at.incarnation, partition: at.partition, data, firstOffset, lastOffset };
     } catch (error) {
       throw unavailable(error);
     }
@@ -73,13 +86,13 @@ export class LandingReader {
 
   /** The landing zone's own count of records in an offset range (the reconciliation's reference). */
   async countRange(at: LandedPartition, firstOffset: number, lastOffset: number): Promise<number> {
-    const { rows } = await this.#query<{ landed: string }>({ text: readSql('landing', 'stg_count_range'), values: [at.topic, at.partition, firstOffset, lastOffset] });
+    const { rows } = await this.#query<{ landed: string }>({ text: readSql('landing', 'stg_count_range'), values: [at.topic, at.incarnation, at.partition, firstOffset, lastOffset] });
     return Number(rows[0]?.landed ?? 0);
   }
 
   /** Deletes records below `loadedBelow` that landed more than `olderThanDays` ago; returns how many. */
   async purgeLoaded(at: LandedPartition, loadedBelow: number, olderThanDays: number): Promise<number> {
-    const result = await this.#query({ text: readSql('landing', 'stg_purge_loaded'), values: [at.topic, at.partition, loadedBelow, olderThanDays] });
+    const result = await this.#query({ text: readSql('landing', 'stg_purge_loaded'), values: [at.topic, at.incarnation, at.partition, loadedBelow, olderThanDays] });
     return result.rowCount ?? 0;
   }
 

@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { PausePoint } from '../test-hooks/pause-point.js';
 import { ChunkPipeline } from './chunk-pipeline.js';
 import type { ChunkWriter } from './chunk-writer.js';
-import type { LandedPartition, LandingReader } from './landing-reader.js';
+import { watermarkKey, type LandedPartition, type LandingReader } from './landing-reader.js';
 import type { LoadStgConfig } from './options.js';
 import { isDataRefusal, isolateRefusal, type RefusedChunk } from './refused-records.js';
 import type { ChunkParser } from './staged-chunk.js';
@@ -16,7 +16,7 @@ export interface LoadTotals extends ChunkCounts {
   purged: number;
   /** Records the warehouse refused, quarantined as `warehouse_refused` (see refused-records.ts). */
   refused: number;
-  /** Committed watermark per `topic/partition` at the end. */
+  /** Committed watermark per `topic|incarnation|partition` (watermarkKey) at the end. */
   readonly watermarks: Map<string, number>;
 }
 
@@ -84,7 +84,7 @@ export class StgLoader {
     const pipeline = new ChunkPipeline(
       this.reader,
       this.parser,
-      partitions.map((at) => ({ at, committed: this.totals.watermarks.get(`${at.topic}|${at.partition}`) ?? null })),
+      partitions.map((at) => ({ at, committed: this.totals.watermarks.get(watermarkKey(at)) ?? null })),
       {
         chunkSize: this.config.chunkSize,
         chunksPerTurn: CHUNKS_PER_TURN,
@@ -100,7 +100,7 @@ export class StgLoader {
         const prepared = await pipeline.next();
         if (prepared === null) break;
         const { staged } = prepared;
-        const at = { topic: staged.topic, partition: staged.partition };
+        const at: LandedPartition = { topic: staged.topic, incarnation: staged.incarnation, partition: staged.partition };
         const read = staged.read;
         let counts: ChunkCounts;
         try {
@@ -110,7 +110,7 @@ export class StgLoader {
           refused = { at, expectedNext: prepared.expectedNext, records: read, error };
           break;
         }
-        this.totals.watermarks.set(`${staged.topic}|${staged.partition}`, staged.lastOffset + 1);
+        this.totals.watermarks.set(watermarkKey(at), staged.lastOffset + 1);
         this.#add(counts);
         loaded += counts.read;
         this.hooks.progressed?.();
@@ -126,7 +126,7 @@ export class StgLoader {
 
   /** Writes a refused chunk in parts and quarantines the record the warehouse refuses; returns the records loaded. */
   async #isolate(refused: RefusedChunk): Promise<number> {
-    this.logger.warn({ topic: refused.at.topic, partition: refused.at.partition, records: refused.records, reason: describeError(refused.error) }, 'the warehouse refused a chunk for its data: isolating the record');
+    this.logger.warn({ topic: refused.at.topic, incarnation: refused.at.incarnation, partition: refused.at.partition, records: refused.records, reason: describeError(refused.error) }, 'the warehouse refused a chunk for its data: isolating the record');
     const isolation = await isolateRefusal(refused, this.reader, this.parser, this.writer, this.logger, this.signal);
     let loaded = 0;
     for (const counts of isolation.counts) {
@@ -134,16 +134,16 @@ export class StgLoader {
       loaded += counts.read;
     }
     this.totals.refused += isolation.quarantined;
-    if (isolation.nextOffset !== null) this.totals.watermarks.set(`${refused.at.topic}|${refused.at.partition}`, isolation.nextOffset);
+    if (isolation.nextOffset !== null) this.totals.watermarks.set(watermarkKey(refused.at), isolation.nextOffset);
     return loaded;
   }
 
   async #purge(partitions: readonly LandedPartition[], olderThanDays: number): Promise<void> {
     for (const at of partitions) {
-      const loadedBelow = this.totals.watermarks.get(`${at.topic}|${at.partition}`);
+      const loadedBelow = this.totals.watermarks.get(watermarkKey(at));
       if (loadedBelow === undefined) continue;
       const purged = await this.reader.purgeLoaded(at, loadedBelow, olderThanDays);
-      if (purged > 0) this.logger.info({ topic: at.topic, partition: at.partition, purged, loadedBelow }, 'purged loaded records from the landing zone');
+      if (purged > 0) this.logger.info({ topic: at.topic, incarnation: at.incarnation, partition: at.partition, purged, loadedBelow }, 'purged loaded records from the landing zone');
       this.totals.purged += purged;
     }
   }
@@ -159,7 +159,7 @@ export class StgLoader {
     this.#lastProgress = now;
     const seconds = (now - this.#started) / 1000;
     this.logger.info(
-      { read: this.totals.read, chunks: this.totals.chunks, rowsPerSecond: Math.round(this.totals.read / seconds), topic: at.topic, partition: at.partition, nextOffset },
+      { read: this.totals.read, chunks: this.totals.chunks, rowsPerSecond: Math.round(this.totals.read / seconds), topic: at.topic, incarnation: at.incarnation, partition: at.partition, nextOffset },
       'loading STG',
     );
   }

@@ -134,6 +134,7 @@ export class ParserPool implements ChunkParser {
     let released = false;
     return {
       topic: chunk.topic,
+      incarnation: chunk.incarnation,
       partition: chunk.partition,
       firstOffset: reply.firstOffset,
       lastOffset: reply.lastOffset,

@@ -1,10 +1,9 @@
 import { ReconciliationError } from '../errors.js';
+import { partitionName, type LandedPartition } from './landing-reader.js';
 import type { ChunkCounts } from './types.js';
 
 /** The chunk being proven: its partition and offset range. */
-export interface ChunkRange {
-  readonly topic: string;
-  readonly partition: number;
+export interface ChunkRange extends LandedPartition {
   readonly firstOffset: number;
   readonly lastOffset: number;
 }
@@ -53,6 +52,6 @@ export function reconcile(chunk: ChunkRange, plan: PlannedWrites, observed: Obse
   expect('currencies replaced', plan.currenciesReplaced, observed.currenciesDeleted);
   expect('rejects written', c.rejected, observed.rejectsCopied);
   if (problems.length > 0) {
-    throw new ReconciliationError(`chunk ${chunk.topic}/${chunk.partition} offsets ${chunk.firstOffset}..${chunk.lastOffset} does not reconcile, rolled back: ${problems.join('; ')}`);
+    throw new ReconciliationError(`chunk ${partitionName(chunk)} offsets ${chunk.firstOffset}..${chunk.lastOffset} does not reconcile, rolled back: ${problems.join('; ')}`);
   }
 }

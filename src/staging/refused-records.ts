@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import { LandedCopyCursor } from './landed-copy.js';
-import type { LandedPartition, LandingReader } from './landing-reader.js';
+import { partitionName, type LandedPartition, type LandingReader } from './landing-reader.js';
 import type { ChunkParser } from './staged-chunk.js';
 import type { ChunkCounts } from './types.js';
 
@@ -92,13 +92,13 @@ export async function isolateRefusal(
       }
       counts.push(await quarantine(at, landed.firstOffset, expected, failure, reader, writer));
       logger.warn(
-        { topic: at.topic, partition: at.partition, offset: landed.firstOffset, sqlstate: sqlStateOf(failure), reason: describeError(failure) },
+        { topic: at.topic, incarnation: at.incarnation, partition: at.partition, offset: landed.firstOffset, sqlstate: sqlStateOf(failure), reason: describeError(failure) },
         'the warehouse refused a record: quarantined in stg.rejects as warehouse_refused',
       );
       return { counts, quarantined: 1, nextOffset: landed.firstOffset + 1 };
     }
   }
-  if (size > 0 && !signal.aborted) logger.warn({ topic: at.topic, partition: at.partition, reason: describeError(error) }, 'a refused chunk was written in parts: no single record was refused');
+  if (size > 0 && !signal.aborted) logger.warn({ topic: at.topic, incarnation: at.incarnation, partition: at.partition, reason: describeError(error) }, 'a refused chunk was written in parts: no single record was refused');
   return { counts, quarantined: 0, nextOffset: expected };
 }
 
@@ -113,8 +113,8 @@ async function quarantine(
 ): Promise<ChunkCounts> {
   const landed = await reader.readChunk(at, offset, 1);
   const cursor = landed === null ? undefined : new LandedCopyCursor(landed.data);
-  if (!landed || !cursor?.next()) throw new TurnoverError('INTERNAL', `record ${at.topic}/${at.partition}@${offset} vanished from the landing zone while it was isolated`);
-  const builder = new ChunkBuilder(at.topic, at.partition);
+  if (!landed || !cursor?.next()) throw new TurnoverError('INTERNAL', `record ${partitionName(at)}@${offset} vanished from the landing zone while it was isolated`);
+  const builder = new ChunkBuilder(at);
   builder.count(cursor.offset);
   const state = sqlStateOf(failure);
   const why = reject('warehouse_refused', undefined, `the warehouse refused this record${state ? ` (SQLSTATE ${state})` : ''}: ${describeError(failure)}`, undefined);
@@ -122,6 +122,6 @@ async function quarantine(
   try {
     return await writer.write(builder.result(), expected, await reader.countRange(landed, landed.firstOffset, landed.lastOffset));
   } catch (error) {
-    throw new TurnoverError('INTERNAL', `cannot quarantine record ${at.topic}/${at.partition}@${offset} that the warehouse refused: ${describeError(error)}`, { cause: error });
+    throw new TurnoverError('INTERNAL', `cannot quarantine record ${partitionName(at)}@${offset} that the warehouse refused: ${describeError(error)}`, { cause: error });
   }
 }

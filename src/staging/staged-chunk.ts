@@ -35,6 +35,7 @@ export interface Winner {
   readonly operationId: string;
   readonly status: string;
   readonly transactionDate: string;
+  readonly incarnation: number;
   readonly partition: number;
   readonly offset: number;
 }
@@ -44,6 +45,7 @@ export type StoredTransactions = { readonly rows: ReadonlyMap<string, Transactio
 
 export interface StagedChunk {
   readonly topic: string;
+  readonly incarnation: number;
   readonly partition: number;
   readonly firstOffset: number;
   readonly lastOffset: number;
@@ -100,6 +102,7 @@ function distinctKeys(versions: readonly TransactionRow[]): BulkRows {
 export function inlineChunk(chunk: ParsedChunk): StagedChunk {
   return {
     topic: chunk.topic,
+    incarnation: chunk.incarnation,
     partition: chunk.partition,
     firstOffset: chunk.firstOffset,
     lastOffset: chunk.lastOffset,

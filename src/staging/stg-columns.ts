@@ -29,11 +29,13 @@ export const TRANSACTION_COLUMNS: readonly CopyColumn[] = [
   { name: 'src_topic', type: 'text' },
   { name: 'src_partition', type: 'int4' },
   { name: 'src_offset', type: 'int8' },
+  // added with topic incarnations (last, like the column itself)
+  { name: 'src_incarnation', type: 'int4' },
 ];
 
 export const transactionValues = (r: TransactionRow): unknown[] => [
   r.operationId, r.status, r.objectId, r.accountNumberFrom, r.accountNumberTo, r.currencyCode, r.country,
-  r.transactionType, r.amount, r.transactionDt, r.transactionDate, r.sentDttm, r.topic, r.partition, r.offset,
+  r.transactionType, r.amount, r.transactionDt, r.transactionDate, r.sentDttm, r.topic, r.partition, r.offset, r.incarnation,
 ];
 
 export const CURRENCY_COLUMNS: readonly CopyColumn[] = [
@@ -45,10 +47,11 @@ export const CURRENCY_COLUMNS: readonly CopyColumn[] = [
   { name: 'src_topic', type: 'text' },
   { name: 'src_partition', type: 'int4' },
   { name: 'src_offset', type: 'int8' },
+  { name: 'src_incarnation', type: 'int4' },
 ];
 
 export const currencyValues = (r: CurrencyRow): unknown[] => [
-  r.dateUpdate, r.currencyCode, r.currencyCodeWith, r.currencyWithDiv.toFixed(6), r.sentDttm, r.topic, r.partition, r.offset,
+  r.dateUpdate, r.currencyCode, r.currencyCodeWith, r.currencyWithDiv.toFixed(6), r.sentDttm, r.topic, r.partition, r.offset, r.incarnation,
 ];
 
 export const CONFLICT_COLUMNS: readonly CopyColumn[] = [
@@ -59,10 +62,12 @@ export const CONFLICT_COLUMNS: readonly CopyColumn[] = [
   { name: 'kept_offset', type: 'int8' },
   { name: 'other_partition', type: 'int4' },
   { name: 'other_offset', type: 'int8' },
+  { name: 'kept_incarnation', type: 'int4' },
+  { name: 'other_incarnation', type: 'int4' },
 ];
 
 export const conflictValues = (r: ConflictRow): unknown[] => [
-  r.operationId, r.status, r.transactionDate, r.keptPartition, r.keptOffset, r.otherPartition, r.otherOffset,
+  r.operationId, r.status, r.transactionDate, r.keptPartition, r.keptOffset, r.otherPartition, r.otherOffset, r.keptIncarnation, r.otherIncarnation,
 ];
 
 export const REJECT_COLUMNS: readonly CopyColumn[] = [
@@ -76,10 +81,11 @@ export const REJECT_COLUMNS: readonly CopyColumn[] = [
   { name: 'value', type: 'bytea' },
   { name: 'kafka_timestamp', type: 'timestamptz' },
   { name: 'event_date', type: 'date' },
+  { name: 'src_incarnation', type: 'int4' },
 ];
 
 export const rejectValues = (r: RejectRow): unknown[] => [
-  r.topic, r.partition, r.offset, r.reason, r.field, r.detail, r.key, r.value, r.kafkaTimestamp, r.eventDate,
+  r.topic, r.partition, r.offset, r.reason, r.field, r.detail, r.key, r.value, r.kafkaTimestamp, r.eventDate, r.incarnation,
 ];
 
 export const TRANSACTION_KEY_COLUMNS: readonly CopyColumn[] = [

@@ -23,6 +23,7 @@ export const toTransaction = (r: Row): TransactionRow => ({
   transactionDate: String(r.transaction_date),
   sentDttm: String(r.sent_dttm),
   topic: String(r.src_topic),
+  incarnation: Number(r.src_incarnation),
   partition: Number(r.src_partition),
   offset: Number(r.src_offset),
 });
@@ -34,6 +35,7 @@ export const toCurrency = (r: Row): CurrencyRow => ({
   currencyWithDiv: roundRate(Number(r.currency_with_div)),
   sentDttm: String(r.sent_dttm),
   topic: String(r.src_topic),
+  incarnation: Number(r.src_incarnation),
   partition: Number(r.src_partition),
   offset: Number(r.src_offset),
 });
@@ -42,8 +44,10 @@ export const toConflict = (r: Row): ConflictRow => ({
   operationId: String(r.operation_id),
   status: String(r.status),
   transactionDate: String(r.transaction_date),
+  keptIncarnation: Number(r.kept_incarnation),
   keptPartition: Number(r.kept_partition),
   keptOffset: Number(r.kept_offset),
+  otherIncarnation: Number(r.other_incarnation),
   otherPartition: Number(r.other_partition),
   otherOffset: Number(r.other_offset),
 });

@@ -3,6 +3,8 @@ import type { TransactionRecord } from '../contracts/types.js';
 /** One landed Kafka record as the loader reads it from `raw.kafka_messages`. */
 export interface LandedRecord {
   readonly topic: string;
+  /** The landing's incarnation of the topic (raw.topic_incarnations): a recreated topic's offsets start again in a new one. */
+  readonly incarnation: number;
   readonly partition: number;
   readonly offset: number;
   readonly key: Buffer | null;
@@ -11,9 +13,10 @@ export interface LandedRecord {
   readonly kafkaTimestampMs: bigint;
 }
 
-/** Where a stored version came from: the Kafka coordinates of the landed record. */
+/** Where a stored version came from: the coordinates of the landed record (Kafka's, and the landing's incarnation of the topic). */
 export interface Coordinates {
   readonly topic: string;
+  readonly incarnation: number;
   readonly partition: number;
   readonly offset: number;
 }
@@ -49,8 +52,10 @@ export interface ConflictRow {
   readonly operationId: string;
   readonly status: string;
   readonly transactionDate: string;
+  readonly keptIncarnation: number;
   readonly keptPartition: number;
   readonly keptOffset: number;
+  readonly otherIncarnation: number;
   readonly otherPartition: number;
   readonly otherOffset: number;
 }
@@ -109,6 +114,7 @@ export function transactionRow(record: TransactionRecord, at: Coordinates): Tran
     transactionDate: record.transactionDate,
     sentDttm: record.sentDttm,
     topic: at.topic,
+    incarnation: at.incarnation,
     partition: at.partition,
     offset: at.offset,
   };

@@ -49,9 +49,9 @@ export interface ProducedFeed {
 export async function produceFeed(
   kafka: KafkaConfig,
   topic: string,
-  options: { from: number; count: number; partitions: number; targetBytes?: number; into?: Map<number, Buffer[]>; batch?: number },
+  options: { from: number; count: number; partitions: number; targetBytes?: number; into?: Map<number, Buffer[]>; batch?: number; templates?: readonly string[] },
 ): Promise<Map<number, Buffer[]>> {
-  const templates = liveFeedTemplates();
+  const templates = options.templates ?? liveFeedTemplates();
   const values = options.into ?? new Map<number, Buffer[]>();
   const batch = options.batch ?? 2_000;
   // Recent timestamps: Kafka's time-based retention judges segments by them (2022 ones would be deleted at once).

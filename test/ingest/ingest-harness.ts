@@ -101,13 +101,14 @@ export interface PartitionSummary {
 }
 
 /**
- * What landed, per partition: counts, offset range and a hash of every
- * record's offset, key and value in offset order. The one place that knows
+ * What landed in one incarnation of the topic (0 unless it was reset), per
+ * partition: counts, offset range and a hash of every record's offset, key
+ * and value in offset order. The one place that knows
  * which landing columns carry a record's bytes (key, value and offset, in
  * both engines' schemas): when the landing contract changes, only this
  * query follows it.
  */
-export async function landedSummary(url: string, topic: string): Promise<PartitionSummary[]> {
+export async function landedSummary(url: string, topic: string, incarnation = 0): Promise<PartitionSummary[]> {
   return withClient(url, async (c) => {
     const { rows } = await c.query(
       `select partition, count(*) as rows, count(distinct "offset") as distinct_offsets, min("offset") as min_offset, max("offset") as max_offset,
@@ -116,8 +117,8 @@ export async function landedSummary(url: string, topic: string): Promise<Partiti
                 || coalesce(int4send(length(key)) || key, '\\xffffffff'::bytea)
                 || coalesce(int4send(length(value)) || value, '\\xffffffff'::bytea),
                 ''::bytea order by "offset")), 'hex') as hash
-       from raw.kafka_messages where topic = $1 group by partition order by partition`,
-      [topic],
+       from raw.kafka_messages where topic = $1 and incarnation = $2 group by partition order by partition`,
+      [topic, incarnation],
     );
     return rows.map((r) => ({
       partition: Number(r.partition),
@@ -169,9 +170,10 @@ function recordsHash(recordsInOffsetOrder: readonly AcknowledgedRecord[]): strin
   return hash.digest('hex');
 }
 
-export async function groupOffsets(url: string, group: string, topic: string): Promise<Map<number, number>> {
+/** The group's next offsets in one incarnation of the topic (0 unless it was reset). */
+export async function groupOffsets(url: string, group: string, topic: string, incarnation = 0): Promise<Map<number, number>> {
   return withClient(url, async (c) => {
-    const { rows } = await c.query('select partition, next_offset from raw.consumer_offsets where group_id = $1 and topic = $2', [group, topic]);
+    const { rows } = await c.query('select partition, next_offset from raw.consumer_offsets where group_id = $1 and topic = $2 and incarnation = $3', [group, topic, incarnation]);
     return new Map(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
   });
 }

@@ -101,8 +101,8 @@ describe('turnover ingest quarantines what PostgreSQL refuses (real Kafka + Post
 
     // the group's offset says 0, yet offset 5 is landed (as if another group had landed this topic)
     await withClient(stagingUrl, async (c) => {
-      await c.query(`insert into raw.kafka_messages (topic, partition, "offset", value, kafka_timestamp_ms) values ($1, 0, 5, 'elsewhere', 0)`, [topic]);
-      await c.query(`insert into raw.consumer_offsets (group_id, topic, partition, next_offset) values ('mismatch', $1, 0, 0)`, [topic]);
+      await c.query(`insert into raw.kafka_messages (topic, incarnation, partition, "offset", value, kafka_timestamp_ms) values ($1, 0, 0, 5, 'elsewhere', 0)`, [topic]);
+      await c.query(`insert into raw.consumer_offsets (group_id, topic, incarnation, partition, next_offset) values ('mismatch', $1, 0, 0, 0)`, [topic]);
     });
     const bypassed = new IngesterProcess(env);
     const first = await bypassed.exited;

@@ -3,12 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { useStack, type TestStack } from '../support/stack.js';
 import { produceFeed } from './feed.js';
-import { groupOffsets, IngesterProcess, landedCount, migrateLanding, waitFor, withClient } from './ingest-harness.js';
+import { freePort, groupOffsets, IngesterProcess, landedCount, metric, migrateLanding, waitFor, withClient } from './ingest-harness.js';
 
 /**
  * Where a partition starts when Kafka no longer has what PostgreSQL expects:
  * records deleted (as retention does) before they landed. The ingester says
- * which offsets were lost, and goes on from the earliest offset Kafka has.
+ * which offsets were lost, counts them, and goes on from the earliest offset
+ * Kafka has — whatever --on-offset-reset says (docs/ingest.md).
  */
 describe('turnover ingest when Kafka deleted records (real Kafka + PostgreSQL)', () => {
   let t: TestStack;
@@ -19,7 +20,7 @@ describe('turnover ingest when Kafka deleted records (real Kafka + PostgreSQL)',
     await t?.release();
   });
 
-  it('no offset row: starts at the earliest offset still in Kafka; a gap after landed rows is reported and skipped', async () => {
+  it('no offset row: starts at the earliest offset still in Kafka; a gap after landed rows is reported, counted and skipped, even with --on-offset-reset=latest', async () => {
     const topic = await t.freshTopic('ingest_retention', 1);
     const { stagingUrl } = await t.freshDatabases('ingest_retention');
     await migrateLanding(stagingUrl);
@@ -38,8 +39,13 @@ describe('turnover ingest when Kafka deleted records (real Kafka + PostgreSQL)',
       // offsets 1000..1999 produced while no ingester runs; 1000..1499 deleted before they landed
       await produceFeed(t.kafka, topic, { from: 1_000, count: 1_000, partitions: 1 });
       await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '1500' }] });
-      const second = new IngesterProcess(env);
+      // latest would skip records Kafka still has: a retention gap ignores it
+      const port = await freePort();
+      const second = new IngesterProcess(env, ['--on-offset-reset', 'latest', '--metrics-port', String(port)]);
       await waitFor('offsets 1500..1999 to land', async () => (await landedCount(stagingUrl, topic)) >= 1_200, 120_000, second);
+      assert.equal(await metric(port, 'turnover_ingest_offset_reset_total', 'reason="retention_gap",action="continued"'), 1);
+      assert.equal(await metric(port, 'turnover_ingest_skipped_records_total', 'reason="retention_gap"'), 500);
+      assert.equal(await metric(port, 'turnover_ingest_skipped_records_total', 'reason="reset_latest"'), 0);
       assert.equal((await second.kill('SIGTERM')).code, 0, second.stderr);
       assert.ok(
         second.logs.some((l) => l.msg === 'offsets 1000..1499 of partition 0 were deleted from Kafka before they were landed'),

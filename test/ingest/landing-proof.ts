@@ -27,15 +27,15 @@ export async function assertLandedAsAcknowledged(
 
 /**
  * How often PostgreSQL refused a row of this topic as a duplicate of
- * (topic, partition, offset), read from the server's own log (each refusal is
- * logged with the key). An engine whose offset fence works never sends one:
- * a non-zero count means the primary key, not the fence, kept a record from
- * landing twice.
+ * (topic, incarnation, partition, offset), read from the server's own log
+ * (each refusal is logged with the key). An engine whose offset fence works
+ * never sends one: a non-zero count means the primary key, not the fence,
+ * kept a record from landing twice.
  */
 export async function duplicateKeyRefusals(t: TestStack, topic: string): Promise<number> {
   const log = (await t.stack.status()).components.find((c) => c.name === 'postgres')?.log;
   if (!log || !existsSync(log)) throw new Error(`no PostgreSQL log at ${log}: duplicate-key refusals cannot be counted`);
-  const needle = `Key (topic, partition, "offset")=(${topic}, `;
+  const needle = `Key (topic, incarnation, partition, "offset")=(${topic}, `;
   return readFileSync(log, 'utf8').split('\n').filter((line) => line.includes(needle)).length;
 }
 

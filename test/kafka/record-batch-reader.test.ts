@@ -106,7 +106,7 @@ test('a corrupt batch, an unknown codec and a legacy message set are problems of
   const after = rawBatch([{ key: null, value: 'after', timestamp: 1n }], { baseOffset: 4n });
   const all = Buffer.concat([good, corrupt, unknownCodec, legacy, after]);
 
-  const rows = encodeFetched(Buffer.from('t'), 0, all, 0);
+  const rows = encodeFetched({ topic: Buffer.from('t'), incarnation: 0, partition: 0 }, all, 0);
   assert.equal(rows.rows, 2, 'the readable batches land');
   assert.equal(rows.next, 5);
   assert.deepEqual(rows.rejects.map((r) => [r.offset, r.reason]), [[1, 'corrupt_batch'], [2, 'unsupported_compression'], [3, 'unsupported_format']]);
@@ -126,7 +126,7 @@ test('read_committed: aborted transactions and markers are skipped; positions mo
   ]);
   const values = decodeRecords(fetched(batches, 0, [{ producerId: pid, firstOffset: 1 }])).map((r) => r.value!.toString());
   assert.deepEqual(values, ['plain', 'committed']);
-  const rows = encodeFetched(Buffer.from('t'), 0, batches, 0, [{ producerId: pid, firstOffset: 1 }]);
+  const rows = encodeFetched({ topic: Buffer.from('t'), incarnation: 0, partition: 0 }, batches, 0, [{ producerId: pid, firstOffset: 1 }]);
   assert.equal(rows.rows, 2);
   assert.equal(rows.next, 6, 'past the last marker');
 });
@@ -138,6 +138,6 @@ test('a partial batch at the end waits for the next fetch; records below the fet
   const data = Buffer.concat([first, second.subarray(0, second.length - 3)]);
   assert.deepEqual(scanBatches(data, 12), { nextOffset: 15, wholeBytes: first.length, records: 5 });
   assert.deepEqual(decodeRecords(fetched(data.subarray(0, first.length), 12)).map((r) => r.offset), [12, 13, 14]);
-  const rows = encodeFetched(Buffer.from('t'), 0, data, 12);
+  const rows = encodeFetched({ topic: Buffer.from('t'), incarnation: 0, partition: 0 }, data, 12);
   assert.deepEqual([rows.rows, rows.next], [3, 15]);
 });

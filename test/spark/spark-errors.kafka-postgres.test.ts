@@ -36,12 +36,18 @@ describe('turnover ingest --engine spark failures (real PostgreSQL and Kafka)', 
     assert.match(oneLine(result.stderr).join('\n'), /^turnover: Python 3\.10\+ not found \(tried "\/nonexistent-python3"\)/);
   });
 
-  it('landing schema missing: the job says so in one line, exit 3', async () => {
+  it('landing schema missing: the launcher says so in one line before the job starts (its offset check), exit 3', async () => {
     const { stagingUrl } = await t.freshDatabases('spark_no_schema');
     const topic = await t.freshTopic('spark_no_schema', 1);
-    const result = await runCli(['ingest', '--engine', 'spark', '--master', 'local[1]'], { env: { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic }, timeoutMs: 180_000 });
+    // info: the launcher's "launching the Spark job" line would show
+    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_LOG_LEVEL: 'info' };
+    const result = await runCli(['ingest', '--engine', 'spark', '--master', 'local[1]'], { env, timeoutMs: 180_000 });
     assert.equal(result.code, 3, result.stderr);
-    assert.deepEqual(oneLine(result.stderr), ['turnover: the landing schema is missing: run `turnover migrate --only landing`']);
+    const database = new URL(stagingUrl).pathname.slice(1);
+    const lines = oneLine(result.stderr);
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, new RegExp(`^turnover: the landing schema is missing or old in postgres://[^ ]*/${database}: run \`turnover migrate --only landing\`$`));
+    assert.ok(!result.stderr.includes('launching the Spark job'), 'the job never started');
   });
 
   /** A topic of `count` small records on one partition, and a migrated landing database for it. */
@@ -62,14 +68,14 @@ describe('turnover ingest --engine spark failures (real PostgreSQL and Kafka)', 
     const { topic, stagingUrl, env } = await landingFor('spark_fence_bypass', 10);
     // the group starts at 0, but offset 5 is already there: written around the fence (by hand, as another group would)
     await withClient(stagingUrl, async (c) => {
-      await c.query("insert into raw.consumer_offsets (group_id, topic, partition, next_offset) values ('spark_fence_bypass', $1, 0, 0)", [topic]);
-      await c.query(`insert into raw.kafka_messages (topic, partition, "offset", value, kafka_timestamp, kafka_timestamp_ms) values ($1, 0, 5, 'by hand', now(), 0)`, [topic]);
+      await c.query("insert into raw.consumer_offsets (group_id, topic, incarnation, partition, next_offset) values ('spark_fence_bypass', $1, 0, 0, 0)", [topic]);
+      await c.query(`insert into raw.kafka_messages (topic, incarnation, partition, "offset", value, kafka_timestamp, kafka_timestamp_ms) values ($1, 0, 0, 5, 'by hand', now(), 0)`, [topic]);
     });
     const result = await runCli(['ingest', '--engine', 'spark', '--master', 'local[1]'], { env, timeoutMs: 180_000 });
     assert.equal(result.code, 9, result.stderr);
     const lines = oneLine(result.stderr);
     assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0]!, /^turnover: a landed row is already there for an offset the fence said was new: duplicate key value violates unique constraint "kafka_messages_pkey" \(Key \(topic, partition, "offset"\)=\([^,]+, 0, 5\) already exists\.\)/);
+    assert.match(lines[0]!, /^turnover: a landed row is already there for an offset the fence said was new: duplicate key value violates unique constraint "kafka_messages_pkey" \(Key \(topic, incarnation, partition, "offset"\)=\([^,]+, 0, 0, 5\) already exists\.\)/);
     const after = await withClient(stagingUrl, async (c) => (await c.query('select (select count(*) from raw.kafka_messages)::int as rows, (select next_offset from raw.consumer_offsets)::int as next')).rows[0]);
     assert.deepEqual(after, { rows: 1, next: 0 });
   });

@@ -20,7 +20,7 @@ describe('spark launch settings', () => {
     const config = sparkLaunchConfigFrom(ingest, { master: 'local[2]', conf: ['spark.driver.memory=2g'] });
     const args = submitArguments(config, ['/c/a.jar', '/c/b.jar'], '/p/spark/ingest_job.py');
     assert.ok(!args.join(' ').includes('s3cret-pass') && !args.join(' ').includes('secret@'), args.join(' '));
-    const env = jobEnvironment(config, '/venv', { PATH: '/bin', SPARK_HOME: '/opt/other-spark', TURNOVER_KAFKA_SASL_PASSWORD: 'stale' }, 42);
+    const env = jobEnvironment(config, '/venv', { PATH: '/bin', SPARK_HOME: '/opt/other-spark', TURNOVER_KAFKA_SASL_PASSWORD: 'stale' }, 42, { incarnation: 3, topicId: 'kqR3JD1cQFKj6J2Y7wR8Xw' });
     assert.equal(env.TURNOVER_KAFKA_SASL_PASSWORD, 's3cret-pass');
     assert.equal(env.TURNOVER_KAFKA_SASL_MECHANISM, 'scram-sha-512');
     assert.equal(env.TURNOVER_KAFKA_SECURITY_PROTOCOL, 'SASL_SSL');
@@ -30,6 +30,8 @@ describe('spark launch settings', () => {
     assert.equal(env.PYSPARK_PYTHON, '/venv/bin/python');
     assert.equal(env.SPARK_LOCAL_IP, '127.0.0.1');
     assert.equal(env.TURNOVER_SPARK_LAUNCHER_PID, '42');
+    assert.equal(env.TURNOVER_INGEST_INCARNATION, '3', 'the incarnation the launcher checked');
+    assert.equal(env.TURNOVER_KAFKA_TOPIC_ID, 'kqR3JD1cQFKj6J2Y7wR8Xw');
   });
 
   it('passes the master through, binds a local driver to the loopback, and lets --conf win', () => {
@@ -44,7 +46,7 @@ describe('spark launch settings', () => {
     const cluster = submitArguments(sparkLaunchConfigFrom(ingest, { master: 'spark://head:7077' }), [], 'job.py');
     assert.deepEqual(cluster.slice(0, 2), ['--master', 'spark://head:7077']);
     assert.ok(!cluster.some((a) => a.startsWith('spark.driver.bindAddress')), 'a cluster driver must stay reachable');
-    assert.equal(jobEnvironment(sparkLaunchConfigFrom(ingest, { master: 'yarn' }), '/v', {}, 1).SPARK_LOCAL_IP, undefined);
+    assert.equal(jobEnvironment(sparkLaunchConfigFrom(ingest, { master: 'yarn' }), '/v', {}, 1, { incarnation: 0, topicId: null }).SPARK_LOCAL_IP, undefined);
   });
 
   it('--conf takes key=value only', () => {

@@ -29,7 +29,7 @@ const TYPES = TRANSACTION_COLUMNS.map((c) => c.type);
 function landed(values: readonly (Buffer | null)[], partition = 0, firstOffset = 0): LandedChunk {
   const rows = values.map((value, i) => [null, value, new Date(Date.UTC(2022, 9, 1, 0, 0, i)), firstOffset + i]);
   const { data } = copyBinary(['bytea', 'bytea', 'timestamptz', 'int8'], rows);
-  return { topic: TOPIC, partition, data, firstOffset, lastOffset: firstOffset + values.length - 1 };
+  return { topic: TOPIC, incarnation: 0, partition, data, firstOffset, lastOffset: firstOffset + values.length - 1 };
 }
 
 /** The tuples of a COPY BINARY stream, as hex strings. */

@@ -7,6 +7,8 @@ import type { TestStack } from '../support/stack.js';
 /** A landed record to insert: the value bytes (null = tombstone) and its coordinates. */
 export interface Landed {
   readonly topic: string;
+  /** The landing's incarnation of the topic; 0 when absent. */
+  readonly incarnation?: number;
   readonly partition: number;
   readonly offset: number;
   readonly value: Buffer | null;
@@ -43,15 +45,15 @@ export async function land(stagingUrl: string, records: readonly Landed[]): Prom
       const slice = records.slice(i, i + 1000);
       const params: unknown[] = [];
       const rows = slice.map((r, j) => {
-        params.push(r.topic, r.partition, r.offset, r.value, r.kafkaTimestamp ?? '2022-10-01T00:00:00Z');
-        const b = j * 5;
-        return `($${b + 1}::text, $${b + 2}::integer, $${b + 3}::bigint, null::bytea, $${b + 4}::bytea, $${b + 5}::timestamptz)`;
+        params.push(r.topic, r.incarnation ?? 0, r.partition, r.offset, r.value, r.kafkaTimestamp ?? '2022-10-01T00:00:00Z');
+        const b = j * 6;
+        return `($${b + 1}::text, $${b + 2}::integer, $${b + 3}::integer, $${b + 4}::bigint, null::bytea, $${b + 5}::bytea, $${b + 6}::timestamptz)`;
       });
       // kafka_timestamp_ms: the same instant, as the ingester lands it beside the timestamptz
       await client.query(
-        `insert into raw.kafka_messages (topic, partition, "offset", key, value, kafka_timestamp, kafka_timestamp_ms)
-         select topic, partition, "offset", key, value, ts, (extract(epoch from ts) * 1000)::bigint
-         from (values ${rows.join(', ')}) as v (topic, partition, "offset", key, value, ts)`,
+        `insert into raw.kafka_messages (topic, incarnation, partition, "offset", key, value, kafka_timestamp, kafka_timestamp_ms)
+         select topic, incarnation, partition, "offset", key, value, ts, (extract(epoch from ts) * 1000)::bigint
+         from (values ${rows.join(', ')}) as v (topic, incarnation, partition, "offset", key, value, ts)`,
         params,
       );
     }
@@ -87,15 +89,15 @@ export async function queryRows<R = Record<string, unknown>>(url: string, sql: s
 export async function stgSnapshot(warehouseUrl: string): Promise<Record<string, unknown[]>> {
   return {
     transactions: await queryRows(warehouseUrl, `select operation_id, status, object_id, account_number_from, account_number_to, currency_code, country,
-      transaction_type, amount, transaction_dt::text, transaction_date::text, sent_dttm::text, src_topic, src_partition, src_offset
+      transaction_type, amount, transaction_dt::text, transaction_date::text, sent_dttm::text, src_topic, src_incarnation, src_partition, src_offset
       from stg.transactions order by operation_id, status`),
-    currencies: await queryRows(warehouseUrl, `select date_update::text, currency_code, currency_code_with, currency_with_div::text, sent_dttm::text, src_topic, src_partition, src_offset
+    currencies: await queryRows(warehouseUrl, `select date_update::text, currency_code, currency_code_with, currency_with_div::text, sent_dttm::text, src_topic, src_incarnation, src_partition, src_offset
       from stg.currencies order by 1, 2, 3`),
-    rejects: await queryRows(warehouseUrl, `select src_topic, src_partition, src_offset, reason, field, detail, encode(value, 'hex') as value, event_date::text
-      from stg.rejects order by 1, 2, 3`),
-    conflicts: await queryRows(warehouseUrl, `select operation_id, status, transaction_date::text, kept_partition, kept_offset, other_partition, other_offset
-      from stg.transaction_conflicts order by 1, 2, 6, 7`),
-    loadState: await queryRows(warehouseUrl, 'select topic, partition, next_offset from stg.load_state order by 1, 2'),
+    rejects: await queryRows(warehouseUrl, `select src_topic, src_incarnation, src_partition, src_offset, reason, field, detail, encode(value, 'hex') as value, event_date::text
+      from stg.rejects order by 1, 2, 3, 4`),
+    conflicts: await queryRows(warehouseUrl, `select operation_id, status, transaction_date::text, kept_incarnation, kept_partition, kept_offset, other_incarnation, other_partition, other_offset
+      from stg.transaction_conflicts order by 1, 2, 7, 8, 9`),
+    loadState: await queryRows(warehouseUrl, 'select topic, incarnation, partition, next_offset from stg.load_state order by 1, 2, 3'),
     touchedDays: await queryRows(warehouseUrl, 'select day::text, kind from stg.touched_days order by 1, 2'),
   };
 }

@@ -214,6 +214,64 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
     assert.deepEqual(await stgSnapshot(stepwise.warehouseUrl), await stgSnapshot(atOnce.warehouseUrl));
   });
 
+  it('loads a recreated topic\'s incarnation beside the old one: the same offsets are other records, the watermark is per incarnation, a later incarnation wins a tie', async () => {
+    const messages = fixtureValues()
+      .map((v) => JSON.parse(v.toString('utf8')) as Json)
+      .filter((m) => m.object_type === 'TRANSACTION')
+      .slice(0, 20);
+    const old: (Buffer | null)[] = [Buffer.from('not json (incarnation 0)'), ...messages.map((m) => Buffer.from(JSON.stringify(m)))];
+    const changed = (m: Json, sent: string, amount: number): Buffer => Buffer.from(JSON.stringify({ ...m, sent_dttm: sent, payload: { ...m.payload, amount } }));
+    // the new topic starts again at offset 0: a reject there too, a version of messages[0] with the same sent_dttm
+    // (a tie only the incarnation breaks: it wins although its offset is lower), an older one of messages[1] (loses),
+    // an exact redelivery of messages[2], and new keys
+    const fresh: (Buffer | null)[] = [
+      Buffer.from('not json (incarnation 1)'),
+      changed(messages[0]!, String(messages[0]!.sent_dttm), Number(messages[0]!.payload.amount) + 1),
+      changed(messages[1]!, '2000-01-01 00:00:00', Number(messages[1]!.payload.amount) + 1),
+      old[3]!,
+      ...[1, 2, 3].map((n) => renamed(messages[n]!, uuid(7000 + n))),
+    ];
+    const records = [...spread(TOPIC, old, 1), ...spread(TOPIC, fresh, 1).map((r) => ({ ...r, incarnation: 1 }))];
+    const snapshots = [];
+    for (const size of [1, 10_000]) {
+      const { stagingUrl, warehouseUrl, env } = await migratedDatabases(t, `stg_incarnations_${size}`);
+      await land(stagingUrl, records);
+      const result = await loadStg(env, ['--chunk-size', String(size)]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, new RegExp(`load-stg: ${old.length + fresh.length} landed records in \\d+ chunks .*: inserted ${messages.length + 3}, updated 1, duplicates 2, rejected 2, conflicts 2`));
+      snapshots.push(await stgSnapshot(warehouseUrl));
+    }
+    // incarnation 0 loaded first, the new one landed and loaded later: the same STG
+    const stepwise = await migratedDatabases(t, 'stg_incarnations_stepwise');
+    await land(stepwise.stagingUrl, spread(TOPIC, old, 1));
+    assert.equal((await loadStg(stepwise.env)).code, 0);
+    await land(stepwise.stagingUrl, spread(TOPIC, fresh, 1).map((r) => ({ ...r, incarnation: 1 })));
+    assert.equal((await loadStg(stepwise.env)).code, 0);
+    snapshots.push(await stgSnapshot(stepwise.warehouseUrl));
+    assert.deepEqual(snapshots[1], snapshots[0]);
+    assert.deepEqual(snapshots[2], snapshots[0]);
+
+    const snapshot = snapshots[0]!;
+    assert.deepEqual(snapshot.loadState, [
+      { topic: TOPIC, incarnation: 0, partition: 0, next_offset: String(old.length) },
+      { topic: TOPIC, incarnation: 1, partition: 0, next_offset: String(fresh.length) },
+    ]);
+    assert.deepEqual(
+      (snapshot.rejects as Json[]).map((r) => [r.src_incarnation, r.src_offset, Buffer.from(r.value, 'hex').toString()]),
+      [[0, '0', 'not json (incarnation 0)'], [1, '0', 'not json (incarnation 1)']],
+      'two rejects at offset 0, one per incarnation',
+    );
+    const row = (m: Json) => (snapshot.transactions as Json[]).find((r) => r.operation_id === m.payload.operation_id && r.status === m.payload.status)!;
+    assert.deepEqual([row(messages[0]!).src_incarnation, row(messages[0]!).src_offset, Number(row(messages[0]!).amount)], [1, '1', Number(messages[0]!.payload.amount) + 1]);
+    assert.deepEqual([row(messages[1]!).src_incarnation, row(messages[1]!).src_offset], [0, '2'], 'an older version of the new incarnation loses');
+    assert.deepEqual([row(messages[2]!).src_incarnation, row(messages[2]!).src_offset], [1, '3'], 'an exact redelivery with the same sent_dttm: the later incarnation is newer, the row moves to it');
+    assert.deepEqual(
+      (snapshot.conflicts as Json[]).map((c) => [c.kept_incarnation, c.kept_offset, c.other_incarnation, c.other_offset]).sort(),
+      [[0, '2', 1, '2'], [1, '1', 0, '1']].sort(),
+      'each logged conflict names both versions with their incarnations',
+    );
+  });
+
   it('quarantines records the contract accepts but STG cannot store, and carries on', async () => {
     const { stagingUrl, warehouseUrl, env } = await migratedDatabases(t, 'stg_unstorable');
     const messages = fixtureValues().map((v) => JSON.parse(v.toString('utf8')) as Json);
@@ -246,11 +304,11 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
     const stamps = ['9223372036854775806', '-62135596800001', '1664582400000'];
     await queryRows(
       stagingUrl,
-      `insert into raw.kafka_messages (topic, partition, "offset", value, kafka_timestamp_ms, kafka_timestamp)
-       select $1, 0, o - 1, convert_to('not json ' || o, 'UTF8'), ms, case when o = 1 then null else to_timestamp(ms / 1000.0) end
+      `insert into raw.kafka_messages (topic, incarnation, partition, "offset", value, kafka_timestamp_ms, kafka_timestamp)
+       select $1, 0, 0, o - 1, convert_to('not json ' || o, 'UTF8'), ms, case when o = 1 then null else to_timestamp(ms / 1000.0) end
        from unnest($2::bigint[]) with ordinality as s (ms, o)
        union all
-       select $1, 0, 3, $3::bytea, 9223372036854775806, null`,
+       select $1, 0, 0, 3, $3::bytea, 9223372036854775806, null`,
       [TOPIC, stamps, renamed(tx, uuid(9))],
     );
     const result = await loadStg(env);
@@ -321,7 +379,7 @@ describe('turnover load-stg (real PostgreSQL landing and warehouse)', () => {
     // below a watermark only: records at or past it are never deleted
     const reader = new LandingReader(stagingUrl, silentLogger());
     try {
-      assert.equal(await reader.purgeLoaded({ topic: 'topic-b', partition: 0 }, 5, 0), 5);
+      assert.equal(await reader.purgeLoaded({ topic: 'topic-b', incarnation: 0, partition: 0 }, 5, 0), 5);
       const left = await queryRows<Json>(stagingUrl, `select min("offset")::int as lo, count(*)::int as n from raw.kafka_messages where topic = 'topic-b' and partition = 0`);
       assert.deepEqual(left, [{ lo: 5, n: 15 }]);
     } finally {

@@ -35,7 +35,7 @@ describe('Vertica: rows a COPY rejects', () => {
     const writer = await ChunkWriter.open(warehouse);
     const records = fixtureValues()
       .slice(0, 8)
-      .map((value, offset) => ({ topic: 'transaction-service-input', partition: 0, offset, key: null, value, kafkaTimestampMs: BigInt(Date.UTC(2022, 9, 1)) }));
+      .map((value, offset) => ({ topic: 'transaction-service-input', incarnation: 0, partition: 0, offset, key: null, value, kafkaTimestampMs: BigInt(Date.UTC(2022, 9, 1)) }));
     let refusal: unknown;
     await writer.write(parseChunk(records), null, records.length).catch((error: unknown) => {
       refusal = error;

@@ -45,6 +45,7 @@ function landed(firstOffset: number): LandedRecord[] {
   const values: (Buffer | null)[] = [...fixtureValues().slice(0, 16), Buffer.from('not json\t"\\'), null];
   return values.map((value, i) => ({
     topic: 'transaction-service-input',
+    incarnation: 0,
     partition: 0,
     offset: firstOffset + i,
     key: i % 2 === 0 ? null : Buffer.from(`key-${i}`),
@@ -84,11 +85,11 @@ describe('Vertica dialect: golden files of every statement it sends', () => {
           operation_id: target.operationId, status: target.status, object_id: target.objectId, account_number_from: target.accountNumberFrom,
           account_number_to: target.accountNumberTo, currency_code: target.currencyCode, country: target.country, transaction_type: target.transactionType,
           amount: target.amount - 1, transaction_dt: target.transactionDt, transaction_date: target.transactionDate,
-          sent_dttm: '2000-01-01 00:00:00.000000', src_topic: target.topic, src_partition: 0, src_offset: 7,
+          sent_dttm: '2000-01-01 00:00:00.000000', src_topic: target.topic, src_partition: 0, src_offset: 7, src_incarnation: 0,
         }];
       }
       if (s.text.includes('from stg.transaction_conflicts as c')) {
-        return [{ operation_id: target.operationId, status: target.status, transaction_date: target.transactionDate, kept_partition: 0, kept_offset: 7, other_partition: 0, other_offset: 3 }];
+        return [{ operation_id: target.operationId, status: target.status, transaction_date: target.transactionDate, kept_partition: 0, kept_offset: 7, other_partition: 0, other_offset: 3, kept_incarnation: 0, other_incarnation: 0 }];
       }
       if (/^\s*delete from stg\.(transactions|transaction_conflicts)\b/m.test(s.text)) return [{ OUTPUT: 1 }];
       return undefined;

@@ -30,7 +30,7 @@ describe('Vertica dialect against a real Vertica', () => {
     const topic = `vertica-test-${Date.now()}`;
     const values: (Buffer | null)[] = [...fixtureValues(), Buffer.from('not json')];
     const records: LandedRecord[] = values.map((value, offset) => ({
-      topic, partition: 0, offset, key: null, value, kafkaTimestampMs: BigInt(Date.now()),
+      topic, incarnation: 0, partition: 0, offset, key: null, value, kafkaTimestampMs: BigInt(Date.now()),
     }));
     const writer = await ChunkWriter.open(warehouse);
     try {

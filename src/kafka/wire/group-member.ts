@@ -81,6 +81,17 @@ export class GroupMember {
     if (errorCode !== 0) throw new KafkaProtocolError(errorCode, `OffsetCommit of ${this.#options.group}`);
   }
 
+  /**
+   * Joins again (a new generation for the whole group): the partitions are
+   * revoked now, and the next assignment is computed from fresh metadata
+   * (after the topic was deleted and created again, say).
+   */
+  rejoin(): void {
+    if (this.#generation < 0) return;
+    this.#generation = -1;
+    this.#events.revoked();
+  }
+
   /** Leaves the group (so the others get the partitions now, not after the session timeout). */
   async close(): Promise<void> {
     this.#closed = true;

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeError, OffsetMismatchError } from '../../errors.js';
+import { describeError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { Backoff, isRetriable, kafkaClientPolicy, retry } from '../../retry/index.js';
-import type { FetchedBatch, TopicPartitionOffsets } from '../client.js';
+import type { FetchedBatch, OffsetPastEnd, TopicLog, TopicPartitionOffsets } from '../client.js';
 import { scanBatches } from '../record-batch-reader.js';
+import { topicIdText } from '../topic-id.js';
 import { FETCH, type FetchPartitionResponse, type FetchResponse } from './apis/fetch.js';
-import { EARLIEST, LATEST, LIST_OFFSETS, type PartitionOffset } from './apis/list-offsets.js';
 import type { KafkaCluster } from './cluster.js';
 import { KafkaCode, KafkaProtocolError, METADATA_REFRESH_CODES, kafkaCodeName } from './kafka-error-codes.js';
+import { consistentTopicLog, listOffsetBounds } from './topic-log.js';
 
 export interface FetcherOptions {
   readonly topic: string;
@@ -18,6 +19,10 @@ export interface FetcherOptions {
 
 export interface FetcherEvents {
   onBatch(batch: FetchedBatch): Promise<void>;
+  /** A position past the end of the log (same topic id): the partition waits for the owner's next seek. */
+  onOffsetPastEnd(report: OffsetPastEnd): void;
+  /** The topic's id changed (deleted and created again): every position was dropped; nothing is fetched until the owner seeks. */
+  onTopicReplaced(was: string, now: string): void;
   onFatal(error: Error): void;
 }
 
@@ -26,8 +31,8 @@ interface PartitionState {
   position: number | undefined;
   /** Bumped on every seek: a response to a request sent before it is stale. */
   epoch: number;
-  /** Not fetched until a metadata refresh, an out-of-range check or a short pause settles it. */
-  blocked: 'metadata' | 'range' | 'retry' | undefined;
+  /** Not fetched until a metadata refresh, an out-of-range check, a short pause or (past the log's end) the owner's seek settles it. */
+  blocked: 'metadata' | 'range' | 'retry' | 'owner' | undefined;
   /** Fetches of this partition that failed in a row (the pause before the next one grows with them). */
   readonly failures: Backoff;
 }
@@ -67,8 +72,9 @@ export class PartitionFetcher {
     this.#logger = logger;
   }
 
-  get topicId(): string {
-    return this.#topicId;
+  /** Kafka's printed form of the topic's id (null when unknown). */
+  get topicId(): string | null {
+    return topicIdText(this.#topicId);
   }
 
   /** The topic's partition count (from metadata, refreshed when asked). */
@@ -80,10 +86,18 @@ export class PartitionFetcher {
   /** Reads the topic's metadata now (leaders, partition count, topic id); throws what the broker said. */
   async refreshMetadata(): Promise<void> {
     const metadata = await this.#cluster.topicMetadata(this.#options.topic);
-    if (this.#topicId !== NO_ID && metadata.topicId !== this.#topicId) {
-      this.#logger.warn({ topic: this.#options.topic, was: this.#topicId, now: metadata.topicId }, 'the topic id changed: the topic was deleted and created again');
-    }
+    const was = this.#topicId;
     this.#topicId = metadata.topicId;
+    if (was !== NO_ID && metadata.topicId !== was) {
+      // Positions belong to the old topic: a fetch of the new one from there
+      // would land its records as if they continued the old log. Drop them
+      // (responses in flight become stale too) until the owner seeks again.
+      for (const state of this.#states.values()) {
+        state.position = undefined;
+        state.epoch += 1;
+      }
+      this.#events.onTopicReplaced(topicIdText(was) ?? was, topicIdText(metadata.topicId) ?? metadata.topicId);
+    }
     this.#partitionCount = metadata.partitions.length;
     this.#leaders = new Map(metadata.partitions.filter((p) => p.leader >= 0).map((p) => [p.partition, p.leader]));
     for (const state of this.#states.values()) if (state.blocked === 'metadata') state.blocked = undefined;
@@ -100,6 +114,8 @@ export class PartitionFetcher {
     if (!state) return;
     state.position = offset;
     state.epoch += 1;
+    // an out-of-range question was about the old position
+    if (state.blocked === 'range' || state.blocked === 'owner') state.blocked = undefined;
     this.#reconcile();
   }
 
@@ -115,22 +131,16 @@ export class PartitionFetcher {
   /** First and end (high watermark) offsets of every partition, from their leaders. */
   async offsets(): Promise<TopicPartitionOffsets[]> {
     if (this.#partitionCount === 0 || this.#leaders.size < this.#partitionCount) await this.refreshMetadata();
-    const byLeader = new Map<number, number[]>();
-    for (let p = 0; p < this.#partitionCount; p++) {
-      const leader = this.#leaders.get(p);
-      if (leader === undefined) throw new KafkaProtocolError(KafkaCode.LEADER_NOT_AVAILABLE, `offsets of ${this.#options.topic} partition ${p}`);
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
-    }
-    const result: TopicPartitionOffsets[] = [];
-    await Promise.all(
-      [...byLeader].map(async ([leader, partitions]) => {
-        const connection = await this.#cluster.connection(leader);
-        const [low, high] = await Promise.all(([EARLIEST, LATEST] as const).map((timestamp) => connection.request(LIST_OFFSETS, { topic: this.#options.topic, partitions, timestamp })));
-        const highs = new Map(high!.map((o) => [o.partition, checked(o, this.#options.topic)]));
-        for (const o of low!) result.push({ partition: o.partition, low: BigInt(checked(o, this.#options.topic)), high: BigInt(highs.get(o.partition) ?? -1) });
-      }),
-    );
-    return result.sort((a, b) => a.partition - b.partition);
+    return listOffsetBounds(this.#cluster, this.#options.topic, this.#leaders, this.#partitionCount);
+  }
+
+  /** The topic's id and the bounds of its partitions, read together (topic-log.ts). */
+  topicLog(): Promise<TopicLog> {
+    const metadata = async (): Promise<string> => {
+      await this.refreshMetadata();
+      return this.#topicId;
+    };
+    return consistentTopicLog(this.#options.topic, metadata, () => this.offsets());
   }
 
   /** Starts a fetch loop for every leader of a partition that has a position. */
@@ -286,9 +296,9 @@ export class PartitionFetcher {
   /**
    * A fetch position outside the log. Below its start: retention deleted
    * records; continue from the first one Kafka has (the owner sees the gap and
-   * reports it). Past its end: Kafka's log no longer holds what the position
-   * was taken from (the topic was recreated, or truncated): stop rather than
-   * guess (nothing is written).
+   * reports it). Past its end (with the same topic id: a changed id drops
+   * every position first): Kafka's log no longer holds what the position was
+   * taken from (truncated); the partition waits while the owner decides.
    */
   async #resolveOutOfRange(partition: number, offset: number, state: PartitionState): Promise<void> {
     const epoch = state.epoch;
@@ -305,11 +315,8 @@ export class PartitionFetcher {
         this.#logger.info({ partition, from: offset, to: low }, `fetch position ${offset} of partition ${partition} is before Kafka's first offset ${low}; continuing there`);
         state.position = low;
       } else if (offset > high) {
-        this.#events.onFatal(
-          new OffsetMismatchError(
-            `partition ${partition} of ${this.#options.topic}: the landing's next offset ${offset} is past the end of Kafka's log (${high}); was the topic deleted and created again (topic id ${this.#topicId}), or truncated? Nothing was skipped or written (docs/operations.md)`,
-          ),
-        );
+        state.blocked = 'owner';
+        this.#events.onOffsetPastEnd({ partition, offset, low, high });
         return;
       }
     } catch (error) {
@@ -338,7 +345,3 @@ export class PartitionFetcher {
   }
 }
 
-function checked(offset: PartitionOffset, topic: string): number {
-  if (offset.errorCode !== 0) throw new KafkaProtocolError(offset.errorCode, `ListOffsets of ${topic} partition ${offset.partition}`);
-  return offset.offset;
-}

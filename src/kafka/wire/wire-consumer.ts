@@ -1,6 +1,6 @@
-import { ConfigError } from '../../errors.js';
+import { ConfigError, OffsetMismatchError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import type { ConsumerHandlers, ConsumerOptions, KafkaConsumer, TopicPartitionOffsets } from '../client.js';
+import type { ConsumerHandlers, ConsumerOptions, KafkaConsumer, OffsetPastEnd, TopicLog, TopicPartitionOffsets } from '../client.js';
 import type { KafkaConfig } from '../kafka-config.js';
 import { configurationProblem } from '../kafka-errors.js';
 import { KafkaCluster } from './cluster.js';
@@ -32,7 +32,22 @@ export class WireConsumer implements KafkaConsumer {
 
   async start(handlers: ConsumerHandlers): Promise<void> {
     const { topic, group, sessionTimeoutMs, maxBytesPerPartition } = this.#options;
-    const fetcher = new PartitionFetcher(this.#cluster, { topic, maxBytesPerPartition, maxWaitMs: MAX_WAIT_MS }, { onBatch: (b) => handlers.onBatch(b), onFatal: (e) => handlers.onFatal(asConfigError(e)) }, this.#logger);
+    const pastEnd = handlers.onOffsetPastEnd?.bind(handlers) ?? ((report: OffsetPastEnd) => handlers.onFatal(pastEndError(topic, report)));
+    const fetcher = new PartitionFetcher(
+      this.#cluster,
+      { topic, maxBytesPerPartition, maxWaitMs: MAX_WAIT_MS },
+      {
+        onBatch: (b) => handlers.onBatch(b),
+        onOffsetPastEnd: pastEnd,
+        onTopicReplaced: (was, now) => {
+          // the assignment was made for the old topic (its partition count may differ): join again
+          this.#logger.warn({ topic, was, now }, `the id of topic ${topic} changed from ${was} to ${now}: it was deleted and created again; joining the group again`);
+          this.#member?.rejoin();
+        },
+        onFatal: (e) => handlers.onFatal(asConfigError(e)),
+      },
+      this.#logger,
+    );
     this.#fetcher = fetcher;
     // the first contact: a configuration problem (credentials, certificate, host) ends the run here, in a second
     try {
@@ -76,11 +91,20 @@ export class WireConsumer implements KafkaConsumer {
     return this.#fetcher.offsets();
   }
 
+  async topicLog(): Promise<TopicLog> {
+    if (!this.#fetcher) throw new Error('the consumer is not started');
+    return this.#fetcher.topicLog();
+  }
+
   async close(): Promise<void> {
     this.#fetcher?.close();
     await this.#member?.close();
     this.#cluster.close();
   }
+}
+
+function pastEndError(topic: string, report: OffsetPastEnd): OffsetMismatchError {
+  return new OffsetMismatchError(`partition ${report.partition} of ${topic}: the position ${report.offset} is past the end of Kafka's log (${report.high})`);
 }
 
 /** Kafka's refusals that are configuration problems become our ConfigError (exit 3). */

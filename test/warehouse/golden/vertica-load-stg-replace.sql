@@ -52,8 +52,9 @@ select next_offset
 from stg.load_state
 where
     topic = ?
+    and incarnation = ?
     and "partition" = ?;
--- values: ["transaction-service-input",0]
+-- values: ["transaction-service-input",0,0]
 
 -- [13]
 copy chunk_transaction_keys (operation_id, status) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
@@ -88,7 +89,8 @@ select
     to_char(t.sent_dttm, 'YYYY-MM-DD HH24:MI:SS.US') as sent_dttm,
     t.src_topic,
     t.src_partition,
-    t.src_offset
+    t.src_offset,
+    t.src_incarnation
 from stg.transactions as t
 inner join chunk_keys as k
     on
@@ -124,7 +126,8 @@ select
     to_char(c.sent_dttm, 'YYYY-MM-DD HH24:MI:SS.US') as sent_dttm,
     c.src_topic,
     c.src_partition,
-    c.src_offset
+    c.src_offset,
+    c.src_incarnation
 from stg.currencies as c
 inner join chunk_keys as k
     on
@@ -151,7 +154,9 @@ select
     c.kept_partition,
     c.kept_offset,
     c.other_partition,
-    c.other_offset
+    c.other_offset,
+    c.kept_incarnation,
+    c.other_incarnation
 from stg.transaction_conflicts as c
 inner join replaced as r
     on
@@ -179,36 +184,36 @@ where exists (
 );
 
 -- [21]
-copy stg.transactions (operation_id, status, object_id, account_number_from, account_number_to, currency_code, country, transaction_type, amount, transaction_dt, transaction_date, sent_dttm, src_topic, src_partition, src_offset) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
--- copy data: "2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	"done"	"2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	914810	5871591	410	"canada"	"sbp_outgoing"	-492625	"2022-10-01 00:08:08.000000"	"2022-10-01"	"2022-10-01 00:08:08.000000"	"transaction-service-input"	0	102
--- copy data: "57ffda56-2e0c-43fe-a2f0-8fcb89705232"	"queued"	"57ffda56-2e0c-43fe-a2f0-8fcb89705232"	903810	2244989	420	"usa"	"c2a_incoming"	400000	"2022-10-01 00:07:44.000000"	"2022-10-01"	"2022-10-01 00:07:44.000000"	"transaction-service-input"	0	103
--- copy data: "8e27055d-de44-4dea-812b-98100d6537e2"	"done"	"8e27055d-de44-4dea-812b-98100d6537e2"	903810	1192142	430	"russia"	"c2a_incoming"	530000	"2022-10-01 00:33:12.000000"	"2022-10-01"	"2022-10-01 00:33:12.000000"	"transaction-service-input"	0	104
--- copy data: "f4c4ebdb-81f2-4431-9459-8a106dec463c"	"queued"	"f4c4ebdb-81f2-4431-9459-8a106dec463c"	903810	685446	430	"russia"	"c2a_incoming"	150000	"2022-10-01 00:32:51.000000"	"2022-10-01"	"2022-10-01 00:32:51.000000"	"transaction-service-input"	0	105
--- copy data: "f4c4ebdb-81f2-4431-9459-8a106dec463c"	"in_progress"	"f4c4ebdb-81f2-4431-9459-8a106dec463c"	903810	685446	430	"russia"	"c2a_incoming"	150000	"2022-10-01 00:33:03.000000"	"2022-10-01"	"2022-10-01 00:33:03.000000"	"transaction-service-input"	0	106
--- copy data: "2a107721-8554-4a1e-83bb-a8a1f073f5fe"	"queued"	"2a107721-8554-4a1e-83bb-a8a1f073f5fe"	914810	9327711	430	"russia"	"sbp_outgoing"	-2000	"2022-10-01 00:01:31.000000"	"2022-10-01"	"2022-10-01 00:01:31.000000"	"transaction-service-input"	0	113
--- copy data: "be5b883e-d242-44f0-bc96-eab65d792116"	"in_progress"	"be5b883e-d242-44f0-bc96-eab65d792116"	903810	790668	410	"canada"	"sbp_incoming"	689800	"2022-10-01 07:03:50.000000"	"2022-10-01"	"2022-10-01 07:03:50.000000"	"transaction-service-input"	0	114
+copy stg.transactions (operation_id, status, object_id, account_number_from, account_number_to, currency_code, country, transaction_type, amount, transaction_dt, transaction_date, sent_dttm, src_topic, src_partition, src_offset, src_incarnation) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
+-- copy data: "2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	"done"	"2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	914810	5871591	410	"canada"	"sbp_outgoing"	-492625	"2022-10-01 00:08:08.000000"	"2022-10-01"	"2022-10-01 00:08:08.000000"	"transaction-service-input"	0	102	0
+-- copy data: "57ffda56-2e0c-43fe-a2f0-8fcb89705232"	"queued"	"57ffda56-2e0c-43fe-a2f0-8fcb89705232"	903810	2244989	420	"usa"	"c2a_incoming"	400000	"2022-10-01 00:07:44.000000"	"2022-10-01"	"2022-10-01 00:07:44.000000"	"transaction-service-input"	0	103	0
+-- copy data: "8e27055d-de44-4dea-812b-98100d6537e2"	"done"	"8e27055d-de44-4dea-812b-98100d6537e2"	903810	1192142	430	"russia"	"c2a_incoming"	530000	"2022-10-01 00:33:12.000000"	"2022-10-01"	"2022-10-01 00:33:12.000000"	"transaction-service-input"	0	104	0
+-- copy data: "f4c4ebdb-81f2-4431-9459-8a106dec463c"	"queued"	"f4c4ebdb-81f2-4431-9459-8a106dec463c"	903810	685446	430	"russia"	"c2a_incoming"	150000	"2022-10-01 00:32:51.000000"	"2022-10-01"	"2022-10-01 00:32:51.000000"	"transaction-service-input"	0	105	0
+-- copy data: "f4c4ebdb-81f2-4431-9459-8a106dec463c"	"in_progress"	"f4c4ebdb-81f2-4431-9459-8a106dec463c"	903810	685446	430	"russia"	"c2a_incoming"	150000	"2022-10-01 00:33:03.000000"	"2022-10-01"	"2022-10-01 00:33:03.000000"	"transaction-service-input"	0	106	0
+-- copy data: "2a107721-8554-4a1e-83bb-a8a1f073f5fe"	"queued"	"2a107721-8554-4a1e-83bb-a8a1f073f5fe"	914810	9327711	430	"russia"	"sbp_outgoing"	-2000	"2022-10-01 00:01:31.000000"	"2022-10-01"	"2022-10-01 00:01:31.000000"	"transaction-service-input"	0	113	0
+-- copy data: "be5b883e-d242-44f0-bc96-eab65d792116"	"in_progress"	"be5b883e-d242-44f0-bc96-eab65d792116"	903810	790668	410	"canada"	"sbp_incoming"	689800	"2022-10-01 07:03:50.000000"	"2022-10-01"	"2022-10-01 07:03:50.000000"	"transaction-service-input"	0	114	0
 
 -- [22]
-copy stg.currencies (date_update, currency_code, currency_code_with, currency_with_div, sent_dttm, src_topic, src_partition, src_offset) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
--- copy data: "2022-10-01"	410	430	"0.930000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	100
--- copy data: "2022-10-01"	410	470	"0.930000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	101
--- copy data: "2022-10-01"	410	460	"1.040000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	107
--- copy data: "2022-10-01"	410	450	"0.960000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	108
--- copy data: "2022-10-01"	410	420	"0.930000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	109
--- copy data: "2022-10-01"	410	440	"1.070000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	110
--- copy data: "2022-10-02"	410	430	"1.010000"	"2022-10-02 00:00:00.000000"	"transaction-service-input"	0	111
--- copy data: "2022-10-02"	410	470	"1.070000"	"2022-10-02 00:00:00.000000"	"transaction-service-input"	0	112
--- copy data: "2022-10-12"	410	470	"1.070000"	"2022-10-12 00:00:00.000000"	"transaction-service-input"	0	115
+copy stg.currencies (date_update, currency_code, currency_code_with, currency_with_div, sent_dttm, src_topic, src_partition, src_offset, src_incarnation) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
+-- copy data: "2022-10-01"	410	430	"0.930000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	100	0
+-- copy data: "2022-10-01"	410	470	"0.930000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	101	0
+-- copy data: "2022-10-01"	410	460	"1.040000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	107	0
+-- copy data: "2022-10-01"	410	450	"0.960000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	108	0
+-- copy data: "2022-10-01"	410	420	"0.930000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	109	0
+-- copy data: "2022-10-01"	410	440	"1.070000"	"2022-10-01 00:00:00.000000"	"transaction-service-input"	0	110	0
+-- copy data: "2022-10-02"	410	430	"1.010000"	"2022-10-02 00:00:00.000000"	"transaction-service-input"	0	111	0
+-- copy data: "2022-10-02"	410	470	"1.070000"	"2022-10-02 00:00:00.000000"	"transaction-service-input"	0	112	0
+-- copy data: "2022-10-12"	410	470	"1.070000"	"2022-10-12 00:00:00.000000"	"transaction-service-input"	0	115	0
 
 -- [23]
-copy stg.transaction_conflicts (operation_id, status, transaction_date, kept_partition, kept_offset, other_partition, other_offset) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
--- copy data: "2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	"done"	"2022-10-01"	0	102	0	7
--- copy data: "2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	"done"	"2022-10-01"	0	102	0	3
+copy stg.transaction_conflicts (operation_id, status, transaction_date, kept_partition, kept_offset, other_partition, other_offset, kept_incarnation, other_incarnation) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
+-- copy data: "2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	"done"	"2022-10-01"	0	102	0	7	0	0
+-- copy data: "2b4f85d6-6cac-4c71-8b2a-df13a7c2c8ad"	"done"	"2022-10-01"	0	102	0	3	0	0
 
 -- [24]
-copy stg.rejects (src_topic, src_partition, src_offset, reason, field, detail, key format 'hex', value format 'hex', kafka_timestamp, event_date) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
--- copy data: "transaction-service-input"	0	116	"not_json"		"not JSON (Unexpected token 'o', \"not json\\u0009\"\\\" is not valid JSON)"		6e6f74206a736f6e09225c	2022-10-01 00:16:00.000+00	"2022-10-01"
--- copy data: "transaction-service-input"	0	117	"null_value"		"the message has no value (a tombstone)"	6b65792d3137		2022-10-01 00:17:00.000+00	"2022-10-01"
+copy stg.rejects (src_topic, src_partition, src_offset, reason, field, detail, key format 'hex', value format 'hex', kafka_timestamp, event_date, src_incarnation) from local stdin delimiter E'\t' null '' enclosed by '"' escape as E'\\' record terminator E'\n' returnrejected no commit;
+-- copy data: "transaction-service-input"	0	116	"not_json"		"not JSON (Unexpected token 'o', \"not json\\u0009\"\\\" is not valid JSON)"		6e6f74206a736f6e09225c	2022-10-01 00:16:00.000+00	"2022-10-01"	0
+-- copy data: "transaction-service-input"	0	117	"null_value"		"the message has no value (a tombstone)"	6b65792d3137		2022-10-01 00:17:00.000+00	"2022-10-01"	0
 
 -- [25]
 merge into stg.touched_days as t
@@ -271,6 +276,7 @@ merge into stg.load_state as t
 using (
     select
         ? as topic,
+        ? as incarnation,
         ? as partition_id,
         ? as next_offset,
         ? as records_read,
@@ -280,7 +286,7 @@ using (
         ? as rejected,
         ? as conflicts
 ) as s
-on t.topic = s.topic and t."partition" = s.partition_id
+on t.topic = s.topic and t.incarnation = s.incarnation and t."partition" = s.partition_id
 when matched then update set
     next_offset = s.next_offset,
     updated_at = now(),
@@ -292,6 +298,7 @@ when matched then update set
     conflicts = t.conflicts + s.conflicts
 when not matched then insert (
     topic,
+    incarnation,
     "partition",
     next_offset,
     updated_at,
@@ -304,6 +311,7 @@ when not matched then insert (
 )
 values (
     s.topic,
+    s.incarnation,
     s.partition_id,
     s.next_offset,
     now(),
@@ -314,7 +322,7 @@ values (
     s.rejected,
     s.conflicts
 );
--- values: ["transaction-service-input",0,118,18,15,1,0,2,1]
+-- values: ["transaction-service-input",0,0,118,18,15,1,0,2,1]
 
 -- [30]
 commit;

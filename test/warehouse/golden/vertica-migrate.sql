@@ -182,6 +182,74 @@ values (?, ?, ?, ?);
 commit;
 
 -- [26]
+alter table stg.load_state add column if not exists incarnation int default 0 not null;
+
+-- [27]
+alter table stg.transactions add column if not exists src_incarnation int default 0 not null;
+
+-- [28]
+alter table stg.currencies add column if not exists src_incarnation int default 0 not null;
+
+-- [29]
+alter table stg.rejects add column if not exists src_incarnation int default 0 not null;
+
+-- [30]
+alter table stg.transaction_conflicts add column if not exists kept_incarnation int default 0 not null;
+
+-- [31]
+alter table stg.transaction_conflicts add column if not exists other_incarnation int default 0 not null;
+
+-- [32]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0003","0003_topic_incarnations","bb8a7a5f841111b3f201a4b65094d1774af642b4c873d671ffc98f4515c244b5"]
+
+-- [33]
+commit;
+
+-- [34]
+alter table stg.load_state drop constraint C_PRIMARY;
+
+-- [35]
+alter table stg.load_state add constraint load_state_pkey primary key (topic, incarnation, "partition") enabled;
+
+-- [36]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0004","0004_load_state_incarnation_key","34bf2be02fe6134ee2bf3bc4d04e9c70b466e6662e5769aecfe889b8d39a49a0"]
+
+-- [37]
+commit;
+
+-- [38]
+alter table stg.rejects drop constraint C_PRIMARY;
+
+-- [39]
+alter table stg.rejects add constraint rejects_pkey primary key (src_topic, src_incarnation, src_partition, src_offset);
+
+-- [40]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0005","0005_rejects_incarnation_key","b877baf4465a5a44b4146b11a9d6d784d53ee29214b5dbdbb0353b2b91a37c51"]
+
+-- [41]
+commit;
+
+-- [42]
+alter table stg.transaction_conflicts drop constraint C_PRIMARY;
+
+-- [43]
+alter table stg.transaction_conflicts add constraint transaction_conflicts_pkey primary key (operation_id, status, other_incarnation, other_partition, other_offset);
+
+-- [44]
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?);
+-- values: ["stg","0006","0006_conflicts_incarnation_key","84d844248c83a1b7d8a2026e01b51ac70d116c479096d8ce1a955784ea07acc6"]
+
+-- [45]
+commit;
+
+-- [46]
 select
     version,
     checksum
@@ -189,10 +257,10 @@ from public.turnover_migrations
 where scope = ?;
 -- values: ["cdm"]
 
--- [27]
+-- [47]
 create schema if not exists cdm;
 
--- [28]
+-- [48]
 create table if not exists cdm.build_days (
     date_update date not null,
     first_built_at timestamptz not null,
@@ -203,7 +271,7 @@ create table if not exists cdm.build_days (
 order by date_update
 unsegmented all nodes;
 
--- [29]
+-- [49]
 create table if not exists cdm.known_transaction_types (
     transaction_type varchar(64) not null,
     primary key (transaction_type) enabled
@@ -211,7 +279,7 @@ create table if not exists cdm.known_transaction_types (
 order by transaction_type
 unsegmented all nodes;
 
--- [30]
+-- [50]
 insert into cdm.known_transaction_types (transaction_type)
 select contract.transaction_type
 from (
@@ -226,7 +294,7 @@ from (
 ) as contract
 where contract.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known);
 
--- [31]
+-- [51]
 create table if not exists cdm.usd_rates_daily (
     date_update date not null,
     currency_code int not null,
@@ -239,7 +307,7 @@ order by date_update, currency_code
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [32]
+-- [52]
 create table if not exists cdm.currency_daily (
     date_update date not null,
     currency_code int not null,
@@ -256,7 +324,7 @@ order by date_update, currency_code
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [33]
+-- [53]
 create table if not exists cdm.global_metrics (
     date_update date not null,
     currency_from int not null,
@@ -270,7 +338,7 @@ order by date_update, currency_from
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [34]
+-- [54]
 create table if not exists cdm.turnover_drivers (
     date_update date not null,
     currency_from int,
@@ -296,7 +364,7 @@ order by date_update, currency_from
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [35]
+-- [55]
 create table if not exists cdm.data_quality_daily (
     date_update date not null,
     metric varchar(64) not null,
@@ -308,15 +376,15 @@ order by date_update, metric, dimension
 unsegmented all nodes
 partition by date_update group by calendar_hierarchy_day(date_update, 2, 2);
 
--- [36]
+-- [56]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0001","0001_cdm_marts","91b4dcc3889df3885c0015c618569ff1b1d3a37f4283e195568b94f1f586ca68"]
 
--- [37]
+-- [57]
 commit;
 
--- [38]
+-- [58]
 create table if not exists cdm.build_lock (
     id int not null,
     primary key (id) enabled
@@ -324,15 +392,15 @@ create table if not exists cdm.build_lock (
 order by id
 unsegmented all nodes;
 
--- [39]
+-- [59]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0002","0002_build_lock","0c86cc39f3c34cd999cf8bf43a285a765960c9e97a22575e52b2af64ae5e82e9"]
 
--- [40]
+-- [60]
 commit;
 
--- [41]
+-- [61]
 create table if not exists cdm.build_failures (
     date_update date not null,
     sqlstate varchar(5) not null,
@@ -343,46 +411,46 @@ create table if not exists cdm.build_failures (
 order by date_update
 unsegmented all nodes;
 
--- [42]
+-- [62]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0003","0003_build_failures","63ee496efd9b7bf2f60f3ae686a8b5d74a9b40d31a9a219e1b333c78b7f7ac17"]
 
--- [43]
+-- [63]
 commit;
 
--- [44]
+-- [64]
 create table if not exists cdm.usd_rates_daily_rebuild like cdm.usd_rates_daily including projections;
 
--- [45]
+-- [65]
 create table if not exists cdm.currency_daily_rebuild like cdm.currency_daily including projections;
 
--- [46]
+-- [66]
 create table if not exists cdm.global_metrics_rebuild like cdm.global_metrics including projections;
 
--- [47]
+-- [67]
 create table if not exists cdm.turnover_drivers_rebuild like cdm.turnover_drivers including projections;
 
--- [48]
+-- [68]
 create table if not exists cdm.data_quality_daily_rebuild like cdm.data_quality_daily including projections;
 
--- [49]
+-- [69]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
 -- values: ["cdm","0004","0004_rebuild_twins","ff89e5e33351fa61a7aa5544928bc1e6f476ab69f8716703e557f9425010a593"]
 
--- [50]
+-- [70]
 commit;
 
--- [51]
+-- [71]
 delete from public.turnover_migration_lock
 where
     lock_name = 'migrate'
     and owner = ?;
 -- values: ["<host:pid:nonce>"]
 
--- [52]
+-- [72]
 commit;
 
--- [53]
+-- [73]
 -- end;

@@ -3,7 +3,9 @@ with
 loaded as (
     select coalesce(sum(next_offset), 0) as loaded
     from stg.load_state
-    where topic = $1
+    where
+        topic = $1
+        and incarnation = $2
 ),
 
 built as (

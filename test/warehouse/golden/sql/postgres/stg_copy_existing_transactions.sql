@@ -21,7 +21,8 @@ copy (
         t.sent_dttm,
         t.src_topic,
         t.src_partition,
-        t.src_offset
+        t.src_offset,
+        t.src_incarnation
     from chunk_keys as k
     cross join lateral (
         select stored.*

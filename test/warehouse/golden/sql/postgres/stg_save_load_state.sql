@@ -1,5 +1,6 @@
 insert into stg.load_state as state (
     topic,
+    incarnation,
     partition,
     next_offset,
     updated_at,
@@ -10,8 +11,8 @@ insert into stg.load_state as state (
     rejected,
     conflicts
 )
-values ($1, $2, $3, now(), $4, $5, $6, $7, $8, $9)
-on conflict (topic, partition) do update
+values ($1, $2, $3, $4, now(), $5, $6, $7, $8, $9, $10)
+on conflict (topic, incarnation, partition) do update
 set
     next_offset = excluded.next_offset,
     updated_at = excluded.updated_at,

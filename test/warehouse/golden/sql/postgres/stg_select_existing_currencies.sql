@@ -14,7 +14,8 @@ select
     to_char(c.sent_dttm, 'YYYY-MM-DD HH24:MI:SS.US') as sent_dttm,
     c.src_topic,
     c.src_partition,
-    c.src_offset
+    c.src_offset,
+    c.src_incarnation
 from stg.currencies as c
 inner join chunk_keys as k
     on

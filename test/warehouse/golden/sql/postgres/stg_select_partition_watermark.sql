@@ -2,4 +2,5 @@ select next_offset
 from stg.load_state
 where
     topic = $1
-    and partition = $2
+    and incarnation = $2
+    and partition = $3

@@ -3,7 +3,9 @@ with
 loaded as (
     select coalesce(sum(next_offset), 0) as loaded
     from stg.load_state
-    where topic = ?
+    where
+        topic = ?
+        and incarnation = ?
 ),
 
 built as (

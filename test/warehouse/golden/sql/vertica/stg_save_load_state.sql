@@ -2,6 +2,7 @@ merge into stg.load_state as t
 using (
     select
         ? as topic,
+        ? as incarnation,
         ? as partition_id,
         ? as next_offset,
         ? as records_read,
@@ -11,7 +12,7 @@ using (
         ? as rejected,
         ? as conflicts
 ) as s
-on t.topic = s.topic and t."partition" = s.partition_id
+on t.topic = s.topic and t.incarnation = s.incarnation and t."partition" = s.partition_id
 when matched then update set
     next_offset = s.next_offset,
     updated_at = now(),
@@ -23,6 +24,7 @@ when matched then update set
     conflicts = t.conflicts + s.conflicts
 when not matched then insert (
     topic,
+    incarnation,
     "partition",
     next_offset,
     updated_at,
@@ -35,6 +37,7 @@ when not matched then insert (
 )
 values (
     s.topic,
+    s.incarnation,
     s.partition_id,
     s.next_offset,
     now(),

@@ -20,7 +20,8 @@ select
     to_char(t.sent_dttm, 'YYYY-MM-DD HH24:MI:SS.US') as sent_dttm,
     t.src_topic,
     t.src_partition,
-    t.src_offset
+    t.src_offset,
+    t.src_incarnation
 from stg.transactions as t
 inner join chunk_keys as k
     on

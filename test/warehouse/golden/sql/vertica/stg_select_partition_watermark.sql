@@ -2,4 +2,5 @@ select next_offset
 from stg.load_state
 where
     topic = ?
+    and incarnation = ?
     and "partition" = ?

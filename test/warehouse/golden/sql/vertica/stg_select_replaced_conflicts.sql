@@ -12,7 +12,9 @@ select
     c.kept_partition,
     c.kept_offset,
     c.other_partition,
-    c.other_offset
+    c.other_offset,
+    c.kept_incarnation,
+    c.other_incarnation
 from stg.transaction_conflicts as c
 inner join replaced as r
     on
