@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'RECONCILIATION'
   | 'CONFLICT'
   | 'OFFSET_MISMATCH'
+  | 'REJECTS'
   | 'INTERNAL';
 
 export class TurnoverError extends Error {
@@ -90,6 +91,13 @@ export class OffsetMismatchError extends TurnoverError {
   }
 }
 
+/** `validate --fail-on-reject`: the feed holds messages the contract rejects (a CI gate). */
+export class RejectsFoundError extends TurnoverError {
+  constructor(message: string) {
+    super('REJECTS', message);
+  }
+}
+
 export class NotImplementedError extends TurnoverError {
   constructor(what: string) {
     super('NOT_IMPLEMENTED', `${what} is not implemented yet`);
@@ -106,6 +114,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = Object.freeze({
   RECONCILIATION: 7,
   CONFLICT: 8,
   OFFSET_MISMATCH: 9,
+  REJECTS: 10,
   NOT_IMPLEMENTED: 64,
   INTERNAL: 1,
 });

@@ -6,9 +6,12 @@ export const VALIDATE_COMMAND: CommandSpec = {
   description:
     'Parses every line of a .jsonl feed (one Kafka message value per line) with the same parser as the STG load, '
     + 'without touching any server, and prints the counts of valid transactions and currencies and of rejects by reason. '
-    + 'Exits 0 whenever the file was read, whatever it contained. Reasons: docs/feed-contract.md.',
+    + 'Exits 0 whenever the file was read, whatever it contained, unless --fail-on-reject (exit 10 when any message is rejected). Reasons: docs/feed-contract.md.',
   arguments: [{ name: '<file>', description: '.jsonl file, one Kafka message value per line' }],
-  options: [{ flags: '--json', description: 'print one JSON object {"valid","transactions","currencies","rejected":{reason: n}} instead of a table' }],
-  examples: ['turnover validate test/fixtures/live-feed/course-messages.jsonl', 'turnover validate --json feed.jsonl | jq .rejected'],
+  options: [
+    { flags: '--json', description: 'print one JSON object {"valid","transactions","currencies","rejected":{reason: n}} instead of a table' },
+    { flags: '--fail-on-reject', description: 'exit 10 (after the summary) when any message is rejected: a gate for CI' },
+  ],
+  examples: ['turnover validate test/fixtures/live-feed/course-messages.jsonl', 'turnover validate --json feed.jsonl | jq .rejected', 'turnover validate --fail-on-reject samples/*.jsonl   # in CI'],
   load: async () => (await import('./run.js')).handler,
 };

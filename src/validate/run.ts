@@ -1,13 +1,18 @@
 import type { Handler } from '../command/command-spec.js';
-import { UsageError } from '../errors.js';
+import { RejectsFoundError, UsageError } from '../errors.js';
 import { validateFile, type ValidationSummary } from '../contracts/validate-file.js';
 
-/** `turnover validate [--json] FILE`: exit 0 whenever the file was read, whatever it held. */
+/** `turnover validate [--json] [--fail-on-reject] FILE`: exit 0 whenever the file was read, or 10 with --fail-on-reject when it held rejects. */
 export const handler: Handler = async ({ args, options }, { stdout, signal }) => {
   const path = args[0];
   if (!path) throw new UsageError('validate needs a FILE');
   const summary = await validateFile(path, { signal });
   stdout.write(options.json ? `${JSON.stringify(jsonSummary(summary))}\n` : textSummary(path, summary));
+  const rejected = summary.messages - summary.valid;
+  if (options.failOnReject && rejected > 0) {
+    const reasons = Object.entries(summary.rejected).map(([reason, n]) => `${reason} ${n}`).join(', ');
+    throw new RejectsFoundError(`${path}: ${rejected} of ${summary.messages} messages rejected (${reasons})`);
+  }
 };
 
 /** Exactly the object of issue 3: valid, transactions, currencies, rejected by reason. */

@@ -153,6 +153,16 @@ describe('exit statuses, each caused for real (docs/operations.md)', () => {
       line: /^turnover: the watermark of .* expected .*: another load-stg is loading this warehouse/m,
     },
     {
+      status: EXIT_CODES.REJECTS,
+      name: 'validate --fail-on-reject on a feed with a reject',
+      cause: async () => {
+        const file = join(scratch, 'feed.jsonl');
+        writeFileSync(file, `${fixtureFeed().slice(0, 3).join('\n')}\nnot json\n`);
+        return cli(['validate', '--fail-on-reject', file], {});
+      },
+      line: /^turnover: .*feed\.jsonl: 1 of 4 messages rejected \(not_json 1\)$/m,
+    },
+    {
       status: 130,
       name: 'interrupted by a signal between two days',
       cause: async () => {
