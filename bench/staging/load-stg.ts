@@ -57,6 +57,8 @@ function* feed(): Generator<Buffer> {
 
 async function landFeed(url: string): Promise<{ count: number; bytes: number }> {
   const client = new pg.Client({ connectionString: url });
+  // an error of this idle client after a failure (the stack stopping) must not hide the failure itself
+  client.on('error', () => undefined);
   await client.connect();
   let count = 0;
   let bytes = 0;
@@ -65,12 +67,12 @@ async function landFeed(url: string): Promise<{ count: number; bytes: number }> 
   let batch: unknown[][] = [];
   const session = new PostgresSession(client);
   const columns = [
-    { name: 'topic', type: 'text' }, { name: 'partition', type: 'int4' }, { name: 'offset', type: 'int8' },
+    { name: 'topic', type: 'text' }, { name: 'incarnation', type: 'int4' }, { name: 'partition', type: 'int4' }, { name: 'offset', type: 'int8' },
     { name: 'value', type: 'bytea' }, { name: 'kafka_timestamp_ms', type: 'int8' }, { name: 'kafka_timestamp', type: 'timestamptz' },
   ] as const;
   for (const value of feed()) {
     const partition = count % PARTITIONS;
-    batch.push(['transaction-service-input', partition, next[partition]!++, value, at.getTime(), at]);
+    batch.push(['transaction-service-input', 0, partition, next[partition]!++, value, at.getTime(), at]);
     count += 1;
     bytes += value.length;
     if (batch.length === 50_000) {
