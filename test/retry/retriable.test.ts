@@ -48,6 +48,9 @@ describe('isRetriable', () => {
       '53300': true, // too many connections
       '57P01': true, // admin shutdown (a restart)
       '57P03': true, // cannot connect now (starting up)
+      '25P03': true, // idle-in-transaction timeout: the server ended a frozen writer's session
+      '25P04': true, // transaction timeout: the same, for a transaction too long
+      '25P02': false, // in failed transaction: a bug, not an outage
       '40001': true, // serialization failure
       '40P01': true, // deadlock
       '22021': false, // NUL in text
