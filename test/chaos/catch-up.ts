@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { queryRows } from '../staging/landing-support.js';
+import { landedOffsets, loadedOffsets } from './positions.js';
 import type { Service } from './service.js';
 
 /**
@@ -83,15 +83,7 @@ export class CatchUpWatcher {
   }
 
   async #positions(): Promise<{ landed: Map<number, number>; loaded: Map<number, number> }> {
-    const asMap = (rows: { partition: number; next: string }[]) => new Map(rows.map((r) => [r.partition, Number(r.next)]));
-    // max over rows: one per (topic, partition) here; the landing may key them further (an incarnation of the topic)
-    const landed = await queryRows<{ partition: number; next: string }>(
-      this.urls.landingUrl,
-      'select partition, max(next_offset)::text as next from raw.consumer_offsets where group_id = $1 group by partition',
-      [this.group],
-    );
-    const loaded = await queryRows<{ partition: number; next: string }>(this.urls.warehouseUrl, 'select partition, max(next_offset)::text as next from stg.load_state group by partition');
-    return { landed: asMap(landed), loaded: asMap(loaded) };
+    return { landed: await landedOffsets(this.urls.landingUrl, this.group), loaded: await loadedOffsets(this.urls.warehouseUrl) };
   }
 }
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { queryRows } from '../staging/landing-support.js';
 import { CHAOS_GROUP, CHAOS_PARTITIONS, type ChaosPipeline } from './chaos-pipeline.js';
 import type { ZombieEpisode } from './conflicts.js';
 import { INGESTERS, KILL_WINDOW_MS, type IngesterName, type ScheduledFault } from './fault-schedule.js';
 import { assignmentAt, readLog } from './ingester-log.js';
+import { landedOffsets } from './positions.js';
 import type { Incarnation } from './service.js';
 
 /** What a fault did: when it hit, when its action was over (a server back up, a zombie woken), to whom. */
@@ -159,14 +159,10 @@ export class FaultInjector {
     );
   }
 
-  async #landedOffsets(): Promise<Map<number, number>> {
-    const rows = await queryRows<{ partition: number; next: string }>(
-      this.pipeline.databases.landingUrl,
-      'select partition, max(next_offset)::text as next from raw.consumer_offsets where group_id = $1 group by partition',
-      [CHAOS_GROUP],
-    );
-    return new Map(rows.map((r) => [r.partition, Number(r.next)]));
+  #landedOffsets(): Promise<Map<number, number>> {
+    return landedOffsets(this.pipeline.databases.landingUrl, CHAOS_GROUP);
   }
+
 }
 
 function describe(incarnation: Incarnation | undefined): string {
