@@ -13,8 +13,10 @@ process.on('SIGINT', remember);
 process.on('SIGTERM', remember);
 globalThis.turnoverEarlySignals = { signals: earlySignals, listener: remember };
 
-const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src', 'cli', 'main.js');
-if (!existsSync(entry)) {
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const entry = join(dist, 'src', 'cli', 'main.js');
+// the statements each dialect sends are compiled beside the code (dist/sql/<dialect>/)
+if (!existsSync(entry) || !existsSync(join(dist, 'sql'))) {
   process.stderr.write('turnover: not built yet: run `npm ci` (or `npm run build`) in the checkout first\n');
   process.exit(4);
 }

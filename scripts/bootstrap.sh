@@ -24,9 +24,9 @@ install_node_dependencies() {
     say "installing npm dependencies (npm ci)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
-  say "compiling TypeScript"
+  say "compiling TypeScript and the SQL models (npm run build)"
   rm -rf dist   # no stale compiled tests from deleted sources
-  npx tsc -p tsconfig.json
+  npm run build --silent
 }
 
 turnover() { node "$ROOT/bin/turnover.js" "$@"; }

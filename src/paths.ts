@@ -16,8 +16,11 @@ function findPackageRoot(): string {
   return distAt > 0 ? parts.slice(0, distAt).join('/') : resolve(here, '..');
 }
 
-/** Directory of the `.sql` files shipped with the package. */
+/** Directory of the `.sql` files shipped with the package: models, per-dialect statements, migrations. */
 export const SQL_DIR: string = join(PACKAGE_ROOT, 'sql');
+
+/** Statements compiled per dialect by `npm run build` (sql/models/** and sql/<dialect>/*.sql → dist/sql/<dialect>/). */
+export const COMPILED_SQL_DIR: string = join(PACKAGE_ROOT, 'dist', 'sql');
 
 /** Default local-stack state: a project-local folder that git ignores. */
 export function defaultStateDir(): string {

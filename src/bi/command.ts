@@ -1,18 +1,11 @@
-import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
-import { port, positiveInt } from '../cli/parsers.js';
-import { STATE_DIR_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec, OptionSpec } from '../command/command-spec.js';
+import { positiveInt } from '../command/parsers.js';
+import { STATE_DIR_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 
 const DEFINITION_OPTION: OptionSpec = {
   flags: '--definition <file>',
   description: 'the dashboard definition (default: bi/turnover.yaml of the package)',
   env: 'TURNOVER_BI_DEFINITION',
-};
-
-const PORT_OPTION: OptionSpec = {
-  flags: '--port <port>',
-  description: 'port of the local Superset on 127.0.0.1 (default 18088, then the port of the last up; 0 = any free port)',
-  env: 'TURNOVER_SUPERSET_PORT',
-  parse: port('--port'),
 };
 
 const RETRY_FOR_OPTION: OptionSpec = {
@@ -22,33 +15,16 @@ const RETRY_FOR_OPTION: OptionSpec = {
   parse: positiveInt('--retry-for'),
 };
 
-const load = (action: 'up' | 'provision' | 'status' | 'down') => async () => (await import('./superset/run.js')).handlers[action];
-
 export const BI_COMMAND: CommandSpec = {
   name: 'bi',
   summary: 'BI tools\' dashboards as code (Apache Superset, Metabase)',
   description: 'One definition (bi/turnover.yaml: datasets over cdm.*, charts, layout) provisioned into Superset or Metabase through their REST APIs. See docs/bi.md.',
   subcommands: [
     {
+      // up|status|down, which run the local server, are grafted beside provision by src/cli/commands.ts
       name: 'superset',
       summary: 'a local Apache Superset with the turnover dashboard',
       subcommands: [
-        {
-          name: 'up',
-          summary: 'install (cached venv), initialise and start Superset on 127.0.0.1; idempotent',
-          description:
-            'Builds the pinned Superset venv once (python/requirements-superset.txt, cached outside the repo), keeps its ' +
-            'metadata, secret key, admin credentials and log in <state>/superset/, starts gunicorn (one worker) on ' +
-            '127.0.0.1 and waits until /health answers. The admin comes from TURNOVER_SUPERSET_ADMIN_USER / ' +
-            'TURNOVER_SUPERSET_ADMIN_PASSWORD, or is "admin" with a random password printed once.',
-          options: [
-            STATE_DIR_OPTION,
-            PORT_OPTION,
-            { flags: '--timeout <seconds>', description: 'how long to wait for /health', env: 'TURNOVER_SUPERSET_TIMEOUT', defaultValue: 300, parse: positiveInt('--timeout') },
-          ],
-          load: load('up'),
-          examples: ['turnover bi superset up', 'TURNOVER_SUPERSET_ADMIN_PASSWORD=… turnover bi superset up --port 8088'],
-        },
         {
           name: 'provision',
           summary: 'create or update the connection, datasets, charts and dashboard (REST API, idempotent)',
@@ -64,19 +40,12 @@ export const BI_COMMAND: CommandSpec = {
             STATE_DIR_OPTION,
             RETRY_FOR_OPTION,
           ],
-          load: load('provision'),
+          load: async () => (await import('./superset/run.js')).handlers.provision,
           examples: [
             'eval "$(npx turnover stack env)" && npx turnover bi superset provision',
             'TURNOVER_SUPERSET_ADMIN_USER=… TURNOVER_SUPERSET_ADMIN_PASSWORD=… turnover bi superset provision --superset-url https://bi.example.com --warehouse-url vertica://dbadmin:…@vertica:5433/dwh',
           ],
         },
-        {
-          name: 'status',
-          summary: 'exit 0 only when the local Superset is up and healthy',
-          options: [STATE_DIR_OPTION, { flags: '--json', description: 'print the status as JSON' }],
-          load: load('status'),
-        },
-        { name: 'down', summary: 'stop the local Superset (its metadata is kept)', options: [STATE_DIR_OPTION], load: load('down') },
       ],
     },
     {

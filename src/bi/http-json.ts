@@ -1,7 +1,7 @@
 import { ConfigError, describeError, TurnoverError, UnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { httpPolicy, isRetriable, isRetriableHttpStatus, retry, RetriesExhaustedError, withDeadline, type RetryPolicy } from '../retry/index.js';
-import { errorCodeOf, isNotSentSocketCode } from '../retry/socket-errors.js';
+import { errorCodeOf, isNotSentSocketCode } from '../net/socket-errors.js';
 import { oneLine } from './report.js';
 
 /** A non-2xx answer of a BI tool's API: a 5xx or 429 may pass (retriable, exit 5), any other 4xx is the request's (configuration) fault. */

@@ -6,8 +6,8 @@ import { describeError, exitCodeOf, TurnoverError } from '../errors.js';
 import { createLogger, type LogFormat } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { ROOT_COMMAND } from './commands.js';
-import { buildProgram } from './program.js';
-import type { CommandContext } from './command-spec.js';
+import { buildProgram } from '../command/program.js';
+import type { CommandContext } from '../command/command-spec.js';
 
 /**
  * The only place that turns errors into messages and exit statuses.

@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { nonNegativeInt, port, positiveNumber } from '../cli/parsers.js';
-import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec } from '../command/command-spec.js';
+import { nonNegativeInt, port, positiveNumber } from '../command/parsers.js';
+import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 import { DASHBOARD_DEFAULTS } from './options.js';
 
 export const DASHBOARD_COMMAND: CommandSpec = {

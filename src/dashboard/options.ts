@@ -1,4 +1,4 @@
-import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../cli/shared-options.js';
+import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../command/shared-options.js';
 import { postgresUrl } from '../db/postgres-url.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.js';

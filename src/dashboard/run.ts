@@ -1,4 +1,4 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { startDashboard } from './dashboard.js';
 import { isLoopback, resolveDashboardConfig } from './options.js';
 

@@ -1,4 +1,4 @@
-import { errorCodeOf, isTransientSocketCode } from '../retry/socket-errors.js';
+import { errorCodeOf, isTransientSocketCode } from '../net/socket-errors.js';
 
 /**
  * What a PostgreSQL (or Vertica) error means for the code that got it, by

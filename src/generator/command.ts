@@ -1,6 +1,6 @@
-import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
-import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../cli/parsers.js';
-import { INTERVAL_OPTIONS, KAFKA_OPTIONS } from '../cli/shared-options.js';
+import type { CommandSpec, OptionSpec } from '../command/command-spec.js';
+import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../command/parsers.js';
+import { INTERVAL_OPTIONS, KAFKA_OPTIONS } from '../command/shared-options.js';
 import { PRODUCER_LIBRARIES } from '../kafka/producer-library.js';
 
 /** How messages are produced: shared by generate and replay. */

@@ -1,4 +1,4 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { UsageError } from '../errors.js';
 import { destinationFrom } from './options.js';
 import { Progress } from './progress.js';

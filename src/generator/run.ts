@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import type { Logger } from '../log/logger.js';
 import { dateOfDay, DAY_MS } from './days.js';
 import { generateFeed, type FeedOptions } from './feed.js';

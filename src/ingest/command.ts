@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { nonNegativeInt, positiveInt } from '../cli/parsers.js';
-import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, METRICS_PORT_OPTION, STAGING_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec } from '../command/command-spec.js';
+import { nonNegativeInt, positiveInt } from '../command/parsers.js';
+import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, METRICS_PORT_OPTION, STAGING_URL_OPTION } from '../command/shared-options.js';
 import { INGEST_DEFAULTS } from './options.js';
 import { collectConf, SPARK_DEFAULTS } from '../spark/spark-options.js';
 

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CommandContext } from '../cli/command-spec.js';
+import type { CommandContext } from '../command/command-spec.js';
 import { ConfigError, describeError, TurnoverError, UnavailableError } from '../errors.js';
 import type { KafkaConsumer } from '../kafka/client.js';
 import { createConsumer } from '../kafka/consumer.js';

@@ -1,4 +1,4 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { runIngester } from './ingester.js';
 import { ingestConfigFrom } from './options.js';
 

@@ -3,7 +3,7 @@
  * which are outages (retry with back-off). Reads the error and its causes,
  * whatever client raised it.
  */
-import { TLS_TRUST_CODES } from '../retry/socket-errors.js';
+import { TLS_TRUST_CODES } from '../net/socket-errors.js';
 
 const AUTH_TYPES = new Set([
   'SASL_AUTHENTICATION_FAILED',

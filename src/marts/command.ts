@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { positiveInt } from '../cli/parsers.js';
-import { INTERVAL_OPTIONS, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec } from '../command/command-spec.js';
+import { positiveInt } from '../command/parsers.js';
+import { INTERVAL_OPTIONS, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 import { DEFAULT_DAYS_PER_TRANSACTION, DEFAULT_PARALLEL } from './options.js';
 
 export const BUILD_MARTS_COMMAND: CommandSpec = {
@@ -24,9 +24,8 @@ export const BUILD_MARTS_COMMAND: CommandSpec = {
     },
     {
       flags: '--parallel <n>',
-      description: 'transactions in flight at once, each on its own connection (they still commit in day order)',
+      description: `transactions in flight at once, each on its own connection (they still commit in day order; default ${DEFAULT_PARALLEL.postgres} on PostgreSQL, ${DEFAULT_PARALLEL.vertica} on Vertica, whose DML locks whole tables)`,
       env: 'TURNOVER_MARTS_PARALLEL',
-      defaultValue: DEFAULT_PARALLEL,
       parse: positiveInt('--parallel'),
     },
     { flags: '--dry-run', description: 'print the days that would be built, change nothing' },

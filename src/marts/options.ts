@@ -1,6 +1,7 @@
-import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../db/retry-unavailable.js';
+import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../retry/retry-unavailable.js';
 import { UsageError } from '../errors.js';
 import { pauseAtFromEnv, type PauseAt } from '../test-hooks/pause-point.js';
+import type { DialectName } from '../warehouse/index.js';
 import type { Day } from './days.js';
 
 /** What `turnover build-marts` was asked to do, validated once at the edge. */
@@ -9,7 +10,8 @@ export interface BuildMartsConfig {
   /** Both or neither: without them the `stg.touched_days` queue decides. */
   readonly interval?: { readonly from: Day; readonly to: Day };
   readonly daysPerTransaction: number;
-  readonly parallel: number;
+  /** Given by --parallel; otherwise the warehouse's default (parallelFor). */
+  readonly parallel: number | undefined;
   readonly dryRun: boolean;
   /** How long an unreachable warehouse is retried (the whole build again, from the queue) before exit 5. */
   readonly unavailableTimeoutMs: number;
@@ -18,8 +20,17 @@ export interface BuildMartsConfig {
 }
 
 export const DEFAULT_DAYS_PER_TRANSACTION = 1;
-/** One transaction per core of the development machine; each holds a warehouse connection. */
-export const DEFAULT_PARALLEL = 2;
+/**
+ * Transactions in flight when --parallel is not given. PostgreSQL: one per
+ * core of the development machine, each on its own connection. Vertica: DML
+ * takes table locks (no row locks), so a run's transactions would only queue
+ * behind each other; one at a time is the safe setting there (docs/marts.md).
+ */
+export const DEFAULT_PARALLEL: Readonly<Record<DialectName, number>> = { postgres: 2, vertica: 1 };
+
+export function parallelFor(config: Pick<BuildMartsConfig, 'parallel'>, dialect: DialectName): number {
+  return config.parallel ?? DEFAULT_PARALLEL[dialect];
+}
 
 export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = {}): BuildMartsConfig {
   const from = options.from as Day | undefined;
@@ -32,7 +43,7 @@ export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown
     warehouseUrl: options.warehouseUrl,
     ...(from !== undefined && to !== undefined ? { interval: Object.freeze({ from, to }) } : {}),
     daysPerTransaction: (options.daysPerTransaction as number | undefined) ?? DEFAULT_DAYS_PER_TRANSACTION,
-    parallel: (options.parallel as number | undefined) ?? DEFAULT_PARALLEL,
+    parallel: options.parallel as number | undefined,
     dryRun: options.dryRun === true,
     unavailableTimeoutMs: ((options.unavailableTimeout as number | undefined) ?? ONE_SHOT_UNAVAILABLE_TIMEOUT_S) * 1000,
     pauseAt: pauseAtFromEnv(env),

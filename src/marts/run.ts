@@ -1,10 +1,10 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { operationalError } from '../db/operational-error.js';
-import { retryWhileUnavailable } from '../db/retry-unavailable.js';
+import { retryWhileUnavailable } from '../retry/retry-unavailable.js';
 import { PausePoint } from '../test-hooks/pause-point.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { buildMarts, describeDays } from './build.js';
-import { resolveBuildMartsConfig } from './options.js';
+import { parallelFor, resolveBuildMartsConfig } from './options.js';
 import type { BuildSummary } from './types.js';
 
 export const buildMartsCommand: Handler = async (input, context) => {
@@ -23,7 +23,7 @@ export const buildMartsCommand: Handler = async (input, context) => {
           {
             ...(config.interval ? { interval: config.interval } : {}),
             daysPerTransaction: config.daysPerTransaction,
-            parallel: config.parallel,
+            parallel: parallelFor(config, warehouse.dialect),
             dryRun: config.dryRun,
             signal: context.signal,
             progressed: () => {

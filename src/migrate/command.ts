@@ -1,5 +1,5 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec } from '../command/command-spec.js';
+import { STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 
 export const MIGRATE_COMMAND: CommandSpec = {
   name: 'migrate',

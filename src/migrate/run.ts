@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { migratePostgres } from '../db/postgres-migrator.js';
 import { postgresUrl } from '../db/postgres-url.js';
 import { SQL_DIR } from '../paths.js';

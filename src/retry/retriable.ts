@@ -1,7 +1,6 @@
 import { classifySqlError, sqlStateOf } from '../db/sqlstate.js';
 import { EXIT_CODES, TurnoverError } from '../errors.js';
-import { isRetriableKafkaCode, KafkaConnectionError, KafkaProtocolError } from '../kafka/wire/kafka-error-codes.js';
-import { errorCodeOf, isConfigurationSocketCode, isTransientSocketCode } from './socket-errors.js';
+import { errorCodeOf, isConfigurationSocketCode, isTransientSocketCode } from '../net/socket-errors.js';
 
 /**
  * THE retry decision: may the same call succeed if tried again later? Read
@@ -13,9 +12,9 @@ import { errorCodeOf, isConfigurationSocketCode, isTransientSocketCode } from '.
  *   and `conflict` retry, `data`, `config` and `fatal` do not; a plain Error
  *   without a SQLSTATE as that classifier reads it (pg's "Connection
  *   terminated unexpectedly" is unavailable);
- * - a Kafka error of the wire client: its code, retriable or not per the
- *   Kafka protocol (kafka-error-codes.ts); a lost connection retries unless
- *   its cause is a configuration problem;
+ * - a Kafka error of the wire client: its own `retriable` (kafka-error-codes.ts
+ *   sets it from the code, per the Kafka protocol; a lost connection retries
+ *   unless its cause is a configuration problem);
  * - a kafkajs error: its own `retriable` flag, looking through "retries
  *   exceeded" to the error kafkajs gave up on; @platformatic/kafka's `canRetry`;
  * - Node socket errors (refused, reset, timed out) and fetch's (`other side
@@ -41,14 +40,15 @@ const MAX_CAUSE_DEPTH = 8;
 function decide(error: unknown, depth: number): boolean {
   if (depth > MAX_CAUSE_DEPTH || error === null || typeof error !== 'object') return false;
   if (error instanceof TurnoverError) return error.retriable;
-  if (error instanceof KafkaProtocolError) return isRetriableKafkaCode(error.errorCode);
-  if (error instanceof KafkaConnectionError) return !hasConfigurationCause(error);
   const e = error as { name?: unknown; retriable?: unknown; canRetry?: unknown; cause?: unknown; originalError?: unknown };
   const name = typeof e.name === 'string' ? e.name : '';
   if (name === 'KafkaJSNumberOfRetriesExceeded') return decide(e.originalError ?? e.cause, depth + 1);
   const code = errorCodeOf(error);
   if (isConfigurationSocketCode(code)) return false;
-  if (name.startsWith('KafkaJS')) return e.retriable === true;
+  // errors that know their own answer: kafkajs', and the wire client's (kafka/wire/kafka-error-codes.ts:
+  // a protocol error by the Kafka protocol's retriable column, a lost connection unless its cause is configuration)
+  if (typeof e.retriable === 'boolean') return e.retriable;
+  if (name.startsWith('KafkaJS')) return false;
   if (isTransientSocketCode(code) || (code !== undefined && FETCH_TRANSIENT_CODES.has(code))) return true;
   if (name === 'TimeoutError') return true; // AbortSignal.timeout() fired: the server did not answer in time
   if (typeof e.canRetry === 'boolean') return e.canRetry;
@@ -60,13 +60,6 @@ function decide(error: unknown, depth: number): boolean {
   }
   // a wrapper (fetch's "fetch failed", a library's own error) decides by what it wraps
   return e.cause !== undefined && decide(e.cause, depth + 1);
-}
-
-function hasConfigurationCause(error: Error): boolean {
-  for (let e: unknown = error, depth = 0; e && depth <= MAX_CAUSE_DEPTH; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isConfigurationSocketCode(errorCodeOf(e))) return true;
-  }
-  return false;
 }
 
 /** HTTP: a server error (5xx) or "too many requests" (429) may pass; any other 4xx is the request's fault. */

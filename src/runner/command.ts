@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { nonNegativeInt, port, positiveInt, positiveNumber, collect } from '../cli/parsers.js';
-import { STATE_DIR_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec } from '../command/command-spec.js';
+import { nonNegativeInt, port, positiveInt, positiveNumber, collect } from '../command/parsers.js';
+import { STATE_DIR_OPTION } from '../command/shared-options.js';
 import { STACK_PORT_OPTIONS } from '../stack/command.js';
 
 export const UP_COMMAND: CommandSpec = {

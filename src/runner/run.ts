@@ -1,17 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Handler } from '../cli/command-spec.js';
-import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../cli/shared-options.js';
+import type { Handler } from '../command/command-spec.js';
+import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../command/shared-options.js';
 import { ConfigError, describeError, TurnoverError } from '../errors.js';
 import type { KafkaConfig } from '../kafka/index.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
 import type { Logger } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import { PidFile } from '../process/pid-file.js';
+import { assertPortFree, freePort } from '../process/ports.js';
 import { Backoff, isRetriable, isRetriableExit, restartPolicy } from '../retry/index.js';
-import { isAlive } from '../stack/processes.js';
-import { LocalStack, stackEnv } from '../stack/stack.js';
-import { assertPortFree, freePort, resolveStackSettings } from '../stack/stack-settings.js';
+import { LocalStack, resolveStackSettings, stackEnv } from '../stack/index.js';
 import { BackfillPlan } from './backfill.js';
 import { ensureTopic, topicMessages } from './feed-topic.js';
 import { martLoop } from './mart-loop.js';
@@ -24,16 +23,18 @@ const CLI = join(PACKAGE_ROOT, 'bin', 'turnover.js');
 /** Stop order: the feed first, then each stage after the one that feeds it. */
 const STOP_ORDER = ['generate-tail', 'generate-backfill', 'ingest', 'load-stg', 'build-marts', 'dashboard'];
 
-/** Refuses a second `turnover up` on the same state dir (two runners would race on one stack). */
+/**
+ * Refuses a second `turnover up` on the same state dir (two runners would
+ * race on one stack). The pid in `up.pid` counts only while its command line
+ * is a `turnover … up`: a pid reused by another program after a crash does
+ * not block the next start.
+ */
 function lockRunner(dir: string): () => void {
-  const file = join(dir, 'up.pid');
-  mkdirSync(dir, { recursive: true });
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, 'utf8'));
-    if (isAlive(pid) && pid !== process.pid) throw new ConfigError(`turnover up is already running on this state dir (pid ${pid})`);
-  }
-  writeFileSync(file, `${process.pid}\n`);
-  return () => rmSync(file, { force: true });
+  const pidFile = new PidFile(join(dir, 'up.pid'), ['turnover', ' up']);
+  const pid = pidFile.ours();
+  if (pid !== undefined && pid !== process.pid) throw new ConfigError(`turnover up is already running on this state dir (pid ${pid})`);
+  pidFile.write(process.pid);
+  return () => pidFile.remove();
 }
 
 function failure(exit: ChildExit): TurnoverError {

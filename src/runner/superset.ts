@@ -13,7 +13,7 @@ export async function startSuperset(options: {
   readonly signal: AbortSignal;
   readonly stdout: NodeJS.WritableStream;
 }): Promise<() => Promise<void>> {
-  const { supersetUp, provisionSuperset, supersetDown } = await import('../bi/superset/index.js');
+  const [{ supersetUp, supersetDown }, { provisionSuperset }] = await Promise.all([import('../stack/index.js'), import('../bi/index.js')]);
   const { stateDir, logger, stdout } = options;
   logger.info('starting Apache Superset (the first start installs its venv and takes a few minutes)');
   const up = await supersetUp({ stateDir, logger, signal: options.signal });

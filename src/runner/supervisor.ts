@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log/logger.js';
+import { LineTail } from '../process/log-tail.js';
+import { stopChild } from '../process/stop.js';
 import { Backoff, isRetriableExit, restartPolicy } from '../retry/index.js';
 
 export type RestartPolicy = 'always' | 'never';
@@ -102,8 +103,7 @@ export class SupervisedChild {
   #process: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
   #log: WriteStream;
-  #tail: string[] = [];
-  #partial = '';
+  readonly #tail = new LineTail(TAIL_LINES);
   readonly #restarts = new Backoff(restartPolicy);
   #lastExit: ChildExit | undefined;
   readonly #logger: Logger;
@@ -155,26 +155,18 @@ export class SupervisedChild {
   async stop(graceMs: number): Promise<void> {
     const child = this.#process;
     if (!child || !this.running) return;
-    child.kill('SIGTERM');
-    const timeout = sleep(graceMs).then(() => 'timeout' as const);
-    if ((await Promise.race([this.#exited.then(() => 'exited' as const), timeout])) === 'timeout') {
-      this.#logger.warn({ child: this.spec.name }, `${this.spec.name} did not stop within ${graceMs / 1000}s; killing it`);
-      child.kill('SIGKILL');
-      await this.#exited;
-    }
+    await stopChild(child, this.#exited, graceMs, () =>
+      this.#logger.warn({ child: this.spec.name }, `${this.spec.name} did not stop within ${graceMs / 1000}s; killing it`),
+    );
   }
 
   #capture(chunk: Buffer): void {
     this.#log.write(chunk);
-    const text = this.#partial + chunk.toString('utf8');
-    const lines = text.split('\n');
-    this.#partial = lines.pop() ?? '';
-    this.#tail.push(...lines.filter(Boolean));
-    if (this.#tail.length > TAIL_LINES) this.#tail = this.#tail.slice(-TAIL_LINES);
+    this.#tail.push(chunk);
   }
 
   #onExit(code: number | null, signal: NodeJS.Signals | null, ranMs: number): void {
-    const exit: ChildExit = { name: this.spec.name, code, signal, lastLines: [...this.#tail, ...(this.#partial ? [this.#partial] : [])] };
+    const exit: ChildExit = { name: this.spec.name, code, signal, lastLines: this.#tail.lines() };
     this.#log.write(`--- ${new Date().toISOString()} exit: code ${code} signal ${signal}\n`);
     this.#lastExit = exit;
     if (this.spec.restart === 'never') {

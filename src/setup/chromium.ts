@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { PrerequisiteError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { run } from '../stack/processes.js';
+import { run } from '../process/run-command.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../cli/command-spec.js';
+import type { CommandSpec } from '../command/command-spec.js';
 
 export const SETUP_COMMAND: CommandSpec = {
   name: 'setup',

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { StackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { checkMaven } from '../stack/prerequisites.js';
-import { run } from '../stack/processes.js';
+import { checkMaven } from './prerequisites.js';
+import { run } from '../process/run-command.js';
 
 /**
  * Java components come from Maven Central, not from vendor tarballs: a tiny

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PrerequisiteError, StackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { run } from '../stack/processes.js';
+import { run } from '../process/run-command.js';
 
 /**
  * Python tools (Airflow, PySpark, Superset, SQLFluff) live in virtualenvs

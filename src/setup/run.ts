@@ -1,11 +1,11 @@
-import type { Handler } from '../cli/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { UsageError } from '../errors.js';
 import { defaultCacheDir } from '../paths.js';
-import { ensureKafkaJars } from '../stack/kafka-jars.js';
-import { postgresOsUser, preparePostgresBinaries } from '../stack/postgres-binaries.js';
-import { checkJava } from '../stack/prerequisites.js';
-import { prepareSpark } from '../spark/spark-setup.js';
 import { ensureChromium } from './chromium.js';
+import { ensureKafkaJars } from './kafka-jars.js';
+import { postgresOsUser, preparePostgresBinaries } from './postgres-binaries.js';
+import { checkJava } from './prerequisites.js';
+import { prepareSpark } from './spark-install.js';
 import { ensureVenv, venvNames } from './python-venv.js';
 
 export const setup: Handler = async (input, context) => {

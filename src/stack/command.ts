@@ -1,6 +1,6 @@
-import type { CommandSpec, OptionSpec } from '../cli/command-spec.js';
-import { port } from '../cli/parsers.js';
-import { STATE_DIR_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec, OptionSpec } from '../command/command-spec.js';
+import { port } from '../command/parsers.js';
+import { STATE_DIR_OPTION } from '../command/shared-options.js';
 
 export const STACK_PORT_OPTIONS: readonly OptionSpec[] = [
   { flags: '--kafka-port <port>', description: 'Kafka listener port (0 = any free port; the controller takes the next one)', env: 'TURNOVER_STACK_KAFKA_PORT', parse: port('--kafka-port') },

@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StackError, UnavailableError } from '../errors.js';
+import { StackError } from '../errors.js';
 import { createAdmin } from '../kafka/index.js';
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import { probePolicy, readinessPolicy, retry } from '../retry/index.js';
-import { javaBinary } from './prerequisites.js';
-import { isAlive, ourPid, run, tailFile, waitForExit } from './processes.js';
+import { waitHealthy } from '../process/health.js';
+import { PidFile } from '../process/pid-file.js';
+import { isAlive } from '../process/process-state.js';
+import { run } from '../process/run-command.js';
+import { stopPid } from '../process/stop.js';
+import { probePolicy } from '../retry/index.js';
+import { javaBinary } from '../setup/prerequisites.js';
 
 export interface KafkaBrokerOptions {
   readonly dir: string;
@@ -55,13 +59,13 @@ export class KafkaBroker {
     return join(this.#o.dir, 'kafka.log');
   }
 
-  get #pidFile(): string {
-    return join(this.#o.dir, 'kafka.pid');
+  get #pidFile(): PidFile {
+    return new PidFile(join(this.#o.dir, 'kafka.pid'), ['kafka.Kafka', this.#o.dir]);
   }
 
   /** The broker's pid when it is our running broker, else undefined. */
   pid(): number | undefined {
-    return ourPid(this.#pidFile, ['kafka.Kafka', this.#o.dir]);
+    return this.#pidFile.ours();
   }
 
   /** True when the broker answers a metadata request (TCP accept alone is not enough). */
@@ -107,35 +111,21 @@ export class KafkaBroker {
     );
     closeSync(log);
     if (child.pid === undefined) throw new StackError(`could not start java for Kafka; log: ${this.logFile}`);
-    writeFileSync(this.#pidFile, `${child.pid}\n`);
+    this.#pidFile.write(child.pid);
     child.unref();
     logger.info({ pid: child.pid, address: this.address, nodeId: this.#o.quorum?.nodeId ?? 1 }, 'Kafka broker starting');
 
     const pid = child.pid;
-    await retry(readinessPolicy(timeoutMs), async () => {
-      if (!isAlive(pid)) throw new StackError(`Kafka broker exited during start-up; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
-      if (!(await this.healthy())) throw new UnavailableError(`Kafka broker ${this.address} does not answer yet`);
-    }).catch((error: unknown) => {
-      if (error instanceof StackError) throw error;
-      throw new StackError(`Kafka broker not healthy after ${timeoutMs / 1000}s; last lines of ${this.logFile}:\n${tailFile(this.logFile)}`);
-    });
+    await waitHealthy({ what: 'Kafka broker', logFile: this.logFile, alive: () => isAlive(pid), healthy: () => this.healthy(), timeoutMs });
   }
 
   /** SIGTERM lets the broker flush and close its logs (a few seconds); SIGKILL only as a last resort. */
   async stop(logger: Logger, timeoutMs = 60_000): Promise<boolean> {
-    const pid = this.pid();
-    if (pid === undefined) {
-      rmSync(this.#pidFile, { force: true });
-      return false;
-    }
-    process.kill(pid, 'SIGTERM');
-    if (!(await waitForExit(pid, timeoutMs))) {
-      logger.warn({ pid }, 'Kafka broker did not stop in time; killing it');
-      process.kill(pid, 'SIGKILL');
-      await waitForExit(pid, 10_000);
-    }
-    rmSync(this.#pidFile, { force: true });
-    return true;
+    const pidFile = this.#pidFile;
+    const pid = pidFile.ours();
+    if (pid !== undefined) await stopPid(pid, { graceMs: timeoutMs, onKill: () => logger.warn({ pid }, 'Kafka broker did not stop in time; killing it') });
+    pidFile.remove();
+    return pid !== undefined;
   }
 
   /** Storage is formatted once per state dir; the cluster id is kept beside it. */

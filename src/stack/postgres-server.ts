@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, appendFileSync } from 'node:fs';
+import { existsSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { StackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { PostgresBinaries } from './postgres-binaries.js';
-import { isAlive, run, tailFile, type RunResult } from './processes.js';
+import type { PostgresBinaries } from '../setup/postgres-binaries.js';
+import { tailFile } from '../process/log-tail.js';
+import { postmasterPid } from '../process/pid-file.js';
+import { run, type RunResult } from '../process/run-command.js';
 
 export interface PostgresServerOptions {
   /** Folder owned by the server's OS user: holds `data/` and `postgres.log`. */
@@ -39,10 +41,7 @@ export class PostgresServer {
   }
 
   pid(): number | undefined {
-    const file = join(this.dataDir, 'postmaster.pid');
-    if (!existsSync(file)) return undefined;
-    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-    return isAlive(pid) ? pid : undefined;
+    return postmasterPid(this.dataDir);
   }
 
   async healthy(): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { CommandContext, CommandInput, Handler } from '../cli/command-spec.js';
+import type { CommandContext, CommandInput, Handler } from '../command/command-spec.js';
 import { StackError } from '../errors.js';
 import { LocalStack, stackEnv, type StackStatus } from './stack.js';
 import { resolveStackSettings, stackInitialised } from './stack-settings.js';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, PrerequisiteError } from '../errors.js';
 import { defaultCacheDir, defaultStateDir } from '../paths.js';
-import { postgresOsUser } from './postgres-binaries.js';
-import { run } from './processes.js';
+import { freePort } from '../process/ports.js';
+import { run } from '../process/run-command.js';
+import { postgresOsUser } from '../setup/postgres-binaries.js';
 
 export const DEFAULT_PORTS = Object.freeze({ kafka: 19092, controller: 19093, postgres: 15432 });
 export const LANDING_DATABASE = 'turnover';
@@ -89,27 +89,6 @@ function readPersisted(stateDir: string): PersistedSettings | undefined {
   } catch (error) {
     throw new ConfigError(`unreadable stack state ${file}: fix or delete it`, error);
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Fails with a clear line when a port we are about to bind is taken by someone else. */
-export async function assertPortFree(port: number, what: string, flag: string): Promise<void> {
-  await new Promise<void>((resolveFree, reject) => {
-    const server = createServer();
-    server.once('error', () => reject(new ConfigError(`port ${port} for ${what} is in use by another process: choose another with ${flag}`)));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree()));
-  });
 }
 
 /**

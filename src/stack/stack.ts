@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.js';
+import { assertPortFree } from '../process/ports.js';
+import { ensureKafkaJars } from '../setup/kafka-jars.js';
+import { preparePostgresBinaries } from '../setup/postgres-binaries.js';
+import { checkJava } from '../setup/prerequisites.js';
 import { KafkaBroker } from './kafka-broker.js';
-import { ensureKafkaJars } from './kafka-jars.js';
-import { preparePostgresBinaries } from './postgres-binaries.js';
 import { PostgresServer } from './postgres-server.js';
-import { checkJava } from './prerequisites.js';
 import {
-  assertPortFree,
   LANDING_DATABASE,
   persistSettings,
   preparePostgresDir,

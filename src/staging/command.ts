@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../cli/command-spec.js';
-import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../cli/parsers.js';
-import { STAGING_URL_OPTION, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../cli/shared-options.js';
+import type { CommandSpec } from '../command/command-spec.js';
+import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../command/parsers.js';
+import { STAGING_URL_OPTION, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 
 export const LOAD_STG_COMMAND: CommandSpec = {
   name: 'load-stg',

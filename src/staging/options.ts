@@ -1,5 +1,5 @@
 import { postgresUrl } from '../db/postgres-url.js';
-import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../db/retry-unavailable.js';
+import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../retry/retry-unavailable.js';
 import { ConfigError } from '../errors.js';
 import { pauseAtFromEnv, type PauseAt } from '../test-hooks/pause-point.js';
 

@@ -1,5 +1,5 @@
-import type { CommandContext, Handler } from '../cli/command-spec.js';
-import { retryWhileUnavailable } from '../db/retry-unavailable.js';
+import type { CommandContext, Handler } from '../command/command-spec.js';
+import { retryWhileUnavailable } from '../retry/retry-unavailable.js';
 import { isRetriable } from '../retry/index.js';
 import { PausePoint } from '../test-hooks/pause-point.js';
 import { openWarehouse } from '../warehouse/index.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createAirflowHome, DAGS_DIR, tail, TURNOVER_CLI_COMMAND, type AirflowHome } from '../support/airflow.js';
 import { PACKAGE_ROOT } from '../support/paths.js';
+import { VerticaLoginRecorder } from '../support/vertica-handshake.js';
 
 /**
  * DAG integrity in the installed Airflow (the pinned venv): every file in
@@ -223,6 +224,33 @@ describe('DAG files in the installed Airflow', () => {
     assert.match(log, /turnover exited with status 3: configuration error; not retrying/);
     assert.match(log, /new_state=failed/);
     assert.doesNotMatch(log, /up_for_retry/);
+  });
+
+  it("a Vertica warehouse: a Connection of Airflow's vertica type reaches the CLI as vertica://, host, port, user, password and database intact", async () => {
+    // no Vertica server runs here: the recorder reads the login the CLI's Vertica client sends, then refuses it (28000)
+    const server = await VerticaLoginRecorder.start();
+    const password = 'p@ss:w/rd% ?#';
+    try {
+      const run = await airflow.airflow(['dags', 'test', 'turnover_build_marts', '2022-10-01'], {
+        TURNOVER_CLI: TURNOVER_CLI_COMMAND,
+        AIRFLOW_CONN_TURNOVER_WAREHOUSE: JSON.stringify({ conn_type: 'vertica', host: '127.0.0.1', port: server.port, login: 'dbadmin', password, schema: 'dwh' }),
+      });
+      const log = run.stdout + run.stderr;
+      assert.equal(run.code, 1, tail(run));
+      assert.match(log, new RegExp(`TURNOVER_WAREHOUSE_URL from Connection turnover_warehouse: vertica://dbadmin:\\*\\*\\*@127\\.0\\.0\\.1:${server.port}/dwh`));
+      // a @daily run at 2022-10-01 covers the interval that ended then
+      assert.match(log, /build-marts --from 2022-09-30 --to 2022-09-30/);
+      assert.match(log, /the warehouse \(Vertica\) refused the connection: .*SQLSTATE 28000/);
+      assert.match(log, /turnover exited with status 3: configuration error; not retrying/);
+      assert.ok(!log.includes(password), 'the password is never logged');
+      // one login, not retried: a refused login is the setup's to fix
+      assert.deepEqual(
+        server.logins.map((l) => ({ user: l.parameters.user, database: l.parameters.database, password: l.password })),
+        [{ user: 'dbadmin', database: 'dwh', password }],
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   it('the DAG files hold no credentials or addresses', () => {

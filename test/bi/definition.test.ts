@@ -15,7 +15,7 @@ import { ConfigError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { ensureVenv, venvBin } from '../../src/setup/python-venv.js';
-import { run } from '../../src/stack/processes.js';
+import { run } from '../../src/process/run-command.js';
 import { copyDefinition } from './bi-support.js';
 
 const definition = loadDefinition();

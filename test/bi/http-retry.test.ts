@@ -6,7 +6,7 @@ import { MetabaseClient } from '../../src/bi/metabase/metabase-client.js';
 import { SupersetClient } from '../../src/bi/superset/superset-client.js';
 import { EXIT_CODES, exitCodeOf } from '../../src/errors.js';
 import { httpPolicy, RetriesExhaustedError, withDeadline } from '../../src/retry/index.js';
-import { freePort } from '../../src/stack/stack-settings.js';
+import { freePort } from '../../src/process/ports.js';
 import { runCli } from '../support/cli.js';
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { CommandSpec } from '../../src/cli/command-spec.js';
+import type { CommandSpec } from '../../src/command/command-spec.js';
 import { ROOT_COMMAND } from '../../src/cli/commands.js';
 import { PACKAGE_ROOT } from '../support/paths.js';
 

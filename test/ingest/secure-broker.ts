@@ -7,9 +7,9 @@ import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { probePolicy } from '../../src/retry/index.js';
 import { newClusterId } from '../../src/stack/kafka-broker.js';
-import { ensureKafkaJars } from '../../src/stack/kafka-jars.js';
-import { javaBinary } from '../../src/stack/prerequisites.js';
-import { run } from '../../src/stack/processes.js';
+import { ensureKafkaJars } from '../../src/setup/kafka-jars.js';
+import { javaBinary } from '../../src/setup/prerequisites.js';
+import { run } from '../../src/process/run-command.js';
 import { freePort } from './ingest-harness.js';
 
 /**

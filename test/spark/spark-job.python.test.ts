@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { backoffDelay, connectPolicy, transactionPolicy } from '../../src/retry/index.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { ensureVenv } from '../../src/setup/python-venv.js';
-import { run } from '../../src/stack/processes.js';
+import { run } from '../../src/process/run-command.js';
 import { PACKAGE_ROOT } from '../support/paths.js';
 
 /** The job's pure parts run by Python's unittest in the Spark venv, and its SQLSTATE rule against the Node side's. */

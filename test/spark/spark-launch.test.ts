@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ingestConfigFrom } from '../../src/ingest/options.js';
-import { artifactName, sparkJarList } from '../../src/spark/spark-jars.js';
+import { artifactName, sparkJarList } from '../../src/setup/spark-jars.js';
 import { jobEnvironment, submitArguments } from '../../src/spark/spark-env.js';
 import { collectConf, sparkLaunchConfigFrom } from '../../src/spark/spark-options.js';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';

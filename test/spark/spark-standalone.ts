@@ -6,8 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { prepareSpark } from '../../src/spark/index.js';
-import { commandLineOf, tailFile, waitForExit } from '../../src/stack/processes.js';
-import { freePort } from '../../src/stack/stack-settings.js';
+import { tailFile } from '../../src/process/log-tail.js';
+import { commandLineOf } from '../../src/process/process-state.js';
+import { waitForExit } from '../../src/process/stop.js';
+import { freePort } from '../../src/process/ports.js';
 import { track } from '../support/child-processes.js';
 
 const EXECUTOR_CLASS = 'org.apache.spark.executor.CoarseGrainedExecutorBackend';

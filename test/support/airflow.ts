@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { ensureVenv, venvBin } from '../../src/setup/python-venv.js';
-import { run, type RunResult } from '../../src/stack/processes.js';
+import { run, type RunResult } from '../../src/process/run-command.js';
 import { CLI } from './cli.js';
 import { PACKAGE_ROOT } from './paths.js';
 

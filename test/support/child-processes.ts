@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
-import { commandLineOf } from '../../src/stack/processes.js';
+import { commandLineOf } from '../../src/process/process-state.js';
 
 /**
  * Long-running children a test starts (an ingester, a Spark job, `turnover

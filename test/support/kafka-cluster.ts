@@ -7,9 +7,9 @@ import type { KafkaConfig } from '../../src/kafka/index.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { KafkaBroker, newClusterId } from '../../src/stack/kafka-broker.js';
-import { ensureKafkaJars } from '../../src/stack/kafka-jars.js';
-import { waitForExit } from '../../src/stack/processes.js';
-import { freePort } from '../../src/stack/stack-settings.js';
+import { ensureKafkaJars } from '../../src/setup/kafka-jars.js';
+import { waitForExit } from '../../src/process/stop.js';
+import { freePort } from '../../src/process/ports.js';
 import { trackPid } from './child-processes.js';
 
 /**

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { silentLogger } from '../../src/log/logger.js';
-import { preparePostgresBinaries } from '../../src/stack/postgres-binaries.js';
+import { preparePostgresBinaries } from '../../src/setup/postgres-binaries.js';
 import { PostgresServer } from '../../src/stack/postgres-server.js';
 import { preparePostgresDir, resolveStackSettings } from '../../src/stack/stack-settings.js';
 

@@ -1,4 +1,4 @@
-import type { Handler } from '../../cli/command-spec.js';
+import type { Handler } from '../../command/command-spec.js';
 import { ConfigError } from '../../errors.js';
 import { loadDefinition } from '../definition/definition.js';
 import { describeTarget, parseWarehouseTarget } from '../definition/warehouse-target.js';

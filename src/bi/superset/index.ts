@@ -1,43 +1,17 @@
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { readAdmin, resolveSupersetSettings } from '../../stack/index.js';
 import { loadDefinition, type Definition } from '../definition/definition.js';
 import { parseWarehouseTarget } from '../definition/warehouse-target.js';
-import { readAdmin } from './superset-secrets.js';
-import { LocalSuperset, type SupersetStatus, type SupersetUpResult } from './superset-server.js';
 import { provisionSuperset as provision, type SupersetProvisionReport } from './superset-provision.js';
-import { resolveSupersetSettings } from './superset-settings.js';
 
 /**
- * The programmatic API of the local Superset, for `turnover up
- * --with-superset` and tests: the same steps as the `turnover bi superset`
- * commands, without the CLI.
+ * Provisioning Superset, for `turnover up --with-superset` and tests: the
+ * same steps as `turnover bi superset provision`, without the CLI. Running a
+ * local Superset is the stack's (src/stack/superset/).
  */
 
-export type { SupersetProvisionReport, SupersetStatus, SupersetUpResult };
-export { LocalSuperset } from './superset-server.js';
-export { resolveSupersetSettings } from './superset-settings.js';
-
-export interface LocalSupersetOptions {
-  /** The stack's state dir (TURNOVER_STATE_DIR); Superset lives in `<stateDir>/superset/`. */
-  readonly stateDir?: string;
-  /** Default 18088, or the port of the previous `up`; 0 = any free port. */
-  readonly port?: number;
-  readonly env?: NodeJS.ProcessEnv;
-}
-
-export async function localSuperset(options: LocalSupersetOptions = {}): Promise<LocalSuperset> {
-  const env = options.env ?? process.env;
-  return new LocalSuperset(await resolveSupersetSettings({ stateDir: options.stateDir, port: options.port }, env), env);
-}
-
-/** Installs (cached), initialises and starts the local Superset; idempotent. */
-export async function supersetUp(options: LocalSupersetOptions & { logger: Logger; signal?: AbortSignal }): Promise<SupersetUpResult> {
-  return (await localSuperset(options)).up(options.logger, options.signal);
-}
-
-export async function supersetDown(options: LocalSupersetOptions & { logger: Logger }): Promise<boolean> {
-  return (await localSuperset(options)).down(options.logger);
-}
+export type { SupersetProvisionReport };
 
 export interface ProvisionOptions {
   readonly logger: Logger;

@@ -1,3 +1,4 @@
+import { errorCodeOf, isConfigurationSocketCode } from '../../net/socket-errors.js';
 /**
  * The Kafka error codes the wire client reacts to
  * (https://kafka.apache.org/protocol#protocol_error_codes), and the error
@@ -129,12 +130,26 @@ export class KafkaProtocolError extends Error {
   }
 }
 
-/** The broker could not be reached, or the connection ended: retry with back-off. */
+/**
+ * The broker could not be reached, or the connection ended: retry with
+ * back-off — unless the cause is a configuration problem (an unknown host, a
+ * certificate we do not trust), which is the same on every try.
+ */
 export class KafkaConnectionError extends Error {
-  readonly retriable = true;
+  readonly retriable: boolean;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'KafkaConnectionError';
+    this.retriable = !hasConfigurationCause(options?.cause);
   }
+}
+
+const MAX_CAUSE_DEPTH = 8;
+
+function hasConfigurationCause(cause: unknown): boolean {
+  for (let e = cause, depth = 0; e && depth <= MAX_CAUSE_DEPTH; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isConfigurationSocketCode(errorCodeOf(e))) return true;
+  }
+  return false;
 }

@@ -5,20 +5,9 @@ import { UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
-import type { StatementResult, Warehouse, WarehouseCapabilities, WarehouseConnection, WarehouseSession } from '../warehouse.js';
+import type { StatementResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse.js';
 import { PostgresSession } from './postgres-session.js';
-
-const CAPABILITIES: WarehouseCapabilities = Object.freeze({
-  transactionalDdl: true,
-  upsert: true,
-  merge: true,
-  copyFromStdin: true,
-  copyCapturesRejects: false,
-  advisoryLocks: true,
-  enforcedPrimaryKeys: true,
-  sessionStatementTimeout: true,
-  copyEncoding: 'postgres-binary',
-});
+import { POSTGRES_CAPABILITIES } from './postgres-capabilities.js';
 
 /** Warehouse layers, migrated in this order. */
 const SCOPES = ['stg', 'cdm'] as const;
@@ -51,7 +40,7 @@ async function inTransaction<T>(client: pg.ClientBase, work: (session: Warehouse
 /** PostgreSQL: the embedded local default (its own database on the local server). */
 export class PostgresWarehouse implements Warehouse {
   readonly dialect = 'postgres' as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = POSTGRES_CAPABILITIES;
   readonly #pool: pg.Pool;
   readonly #url: string;
   readonly #logger: Logger;

@@ -1,23 +1,14 @@
 import { join } from 'node:path';
-import { UnavailableError } from '../../errors.js';
+import { classifySqlError, sqlStateOf } from '../../db/sqlstate.js';
+import { ConfigError, describeError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
-import type { StatementResult, Warehouse, WarehouseCapabilities, WarehouseConnection, WarehouseSession } from '../warehouse.js';
+import type { StatementResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse.js';
 import { verticaNodejsFactory, type VerticaClient, type VerticaClientFactory } from './vertica-client.js';
 import { migrateVertica } from './vertica-migrator.js';
 import { VerticaSession } from './vertica-session.js';
-
-const CAPABILITIES: WarehouseCapabilities = Object.freeze({
-  transactionalDdl: false,
-  upsert: false,
-  merge: true,
-  copyFromStdin: true,
-  copyCapturesRejects: true,
-  advisoryLocks: false,
-  enforcedPrimaryKeys: false,
-  sessionStatementTimeout: false,
-});
+import { VERTICA_CAPABILITIES } from './vertica-capabilities.js';
 
 const SCOPES = ['stg', 'cdm'] as const;
 
@@ -42,7 +33,7 @@ async function inTransaction<T>(client: VerticaClient, work: (session: Warehouse
  */
 export class VerticaWarehouse implements Warehouse {
   readonly dialect = 'vertica' as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities = VERTICA_CAPABILITIES;
 
   constructor(
     private readonly newClient: VerticaClientFactory,
@@ -94,6 +85,10 @@ export class VerticaWarehouse implements Warehouse {
     try {
       await client.connect();
     } catch (error) {
+      // a refused login (28…) or an unknown database (3D000): waiting will not fix the setup
+      if (classifySqlError(error) === 'config') {
+        throw new ConfigError(`the warehouse (Vertica) refused the connection: ${describeError(error)} (SQLSTATE ${sqlStateOf(error)})`, error);
+      }
       throw new UnavailableError('the warehouse (Vertica) is not reachable', error);
     }
     return client;

@@ -99,8 +99,8 @@ create table if not exists stg.rejects (
     reason varchar(64) not null,
     field varchar(255),
     detail varchar(4000) not null,
-    key long varbinary(33554432),
-    value long varbinary(33554432),
+    key long varbinary(32000000),
+    value long varbinary(32000000),
     kafka_timestamp timestamptz,
     event_date date not null,
     rejected_at timestamptz not null default now(),
@@ -150,7 +150,7 @@ unsegmented all nodes;
 -- [16]
 insert into public.turnover_migrations (scope, version, name, checksum)
 values (?, ?, ?, ?);
--- values: ["stg","0001","0001_stg_tables","64ab4e0d905cefded5ba2cdf036abdf984658c1a70da050b958800f10e2872b8"]
+-- values: ["stg","0001","0001_stg_tables","fdd4a96d54598def3e2f857a2c7dbe3d906d40225e6fb8beffb30a639d221ee0"]
 
 -- [17]
 commit;

@@ -1,0 +1,25 @@
+import type { ParamType, SqlSpelling } from '../sql-models/sql-spelling.js';
+
+const PARAM_CASTS: Readonly<Record<ParamType, string>> = { date: 'date', text: 'text', code_list: 'text' };
+
+/**
+ * PostgreSQL's spelling of the SQL model macros. `$n` may be repeated, so a
+ * named parameter is simply its placeholder with its type; a code list is
+ * the comma-separated codes as text ('' for none).
+ */
+export const POSTGRES_SQL_SPELLING: SqlSpelling = Object.freeze<SqlSpelling>({
+  binding: 'numbered',
+  placeholder: (n) => `$${n}`,
+  paramValue: (type, placeholder) => `${placeholder}::${PARAM_CASTS[type]}`,
+  reserved: new Set<string>(),
+  text: () => 'text',
+  int4: 'integer',
+  int8: 'bigint',
+  numeric: () => 'numeric',
+  asNumeric: (expr) => expr,
+  nullifZero: (expr) => `nullif(${expr}, 0)`,
+  codeListEmpty: (list) => `${list.ref} = ''`,
+  codeListHas: (list, expr) => `${expr} = any(string_to_array(${list.ref}, ',')::integer[])`,
+  dateSeries: (from, to, column) => `select generate_series(${from.ref}, ${to.ref}, interval '1 day')::date as ${column}`,
+  temporary: 'temporary',
+});

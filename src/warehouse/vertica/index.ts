@@ -1,0 +1,10 @@
+import type { SqlDialect } from '../sql-models/sql-spelling.js';
+import { VERTICA_CAPABILITIES } from './vertica-capabilities.js';
+import { VERTICA_SQL_SPELLING } from './vertica-sql-spelling.js';
+
+/**
+ * What code outside this folder may know of Vertica: its name, how it spells
+ * the SQL model macros and what it can do. Light on purpose (no client
+ * library): the SQL build loads it.
+ */
+export const VERTICA_DIALECT: SqlDialect = Object.freeze({ name: 'vertica', spelling: VERTICA_SQL_SPELLING, capabilities: VERTICA_CAPABILITIES });

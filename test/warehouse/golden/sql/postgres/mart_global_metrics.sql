@@ -1,0 +1,31 @@
+insert into cdm.global_metrics (
+    date_update,
+    currency_from,
+    amount_total,
+    cnt_transactions,
+    avg_transactions_per_account,
+    cnt_accounts_make_transactions
+)
+with currency_days as (
+    select
+        currency_daily.date_update,
+        currency_daily.currency_code,
+        currency_daily.amount_usd,
+        currency_daily.cnt_transactions,
+        currency_daily.cnt_accounts
+    from cdm.currency_daily
+    where currency_daily.date_update between $1::date and $2::date
+),
+
+metrics as (
+    select
+        date_update,
+        currency_code as currency_from,
+        amount_usd as amount_total,
+        cnt_transactions,
+        round(cnt_transactions::numeric / cnt_accounts, 4) as avg_transactions_per_account,
+        cnt_accounts as cnt_accounts_make_transactions
+    from currency_days
+)
+
+select * from metrics

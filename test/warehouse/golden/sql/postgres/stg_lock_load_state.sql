@@ -1,0 +1,1 @@
+lock table stg.load_state in exclusive mode

@@ -1,0 +1,4 @@
+select to_char(build_days.date_update, 'YYYY-MM-DD') as day
+from cdm.build_days
+where build_days.date_update between ?::date and ?::date
+order by build_days.date_update

@@ -1,0 +1,11 @@
+select
+    to_char(data_quality_daily.date_update, 'YYYY-MM-DD') as day,
+    data_quality_daily.metric,
+    data_quality_daily.dimension,
+    data_quality_daily.value
+from cdm.data_quality_daily
+where data_quality_daily.date_update between ?::date and ?::date
+order by
+    data_quality_daily.date_update,
+    data_quality_daily.metric,
+    data_quality_daily.dimension

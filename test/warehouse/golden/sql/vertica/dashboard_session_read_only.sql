@@ -1,0 +1,1 @@
+set session characteristics as transaction read only

@@ -1,0 +1,1 @@
+lock table cdm.build_lock in exclusive mode

@@ -1,0 +1,5 @@
+select
+    version,
+    checksum
+from public.turnover_migrations
+where scope = ?

@@ -1,0 +1,2 @@
+insert into public.turnover_migrations (scope, version, name, checksum)
+values (?, ?, ?, ?)
