@@ -1,4 +1,4 @@
-import { freePort } from '../../src/stack/stack-settings.js';
+import { freePort } from '../../src/process/ports.js';
 import { runCli } from '../support/cli.js';
 import { KafkaCluster } from '../support/kafka-cluster.js';
 import { PrivatePostgres } from '../support/private-postgres.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { tailFile } from '../../src/stack/processes.js';
+import { tailFile } from '../../src/process/log-tail.js';
 import { acknowledgedSummary, groupOffsets, landedSummary } from '../ingest/ingest-harness.js';
 import { duplicateKeyRefusalsIn } from '../ingest/landing-proof.js';
 import { martSnapshot } from '../marts/marts-support.js';
