@@ -8,7 +8,9 @@ import type { Incarnation } from './service.js';
  * partition, and nowhere else:
  *
  * - `zombie`: the ingester was stopped past its session timeout and woke up
- *   with records it fetched before: its late transaction was refused.
+ *   with records it fetched before: its late transaction (retried when
+ *   PostgreSQL had ended its session meanwhile) was refused before it re-read
+ *   its offsets.
  * - `two-claims`: another incarnation could land one of the partitions since
  *   this one last read its offsets (a rebalance after a kill, a restart or a
  *   broker crash; the other side of a zombie).
@@ -26,6 +28,13 @@ export interface ZombieEpisode {
   readonly continuedAt: number;
   /** Its first assignment after waking: from then on it is an ordinary member again. */
   readonly rejoinedAt: number | undefined;
+  /**
+   * It was stopped inside its COPY: its transaction kept the partitions'
+   * locks (PostgreSQL does not time out a COPY waiting for data), so the
+   * other member waited on it; on waking, its transaction — fenced before
+   * the takeover — commits, and the fence refuses the other member's instead.
+   */
+  readonly heldCopy: boolean;
 }
 
 export interface ClassifiedConflict {
@@ -46,7 +55,8 @@ export function classifyConflicts(ingesters: readonly Incarnation[], zombies: re
       const t = line.time;
       const partitions = partitionsOf(line);
       const base = { ingester: `${incarnation.service}#${incarnation.number}`, pid: incarnation.pid, time: t, partitions };
-      const zombie = zombies.find((z) => z.incarnation === incarnation && z.continuedAt <= t && t <= (z.rejoinedAt ?? Infinity));
+      // what it had in flight or queued when it woke, until it re-read its offsets: it may rejoin the group before that transaction is retried
+      const zombie = zombies.find((z) => z.incarnation === incarnation && z.continuedAt <= t && t <= (lines.find((l) => isOffsetRead(l) && l.time >= z.continuedAt)?.time ?? Infinity));
       if (zombie) {
         classified.push({ ...base, cause: 'zombie', why: `woke at ${zombie.continuedAt} after SIGSTOP at ${zombie.stoppedAt}` });
         continue;

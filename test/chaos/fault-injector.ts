@@ -3,7 +3,7 @@ import { CHAOS_GROUP, CHAOS_PARTITIONS, type ChaosPipeline } from './chaos-pipel
 import type { ZombieEpisode } from './conflicts.js';
 import { INGESTERS, KILL_WINDOW_MS, type IngesterName, type ScheduledFault } from './fault-schedule.js';
 import { assignmentAt, readLog } from './ingester-log.js';
-import { landedOffsets } from './positions.js';
+import { copyWaitingOnFrozenWriter, landedOffsets } from './positions.js';
 import type { Incarnation } from './service.js';
 
 /** What a fault did: when it hit, when its action was over (a server back up, a zombie woken), to whom. */
@@ -19,6 +19,8 @@ export interface FaultEvent {
 
 const LIVENESS_MS = 120_000;
 const MAX_BUILD_TRIES = 4;
+/** A COPY waiting this long for data while another landing waits on a lock: the zombie was stopped inside it. */
+const FROZEN_COPY_MS = 3_000;
 
 /** Carries out a scheduled fault on the running pipeline; the event says when it hit and when its action was over. */
 export class FaultInjector {
@@ -103,6 +105,7 @@ export class FaultInjector {
     const stoppedAt = Date.now();
     service.signal('SIGSTOP');
     let continuedAt: number;
+    let heldCopy = false;
     try {
       await until(
         () => {
@@ -114,14 +117,20 @@ export class FaultInjector {
         `the group to give ${target}'s partitions [${claimed.join(', ')}] to the other member`,
       );
       const atTakeover = await this.#landedOffsets();
-      await until(
+      let frozenSince: number | undefined;
+      const outcome = await until(
         async () => {
           const now = await this.#landedOffsets().catch(() => undefined);
-          return now !== undefined && claimed.every((p) => (now.get(p) ?? 0) > (atTakeover.get(p) ?? 0));
+          if (now !== undefined && claimed.every((p) => (now.get(p) ?? 0) > (atTakeover.get(p) ?? 0))) return 'landed past' as const;
+          // stopped inside a COPY: PostgreSQL waits for its data and keeps its locks (no timeout covers it; docs/ingest.md)
+          const frozen = await copyWaitingOnFrozenWriter(this.pipeline.databases.landingUrl).catch(() => false);
+          frozenSince = frozen ? (frozenSince ?? Date.now()) : undefined;
+          return frozenSince !== undefined && Date.now() - frozenSince >= FROZEN_COPY_MS ? ('held its COPY' as const) : undefined;
         },
         LIVENESS_MS,
         `the other member to land past the zombie on [${claimed.join(', ')}]`,
       );
+      heldCopy = outcome === 'held its COPY';
     } finally {
       continuedAt = Date.now();
       service.signal('SIGCONT');
@@ -134,8 +143,9 @@ export class FaultInjector {
       this.sessionTimeoutMs + LIVENESS_MS,
       `${target} to rejoin the group after SIGCONT`,
     ).catch(() => undefined); // a zombie that does not come back is reported by the end checks (its conflicts, its exit)
-    const episode: ZombieEpisode = { incarnation: zombie, stoppedAt, continuedAt, rejoinedAt: rejoined?.time };
-    const detail = `${describe(zombie)} stopped owning [${claimed.join(', ')}] for ${((continuedAt - stoppedAt) / 1000).toFixed(1)} s; ${
+    const episode: ZombieEpisode = { incarnation: zombie, stoppedAt, continuedAt, rejoinedAt: rejoined?.time, heldCopy };
+    const held = heldCopy ? ' (stopped inside its COPY: the other member waited on its locks)' : '';
+    const detail = `${describe(zombie)} stopped owning [${claimed.join(', ')}] for ${((continuedAt - stoppedAt) / 1000).toFixed(1)} s${held}; ${
       rejoined ? `rejoined with [${rejoined.partitions.join(', ')}]` : 'did not rejoin'
     }`;
     return { scheduled, injectedAt: stoppedAt, restoredAt: continuedAt, detail, missed: false, zombie: episode };
