@@ -29,6 +29,8 @@ const SESSION_ENDED_STATES = new Set(['25P03', '25P04']);
 
 /** The SQLSTATE of a driver error, when it has one. */
 export function sqlStateOf(error: unknown): string | undefined {
+  // Node's system errors carry a `syscall`, and some of their codes (EPIPE) look like a SQLSTATE
+  if ((error as { syscall?: unknown } | null)?.syscall !== undefined) return undefined;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
