@@ -32,6 +32,7 @@ from turnover_spark.fence import GapError  # noqa: E402
 from turnover_spark.incarnation import OffsetsDoNotFit, enter_incarnation  # noqa: E402
 from turnover_spark.kafka_admin import TopicAdmin  # noqa: E402
 from turnover_spark.landing import FenceBypassed, LandingRefused, LandingStore, Unavailable  # noqa: E402
+from turnover_spark.retry import CONNECT, Backoff  # noqa: E402
 from turnover_spark.run import IngestRun, Stopped  # noqa: E402
 from turnover_spark.session import DEFAULT_MAX_RECORDS_PER_BATCH, build_session, kafka_stream, setting  # noqa: E402
 
@@ -163,15 +164,15 @@ def unwrap(error) -> Exception | None:
 
 
 def connect_patiently(store: LandingStore, stop: threading.Event) -> None:
-    backoff = 0.5
+    backoff = Backoff(CONNECT)
     while not stop.is_set():
         try:
             store.connect()
             return
         except Unavailable as error:
-            emit("warning", message=f"{error}; retrying in {backoff:.1f}s")
-            stop.wait(backoff)
-            backoff = min(backoff * 2, 10.0)
+            wait = backoff.next_s()
+            emit("warning", message=f"{error}; retrying in {wait:.1f}s")
+            stop.wait(wait)
 
 
 def default_checkpoint_dir(group: str, topic: str) -> str:

@@ -18,8 +18,7 @@ from .incarnation import not_fitting, past_end
 from .kafka_admin import TopicAdmin, TopicState
 from .landing import Batch, Landed, LandingStore, Unavailable
 from .offset_log import batch_end_offsets
-
-BACKOFF_S = (0.25, 10.0)
+from .retry import TRANSACTION, Backoff
 
 
 class Stopped(Exception):
@@ -137,7 +136,7 @@ class IngestRun:
 
     def _write(self, batch: Batch) -> None:
         started = time.monotonic()
-        backoff = BACKOFF_S[0]
+        backoff = Backoff(TRANSACTION)
         while True:
             try:
                 landed: Landed = self._store.land(batch)
@@ -145,9 +144,9 @@ class IngestRun:
             except Unavailable as error:
                 if self._stop.is_set():
                     raise Stopped() from error
-                emit("warning", message=f"{error}; retrying batch {batch.batch_id} in {backoff:.2f}s")
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, BACKOFF_S[1])
+                wait = backoff.next_s()
+                emit("warning", message=f"{error}; retrying batch {batch.batch_id} in {wait:.2f}s")
+                self._stop.wait(wait)
         for reject in landed.rejects:
             emit(
                 "quarantined",

@@ -5,8 +5,9 @@ over every SQLSTATE psycopg knows and compares them).
 - data: the row was refused (22 data exception, 54 program limit exceeded,
   23 integrity constraint on the row path): quarantine the record, go on.
 - unavailable: the server cannot serve now (08 connection exception, 53
-  insufficient resources, 57P operator intervention, a connection lost
-  without a SQLSTATE): retry with back-off.
+  insufficient resources, 57P operator intervention, 25P03 and 25P04 a
+  session the server ended inside a transaction, a connection lost without
+  a SQLSTATE): retry with back-off.
 - conflict: another transaction got in the way (40001, 40P01): re-read, retry.
 - config: retrying cannot help (28 invalid authorization, 3D000, 3F000,
   42501, 42P01): stop with one line.
@@ -21,13 +22,15 @@ import psycopg
 SqlErrorKind = Literal["data", "unavailable", "conflict", "config", "fatal"]
 
 CONFIG_STATES = frozenset({"3D000", "3F000", "42501", "42P01"})
+# idle_in_transaction_session_timeout, transaction_timeout: the session is gone, the server is fine
+SESSION_ENDED_STATES = frozenset({"25P03", "25P04"})
 
 
 def kind_of_state(state: str) -> SqlErrorKind:
     klass = state[:2]
     if klass in ("22", "54", "23"):
         return "data"
-    if klass in ("08", "53") or state.startswith("57P"):
+    if klass in ("08", "53") or state.startswith("57P") or state in SESSION_ENDED_STATES:
         return "unavailable"
     if state in ("40001", "40P01"):
         return "conflict"

@@ -11,7 +11,10 @@ import { errorCodeOf, isTransientSocketCode } from '../net/socket-errors.js';
  *   quarantine it with its reason, then go on.
  * - `unavailable`: the server cannot serve now (08 connection exception, 53
  *   insufficient resources, 57P operator intervention such as a shutdown or
- *   restart, and a connection that died without a SQLSTATE). Retry with back-off.
+ *   restart, 25P03 and 25P04: the server ended a session that sat too long
+ *   inside a transaction — the landing's frozen writer, see
+ *   src/ingest/landing-store.ts — and a connection that died without a
+ *   SQLSTATE). Retry with back-off in a new session.
  * - `conflict`: another transaction got in the way (40001 serialization
  *   failure, 40P01 deadlock). Re-read and retry.
  * - `config`: retrying cannot help (28 invalid authorization, 3D000 no such
@@ -21,9 +24,13 @@ import { errorCodeOf, isTransientSocketCode } from '../net/socket-errors.js';
 export type SqlErrorKind = 'data' | 'unavailable' | 'conflict' | 'config' | 'fatal';
 
 const CONFIG_STATES = new Set(['3D000', '3F000', '42501', '42P01']);
+/** idle_in_transaction_session_timeout, transaction_timeout: the session is gone, the server is fine. */
+const SESSION_ENDED_STATES = new Set(['25P03', '25P04']);
 
 /** The SQLSTATE of a driver error, when it has one. */
 export function sqlStateOf(error: unknown): string | undefined {
+  // Node's system errors carry a `syscall`, and some of their codes (EPIPE) look like a SQLSTATE
+  if ((error as { syscall?: unknown } | null)?.syscall !== undefined) return undefined;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
@@ -40,7 +47,7 @@ export function classifySqlError(error: unknown): SqlErrorKind {
   }
   const klass = state.slice(0, 2);
   if (klass === '22' || klass === '54' || klass === '23') return 'data';
-  if (klass === '08' || klass === '53' || state.startsWith('57P')) return 'unavailable';
+  if (klass === '08' || klass === '53' || state.startsWith('57P') || SESSION_ENDED_STATES.has(state)) return 'unavailable';
   if (state === '40001' || state === '40P01') return 'conflict';
   if (klass === '28' || CONFIG_STATES.has(state)) return 'config';
   return 'fatal';

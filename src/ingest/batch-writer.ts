@@ -9,8 +9,13 @@ import type { EncodedChunk, WriterLimits } from './types.js';
 export interface WriterEvents {
   /** A transaction committed: PostgreSQL now holds `next` for these partitions; `rejects` went to raw.landing_rejects. */
   committed(advances: readonly PartitionAdvance[], rows: number, bytes: number, rejects: readonly RejectSummary[]): void;
-  /** Another process moved an offset first: everything queued was dropped. */
-  conflict(): void;
+  /**
+   * Another process moved an offset of one of these partitions first: everything queued was
+   * dropped. `afterRetry`: the transaction had failed on an unreachable server before, so it may
+   * have been its own commit, unconfirmed, that moved the offset (told apart in the log, for the
+   * chaos run's count of conflicts by cause).
+   */
+  conflict(partitions: readonly number[], afterRetry: boolean): void;
   /** PostgreSQL was unreachable (or another transaction got in the way); the transaction is retried after `retryInMs`. */
   unavailable(error: unknown, retryInMs: number): void;
   /** A primary key the fence should have kept free was hit: the run stops with this error. */
@@ -130,8 +135,10 @@ export class BatchWriter {
     const rows = taken.reduce((n, c) => n + c.rows, 0);
     const bytes = taken.reduce((n, c) => n + c.valueBytes, 0);
     const signal = this.#abandon.signal;
+    let attempts = 0;
     const landOnce = async (): Promise<void> => {
       const generation = this.#generation;
+      attempts += 1;
       try {
         const result = advances ? await this.#store.land({ incarnation, advances, chunks, rejects }) : { outcome: 'conflict' as const };
         if (result.outcome === 'committed') {
@@ -141,7 +148,7 @@ export class BatchWriter {
         } else if (generation === this.#generation) {
           this.#generation += 1;
           this.#dropQueue();
-          this.#events.conflict();
+          this.#events.conflict([...new Set(taken.map((c) => c.partition))], attempts > 1);
         }
       } catch (error) {
         if (error instanceof OffsetMismatchError) this.#events.offsetMismatch(error);

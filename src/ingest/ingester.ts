@@ -27,7 +27,13 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
   await checkBrokerHosts(config.kafka);
   const metrics = new IngestMetrics({ topic: config.topic, group: config.group });
   const server = config.metricsPort === undefined ? undefined : await metrics.serve(config.metricsPort);
-  const store = new ThreadedLandingStore({ url: config.stagingUrl, group: config.group, topic: config.topic });
+  const store = new ThreadedLandingStore({
+    url: config.stagingUrl,
+    group: config.group,
+    topic: config.topic,
+    // the group gives a silent member's partitions away after the session timeout: PostgreSQL drops its open transaction (and its offset locks) at the same time
+    idleInTransactionTimeoutMs: config.sessionTimeoutMs,
+  });
   let fail: (error: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => undefined);
@@ -64,10 +70,10 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
             logger.warn({ partition: r.partition, offset: r.offset, reason: r.reason, sqlstate: r.sqlstate, detail: r.detail }, `quarantined partition ${r.partition} offset ${r.offset} in raw.landing_rejects (${r.reason})`);
           }
         },
-        conflict: () => {
+        conflict: (partitions, afterRetry) => {
           tracker.invalidate();
           metrics.conflict();
-          logger.warn('another ingester landed these partitions first; re-reading PostgreSQL offsets');
+          logger.warn({ partitions, afterRetry }, 'another ingester landed these partitions first; re-reading PostgreSQL offsets');
         },
         unavailable: (error, retryInMs) => {
           metrics.error('postgres_unavailable');

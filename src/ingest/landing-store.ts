@@ -51,6 +51,21 @@ const KEEP_LEVELS: readonly KeepLevel[] = ['all', 'no_value', 'coordinates'];
 /** The primary keys that the offset fence alone must keep from ever being hit. */
 const FENCED_KEYS = new Set(['kafka_messages_pkey', 'landing_rejects_pkey']);
 
+export interface LandingStoreOptions {
+  /**
+   * PostgreSQL ends this connection when it sits longer than this inside a
+   * transaction (`idle_in_transaction_session_timeout`). A landing
+   * transaction takes its partitions' offset rows' locks first: a writer
+   * frozen mid-transaction (SIGSTOP, a VM paused) would hold them, and the
+   * member the group gave its partitions to would wait on it for as long as it
+   * sleeps. With the group's session timeout here, PostgreSQL lets the frozen
+   * writer go when Kafka does; on waking, its commit fails on the closed
+   * connection, the retry meets the fence and is refused. A healthy writer is
+   * idle inside a transaction only between two statements, milliseconds.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
+}
+
 /**
  * The landing zone's write path: one PostgreSQL connection that lands rows,
  * quarantines what PostgreSQL refuses, and moves the consumer offsets that
@@ -60,12 +75,14 @@ export class LandingStore {
   readonly #url: string;
   readonly #group: string;
   readonly #topic: string;
+  readonly #options: LandingStoreOptions;
   #client: pg.Client | undefined;
 
-  constructor(url: string, group: string, topic: string) {
+  constructor(url: string, group: string, topic: string, options: LandingStoreOptions = {}) {
     this.#url = url;
     this.#group = group;
     this.#topic = topic;
+    this.#options = options;
   }
 
   /** Connects (or reconnects) and checks the schema; throws ConfigError or UnavailableError. */
@@ -82,6 +99,8 @@ export class LandingStore {
         "select to_regclass('raw.kafka_messages') is not null and to_regclass('raw.consumer_offsets') is not null and to_regclass('raw.landing_rejects') is not null and to_regclass('raw.topic_incarnations') is not null as ok",
       );
       if (!rows[0]?.ok) throw new ConfigError(`the landing schema is missing or old in ${redact(this.#url)}: run \`turnover migrate --only landing\``);
+      const idle = this.#options.idleInTransactionTimeoutMs;
+      if (idle !== undefined) await client.query(readSql('landing', 'ingest_session_idle_timeout'), [String(Math.round(idle))]);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw landingError(error, this.#url);

@@ -9,6 +9,8 @@ export interface LandingWorkerData {
   readonly url: string;
   readonly group: string;
   readonly topic: string;
+  /** PostgreSQL ends the landing session when it sits this long inside a transaction (see LandingStore). */
+  readonly idleInTransactionTimeoutMs?: number;
 }
 
 export type LandingRequest =

@@ -9,8 +9,8 @@ import type { LandingRequest, LandingResponse, LandingWorkerData } from './landi
  * calls sent by the main thread, one at a time, and answers with the result
  * or the error's stable code.
  */
-const { url, group, topic } = workerData as LandingWorkerData;
-const store = new LandingStore(url, group, topic);
+const { url, group, topic, idleInTransactionTimeoutMs } = workerData as LandingWorkerData;
+const store = new LandingStore(url, group, topic, { idleInTransactionTimeoutMs });
 const port = parentPort!;
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 

@@ -33,10 +33,16 @@ export async function assertLandedAsAcknowledged(
  * kept a record from landing twice.
  */
 export async function duplicateKeyRefusals(t: TestStack, topic: string): Promise<number> {
-  const log = (await t.stack.status()).components.find((c) => c.name === 'postgres')?.log;
+  return duplicateKeyRefusalsIn((await t.stack.status()).components.find((c) => c.name === 'postgres')?.log, topic);
+}
+
+/** duplicateKeyRefusals of the server that writes this log (a private server of a test). */
+export function duplicateKeyRefusalsIn(log: string | undefined, topic: string): number {
   if (!log || !existsSync(log)) throw new Error(`no PostgreSQL log at ${log}: duplicate-key refusals cannot be counted`);
-  const needle = `Key (topic, incarnation, partition, "offset")=(${topic}, `;
-  return readFileSync(log, 'utf8').split('\n').filter((line) => line.includes(needle)).length;
+  // the key's columns (topic, …, "offset") name the primary key of raw.kafka_messages, its values start with the topic
+  const columns = 'Key (topic, ';
+  const values = `")=(${topic}, `;
+  return readFileSync(log, 'utf8').split('\n').filter((line) => line.includes(columns) && line.includes(values)).length;
 }
 
 /** One counter or gauge of `turnover ingest --metrics-port`, summed over its label sets. */

@@ -3,6 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { chainAdvances } from '../../src/ingest/batch-writer.js';
 import { LandingStore, type LandingOutcome, type LandingTransaction } from '../../src/ingest/landing-store.js';
 import { encodeFetched, type EncodedRows } from '../../src/ingest/copy-binary.js';
+import pg from 'pg';
+import { classifySqlError, sqlStateOf } from '../../src/db/sqlstate.js';
+import { readSql } from '../../src/warehouse/sql-files.js';
 import { rawBatch } from '../kafka/raw-batch.js';
 import { OffsetMismatchError } from '../../src/errors.js';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -211,6 +214,40 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('a writer frozen inside its transaction lets go after the idle timeout: the new owner lands, the frozen one gets an outage, its retry meets the fence', async () => {
+    const FROZEN_TOPIC = 'frozen-topic';
+    // the frozen writer: the landing session's idle timeout (1 s here; the ingester's is its group
+    // session timeout), the fenced advance taken, then nothing more — as an ingester SIGSTOPped mid-transaction
+    const frozen = new pg.Client({ connectionString: url });
+    // the server's FATAL first, then the closed socket: the first one says why
+    const ended = new Promise<unknown>((resolve) => frozen.on('error', resolve));
+    await frozen.connect();
+    await frozen.query(readSql('landing', 'ingest_session_idle_timeout'), ['1000']);
+    await frozen.query('begin');
+    const taken = await frozen.query(readSql('landing', 'advance_offsets'), ['g5', FROZEN_TOPIC, 0, [0], [null], [3]]);
+    assert.equal(taken.rowCount, 1);
+    const owner = new LandingStore(url, 'g5', FROZEN_TOPIC);
+    try {
+      // waits on the frozen writer's offset row until PostgreSQL ends that session, then lands
+      assert.equal(outcome(await owner.land(tx([{ partition: 0, expected: null, next: 3 }], encodeRows(FROZEN_TOPIC, 0, 0, 3)))), 'committed');
+    } finally {
+      await owner.close();
+    }
+    const error = await ended;
+    assert.equal(sqlStateOf(error), '25P03');
+    assert.equal(classifySqlError(error), 'unavailable', 'retried in a new session, not fatal');
+    await frozen.end().catch(() => undefined);
+    // the retry in a new session, with what the frozen writer believed: refused by the fence
+    const retried = new LandingStore(url, 'g5', FROZEN_TOPIC);
+    try {
+      assert.equal(outcome(await retried.land(tx([{ partition: 0, expected: null, next: 3 }], encodeRows(FROZEN_TOPIC, 0, 0, 3)))), 'conflict');
+    } finally {
+      await retried.close();
+    }
+    const landed = await withClient(url, async (c) => (await c.query(`select count(*)::int as n from raw.kafka_messages where topic = $1 and partition = 0`, [FROZEN_TOPIC])).rows[0].n);
+    assert.equal(landed, 3, 'landed once');
   });
 
   it('chains queued chunks into one advance per partition and refuses a broken chain', () => {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { BiApiError } from '../../src/bi/http-json.js';
+import { classifySqlError, sqlStateOf } from '../../src/db/sqlstate.js';
 import { ConfigError, ConflictError, EXIT_CODES, OffsetMismatchError, ReconciliationError, TurnoverError, UnavailableError } from '../../src/errors.js';
 import { KafkaCode, KafkaConnectionError, KafkaProtocolError, kafkaCodeName } from '../../src/kafka/wire/kafka-error-codes.js';
 import { isRetriable, isRetriableExit, isRetriableHttpStatus, RetriesExhaustedError } from '../../src/retry/index.js';
@@ -48,6 +49,9 @@ describe('isRetriable', () => {
       '53300': true, // too many connections
       '57P01': true, // admin shutdown (a restart)
       '57P03': true, // cannot connect now (starting up)
+      '25P03': true, // idle-in-transaction timeout: the server ended a frozen writer's session
+      '25P04': true, // transaction timeout: the same, for a transaction too long
+      '25P02': false, // in failed transaction: a bug, not an outage
       '40001': true, // serialization failure
       '40P01': true, // deadlock
       '22021': false, // NUL in text
@@ -134,6 +138,10 @@ describe('isRetriable', () => {
   it('Node socket errors: the server went away or never answered', () => {
     for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']) assert.equal(isRetriable(socketError(code)), true, code);
     for (const code of ['ENOTFOUND', 'EACCES', 'ENOENT']) assert.equal(isRetriable(socketError(code)), false, code);
+    // a write to a connection PostgreSQL had closed (found by bench/chaos): EPIPE is five capitals like a SQLSTATE, but a socket's
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' });
+    assert.equal(sqlStateOf(epipe), undefined);
+    assert.equal(classifySqlError(epipe), 'unavailable');
   });
 
   it('anything else is final: retrying would hide a bug', () => {

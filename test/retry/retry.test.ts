@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, EXIT_CODES, exitCodeOf, UnavailableError } from '../../src/errors.js';
 import { Backoff, backoffDelay, connectPolicy, retry, RetriesExhaustedError, withDeadline, type Clock, type RetryEvent, type RetryPolicy } from '../../src/retry/index.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 /** A clock that advances only when something waits on it: deadlines are tested without waiting. */
 class FakeClock implements Clock {
@@ -17,18 +18,6 @@ class FakeClock implements Clock {
     this.waits.push(ms);
     this.at += ms;
   }
-}
-
-/** A seeded source in [0, 1) (mulberry32): the same seed gives the same jitter. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const policy: RetryPolicy = { name: 'test', initialDelayMs: 100, maxDelayMs: 1_000, factor: 2, jitter: 0.5, deadlineMs: 10_000, maxAttempts: Infinity };
@@ -48,7 +37,7 @@ function flaky<T>(times: number, error: () => unknown, value: T): { fn: () => Pr
 
 describe('backoffDelay', () => {
   it('grows by the factor up to the maximum, each wait within [delay × (1 − jitter), delay]', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const expected = [100, 200, 400, 800, 1_000, 1_000, 1_000];
     expected.forEach((ceiling, i) => {
       const delay = backoffDelay(policy, i + 1, random);
@@ -57,7 +46,7 @@ describe('backoffDelay', () => {
   });
 
   it('is deterministic for a seeded source, and without jitter it is exact', () => {
-    const draw = (seed: number) => Array.from({ length: 8 }, (_, i) => backoffDelay(policy, i + 1, seeded(seed)));
+    const draw = (seed: number) => Array.from({ length: 8 }, (_, i) => backoffDelay(policy, i + 1, seededRandom(seed)));
     assert.deepEqual(draw(42), draw(42));
     assert.notDeepEqual(draw(42), draw(43));
     assert.deepEqual(
@@ -87,14 +76,14 @@ describe('retry', () => {
     const clock = new FakeClock();
     const events: RetryEvent[] = [];
     const call = flaky(3, () => new UnavailableError('down'), 'ok');
-    const result = await retry(policy, call.fn, { clock, random: seeded(1), onRetry: (e) => events.push(e) });
+    const result = await retry(policy, call.fn, { clock, random: seededRandom(1), onRetry: (e) => events.push(e) });
     assert.equal(result, 'ok');
     assert.equal(call.calls(), 4);
     assert.deepEqual(events.map((e) => e.attempt), [1, 2, 3]);
     assert.deepEqual(events.map((e) => e.delayMs), clock.waits);
     // the same seed draws the same waits
     const again = new FakeClock();
-    await retry(policy, flaky(3, () => new UnavailableError('down'), 'ok').fn, { clock: again, random: seeded(1) });
+    await retry(policy, flaky(3, () => new UnavailableError('down'), 'ok').fn, { clock: again, random: seededRandom(1) });
     assert.deepEqual(again.waits, clock.waits);
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { classifySqlError } from '../../src/db/sqlstate.js';
 import { silentLogger } from '../../src/log/logger.js';
+import { backoffDelay, connectPolicy, transactionPolicy } from '../../src/retry/index.js';
 import { defaultCacheDir } from '../../src/paths.js';
 import { ensureVenv } from '../../src/setup/python-venv.js';
 import { run } from '../../src/process/run-command.js';
@@ -20,6 +21,33 @@ describe('spark/ job units (Python unittest in the pinned Spark venv)', () => {
     assert.equal(result.code, 0, result.stderr);
     const ran = /Ran (\d+) tests?/.exec(result.stderr);
     assert.ok(ran && Number(ran[1]) >= 30, `expected the unit tests to run: ${result.stderr.slice(-500)}`);
+  });
+
+  it("waits as src/retry/policies.ts says: the job's policies mirror connectPolicy and transactionPolicy", async () => {
+    // the same failures and random draws through both formulas: numbers and arithmetic must agree
+    const draws = [0, 0.25, 0.5, 0.999];
+    const script = `
+import json
+from turnover_spark.retry import POLICIES
+draws = ${JSON.stringify(draws)}
+print(json.dumps({p.name: {"initial": p.initial_delay_ms, "max": p.max_delay_ms, "factor": p.factor, "jitter": p.jitter,
+    "waits": [[p.delay_ms(n, lambda r=r: r) for r in draws] for n in range(1, 9)]} for p in POLICIES}))
+`;
+    const result = await run(python, ['-c', script], { cwd: join(PACKAGE_ROOT, 'spark'), env: process.env });
+    assert.equal(result.code, 0, result.stderr);
+    const expected = Object.fromEntries(
+      [connectPolicy, transactionPolicy].map((p) => [
+        p.name,
+        {
+          initial: p.initialDelayMs,
+          max: p.maxDelayMs,
+          factor: p.factor,
+          jitter: p.jitter,
+          waits: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => draws.map((r) => backoffDelay(p, n, () => r))),
+        },
+      ]),
+    );
+    assert.deepEqual(JSON.parse(result.stdout), expected);
   });
 
   it('classify every SQLSTATE psycopg knows as src/db/sqlstate.ts does', async () => {

@@ -6,6 +6,8 @@ export interface AcknowledgedRecord {
   readonly offset: number;
   readonly key: Buffer | null;
   readonly value: Buffer;
+  /** The record's Kafka timestamp (ms), when the sender chose it. */
+  readonly timestamp?: number;
 }
 
 /**
@@ -26,11 +28,14 @@ export class AcknowledgedProducer {
 
   constructor(kafka: KafkaConfig, topic: string) {
     this.#topic = topic;
-    this.#producer = new Kafka({ clientId: 'turnover-test-producer', brokers: [...kafka.brokers], logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 15_000 }).producer({
+    // the client's own retries too: with its only broker down, kafkajs reconnects inside a send with
+    // the client's policy, and gives up on the send when that one runs out
+    const retry = { retries: 60, initialRetryTime: 200, maxRetryTime: 2_000 };
+    this.#producer = new Kafka({ clientId: 'turnover-test-producer', brokers: [...kafka.brokers], logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 15_000, retry }).producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      retry: { retries: 60, initialRetryTime: 200, maxRetryTime: 2_000 },
+      retry,
     });
   }
 
@@ -41,19 +46,19 @@ export class AcknowledgedProducer {
   }
 
   /** Sends records to one partition and keeps them with the offsets the broker gave them. */
-  async send(partition: number, records: readonly { key: Buffer | null; value: Buffer }[]): Promise<void> {
+  async send(partition: number, records: readonly { key: Buffer | null; value: Buffer; timestamp?: number }[]): Promise<void> {
     this.#connected ??= this.#producer.connect();
     await this.#connected;
     const [ack] = await this.#producer.send({
       topic: this.#topic,
       acks: -1,
-      messages: records.map((r) => ({ partition, key: r.key, value: r.value })),
+      messages: records.map((r) => ({ partition, key: r.key, value: r.value, ...(r.timestamp === undefined ? {} : { timestamp: String(r.timestamp) }) })),
     });
     if (!ack || ack.partition !== partition || ack.baseOffset === undefined) throw new Error(`no acknowledgement for partition ${partition}: ${JSON.stringify(ack)}`);
     const base = Number(ack.baseOffset);
     const list = this.acknowledged.get(partition) ?? [];
     this.acknowledged.set(partition, list);
-    records.forEach((r, i) => list.push({ offset: base + i, key: r.key, value: r.value }));
+    records.forEach((r, i) => list.push({ offset: base + i, key: r.key, value: r.value, ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }) }));
   }
 
   async close(): Promise<void> {

@@ -80,7 +80,8 @@ const DATA_QUALITY_SQL = `
  * global_metrics and the data-quality rows that follow from the data alone
  * equal the independent reference; rejects by day and reason equal the
  * contract parser's judgement of each landed value (a record without a
- * business date is dated by its Kafka timestamp, `kafkaDay`).
+ * business date is dated by its Kafka timestamp: the record's own
+ * `kafkaTimestamp` when it has one, else `kafkaDay`).
  */
 export async function assertMartsEqualReference(warehouseUrl: string, landed: readonly Landed[], kafkaDay: string): Promise<void> {
   const stg = referenceStg(referenceOrder(landed));
@@ -89,7 +90,7 @@ export async function assertMartsEqualReference(warehouseUrl: string, landed: re
   for (const record of landed) {
     const parsed = record.value === null ? undefined : parseMessage(record.value);
     if (parsed?.ok) continue;
-    const key = `${parsed?.eventDate ?? kafkaDay}|rejects|${parsed?.reason ?? 'null_value'}`;
+    const key = `${parsed?.eventDate ?? record.kafkaTimestamp?.slice(0, 10) ?? kafkaDay}|rejects|${parsed?.reason ?? 'null_value'}`;
     rejects.set(key, (rejects.get(key) ?? 0) + 1);
   }
   const expected = [...referenceDataQuality(stg), ...[...rejects].map(([key, n]) => `${key}|${n}.00`)].sort();

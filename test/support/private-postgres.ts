@@ -32,6 +32,11 @@ export class PrivatePostgres {
     return new PrivatePostgres(server, stateDir);
   }
 
+  /** The server's log: what it refused, and why (a duplicate key is logged with the key). */
+  get logFile(): string {
+    return this.server.logFile;
+  }
+
   url(database: string): string {
     return this.server.urlFor(database);
   }
