@@ -35,6 +35,15 @@ export const INGEST_COMMAND: CommandSpec = {
       defaultValue: 'stop',
       env: 'TURNOVER_INGEST_ON_OFFSET_RESET',
     },
+    {
+      flags: '--truncation-grace <seconds>',
+      description:
+        'how long a stored offset past the end of Kafka\'s log is checked again before it counts as truncation: a broker restarted ' +
+        'after a crash reports a lagging high watermark until its next write',
+      env: 'TURNOVER_INGEST_TRUNCATION_GRACE',
+      defaultValue: INGEST_DEFAULTS.truncationGraceS,
+      parse: nonNegativeInt('--truncation-grace'),
+    },
     { flags: '--progress-interval <s>', description: 'seconds between progress lines on stderr (0 = none)', env: 'TURNOVER_INGEST_PROGRESS_INTERVAL', defaultValue: INGEST_DEFAULTS.progressIntervalS, parse: nonNegativeInt('--progress-interval') },
   ],
   load: async () => (await import('./run.js')).ingest,

@@ -94,6 +94,8 @@ export async function runIngester(config: IngestConfig, context: Pick<CommandCon
       lowWatermarks,
       topicLog,
       policy: config.onOffsetReset,
+      truncationGraceMs: config.truncationGraceMs,
+      truncation: {},
       metrics,
       logger,
       fail,

@@ -14,6 +14,7 @@ export const INGEST_DEFAULTS = Object.freeze({
   progressIntervalS: 10,
   fetchKbPerPartition: 1024,
   stopTimeoutMs: 30_000,
+  truncationGraceS: 30,
 });
 
 /** The one place that turns parsed CLI options (flags with env fallback) into the frozen config. */
@@ -41,6 +42,7 @@ export function ingestConfigFrom(options: Readonly<Record<string, unknown>>, env
     fetchBytesPerPartition: fetchBytes,
     progressIntervalS: num(options.progressInterval, INGEST_DEFAULTS.progressIntervalS),
     onOffsetReset: offsetResetPolicy(options.onOffsetReset),
+    truncationGraceMs: num(options.truncationGrace, INGEST_DEFAULTS.truncationGraceS) * 1000,
     stopTimeoutMs: INGEST_DEFAULTS.stopTimeoutMs,
   });
 }

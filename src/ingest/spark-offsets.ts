@@ -36,6 +36,8 @@ export function sparkOffsetCheck(
   return async () => {
     const store = new LandingStore(config.stagingUrl, config.group, config.topic);
     let topicId: string | null = null;
+    // kept across the retries of one check: how long a stored offset has looked past the log end
+    const truncation: { since?: number } = {};
     const topicLog = async () => {
       try {
         const log = await readTopicLog(config.kafka, config.topic);
@@ -48,7 +50,7 @@ export function sparkOffsetCheck(
       }
     };
     try {
-      const { incarnation } = await retry(transactionPolicy, () => resolveStartOffsets({ topic: config.topic, store, topicLog, policy: config.onOffsetReset, metrics, logger }, []), {
+      const { incarnation } = await retry(transactionPolicy, () => resolveStartOffsets({ topic: config.topic, store, topicLog, policy: config.onOffsetReset, truncationGraceMs: config.truncationGraceMs, truncation, metrics, logger }, []), {
         signal,
         onRetry: ({ error, delayMs }) => logger.warn({ err: describeError(error), retryInMs: delayMs }, 'cannot check the landing\'s offsets against Kafka\'s log; retrying'),
       });

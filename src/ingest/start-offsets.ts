@@ -13,6 +13,10 @@ export interface StartOffsetsDeps {
   readonly policy: OffsetResetPolicy;
   readonly metrics: ResetMetrics;
   readonly logger: Logger;
+  /** How long a stored offset past the log end may be a restarted broker's lagging high watermark (see below). */
+  readonly truncationGraceMs: number;
+  /** When a stored offset was first seen past the log end; kept by the caller across calls, cleared once they fit. */
+  readonly truncation: { since?: number };
 }
 
 /** The metrics a decision moves (the Node ingester's IngestMetrics, or the Spark launcher's OffsetResetMetrics). */
@@ -51,6 +55,21 @@ export async function resolveStartOffsets(deps: StartOffsetsDeps, assigned: read
     const partitions = [...new Set([...log.partitions.map((p) => p.partition), ...assigned])].sort((a, b) => a - b);
     const stored = current === null ? new Map<number, number | null>() : await store.readOffsets(partitions, current.incarnation);
     const judgement = judgeOffsets(current, log, stored);
+    if (judgement.kind === 'log_truncated') {
+      // A broker restarted after a crash answers ListOffsets with the high watermark of its last
+      // checkpoint until the partition takes a write: the log is whole, its end only looks short
+      // for a while (found by the chaos test). Truncation is a gap that stays.
+      deps.truncation.since ??= Date.now();
+      const waited = Date.now() - deps.truncation.since;
+      if (waited < deps.truncationGraceMs) {
+        throw new UnavailableError(
+          `a stored offset of ${deps.topic} is past the end Kafka reports (${judgement.partitions.map((p) => `partition ${p.partition}: ${p.stored} > ${p.high}`).join(', ')}); ` +
+            `a restarted broker reports a lagging high watermark until its next write: checking again for up to ${Math.ceil((deps.truncationGraceMs - waited) / 1000)} s before calling it truncation`,
+        );
+      }
+    } else {
+      deps.truncation.since = undefined;
+    }
     switch (judgement.kind) {
       case 'fits': {
         const lows = new Map(log.partitions.map((p) => [p.partition, Number(p.low)]));

@@ -16,6 +16,8 @@ export interface IngestConfig {
   readonly fetchBytesPerPartition: number;
   /** What to do when the stored offsets no longer fit Kafka's log (offset-reset.ts). */
   readonly onOffsetReset: OffsetResetPolicy;
+  /** How long a stored offset past the log end may be a restarted broker's lagging high watermark before it counts as truncation. */
+  readonly truncationGraceMs: number;
   /** Seconds between progress lines on stderr; 0 = none. */
   readonly progressIntervalS: number;
   /** How long a graceful stop may wait for PostgreSQL to take the last batches. */

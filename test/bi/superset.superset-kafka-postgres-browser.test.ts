@@ -266,12 +266,12 @@ describe('turnover bi superset: a real Superset over marts built from the live f
     assert.deepEqual(databases.result.map((d) => d.uuid), [definition.database.uuid], 'a failed provisioning left a connection behind');
   });
 
-  it('down stops it cleanly; status then exits 1', SLOW, async () => {
+  it('down stops it cleanly; status then exits 6 (not running)', SLOW, async () => {
     const down = await cli(['bi', 'superset', 'down', '--state-dir', stateDir]);
     assert.equal(down.code, 0, down.stderr);
     assert.equal(down.stdout, 'Superset stopped\n');
     const status = await cli(['bi', 'superset', 'status', '--state-dir', stateDir]);
-    assert.equal(status.code, 1);
+    assert.equal(status.code, 6);
     assert.match(status.stdout, /stopped/);
     await assert.rejects(fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) }));
     const again = await cli(['bi', 'superset', 'down', '--state-dir', stateDir]);

@@ -10,7 +10,8 @@ export async function offsetResetSetUp(t: TestStack, label: string, partitions: 
   const topic = await t.freshTopic(label, partitions);
   const { stagingUrl, warehouseUrl } = await migratedDatabases(t, label);
   const group = `${label}-group`;
-  const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
+  // the topics here take writes at once: a stored offset past the log end is truncation after 1 s, not the default 30
+  const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group, TURNOVER_INGEST_TRUNCATION_GRACE: '1' };
   return { topic, stagingUrl, warehouseUrl, group, env };
 }
 
