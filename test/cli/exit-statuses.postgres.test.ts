@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { EXIT_CODES } from '../../src/errors.js';
 import { fixtureFeed } from '../marts/marts-support.js';
-import { land, migratedDatabases, spread } from '../staging/landing-support.js';
+import { land, migratedDatabases, queryRows, spread } from '../staging/landing-support.js';
 import { runCli } from '../support/cli.js';
 import { armPause, CliProcess } from '../support/kill-points.js';
 import { useStack, type TestStack } from '../support/stack.js';
@@ -30,16 +29,6 @@ const TOPIC = 'transaction-service-input';
 async function cli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Ending> {
   const result = await runCli(args, { env, timeoutMs: 300_000 });
   return { code: result.code, output: `${result.stdout}${result.stderr}` };
-}
-
-async function sql(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Databases with the live feed landed on one partition, migrated, nothing loaded yet. */
@@ -119,13 +108,13 @@ describe('exit statuses, each caused for real (docs/operations.md)', () => {
           .find((m) => m.object_type === 'TRANSACTION' && m.payload.status === 'done');
         assert.ok(done?.payload.operation_id);
         // a BEFORE trigger returning NULL drops the row without an error: only the reconciliation can notice
-        await sql(env.TURNOVER_WAREHOUSE_URL!, `
+        await queryRows(env.TURNOVER_WAREHOUSE_URL!, `
           create function stg.swallow_one() returns trigger language plpgsql as $$
           begin
             if new.operation_id::text = '${done.payload.operation_id}' and new.status = 'done' then return null; end if;
             return new;
           end $$`);
-        await sql(env.TURNOVER_WAREHOUSE_URL!, 'create trigger swallow_one before insert on stg.transactions for each row execute function stg.swallow_one()');
+        await queryRows(env.TURNOVER_WAREHOUSE_URL!, 'create trigger swallow_one before insert on stg.transactions for each row execute function stg.swallow_one()');
         return cli(['load-stg', '--until-caught-up'], env);
       },
       line: /^turnover: .*does not reconcile, rolled back/m,

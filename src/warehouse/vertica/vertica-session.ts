@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { isDay } from '../../contracts/days.js';
 import { checkedIdentifier } from '../identifiers.js';
 import type { ColumnType, CopyColumn, CopyResult, ReplaceDays, StatementResult, WarehouseSession } from '../warehouse.js';
 import { verticaCopyLine } from './copy-text.js';
@@ -62,8 +63,8 @@ export class VerticaSession implements WarehouseSession {
   }
 }
 
-/** A day as a partition key literal; anything but `YYYY-MM-DD` is refused before it reaches SQL. */
+/** A day as a partition key literal; anything but a calendar day `YYYY-MM-DD` is refused before it reaches SQL. */
 function partitionKey(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new TypeError(`not a day: ${JSON.stringify(day)}`);
+  if (!isDay(day)) throw new TypeError(`not a day: ${JSON.stringify(day)}`);
   return day;
 }
