@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PrerequisiteError, StackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import { withDirLock } from '../process/dir-lock.js';
 import { run } from '../process/run-command.js';
 
 /**
@@ -70,6 +71,15 @@ export function venvReady(name: string, cacheDir: string): boolean {
 export async function ensureVenv(name: string, cacheDir: string, logger: Logger, env: NodeJS.ProcessEnv): Promise<string> {
   const dir = venvDir(name, cacheDir);
   if (existsSync(join(dir, '.complete'))) return dir;
+  mkdirSync(dirname(dir), { recursive: true });
+  // one installer at a time: two at once (two test runs) delete and fill the same venv under each other
+  return withDirLock(`${dir}.lock`, () => installVenv(name, dir, logger, env), (holder) =>
+    logger.info({ venv: dir, holder }, `waiting for process ${holder}, which is installing the ${name} Python environment`),
+  );
+}
+
+async function installVenv(name: string, dir: string, logger: Logger, env: NodeJS.ProcessEnv): Promise<string> {
+  if (existsSync(join(dir, '.complete'))) return dir; // the process we waited for installed it
   const version = await checkPython(env);
   const files = requirementFiles(name);
   logger.info({ venv: dir, python: version }, `installing the pinned ${name} Python environment (once; cached)`);
