@@ -1,6 +1,6 @@
 import { percentile, type CatchUp } from './catch-up.js';
 import type { ChaosResult } from './chaos-run.js';
-import { countByCause } from './conflicts.js';
+import { countByCause, zombieOutcome, type ZombieOutcome } from './conflicts.js';
 import { FAULT_KINDS } from './fault-schedule.js';
 
 /** Seconds from the fault (or the probe) to the marts holding everything acknowledged before it. */
@@ -33,6 +33,9 @@ export function chaosReport(result: ChaosResult): string[] {
   lines.push(`kills by process: ${[...byTarget].sort().map(([t, n]) => `${t} ${n}`).join(', ')}`);
   const causes = countByCause(result.conflicts);
   lines.push(`landing conflicts by cause: ${Object.entries(causes).map(([cause, n]) => `${cause} ${n}`).join(', ')}`);
+  const outcomes = new Map<ZombieOutcome, number>();
+  for (const outcome of result.zombies.map((z) => zombieOutcome(z, result.conflicts))) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  lines.push(`zombies by how they learned: ${[...outcomes].map(([outcome, n]) => `${outcome} ${n}`).join(', ') || 'none'}`);
   const restarts = new Map<string, number>();
   for (const i of result.incarnations) restarts.set(i.service, (restarts.get(i.service) ?? 0) + 1);
   lines.push(`process runs: ${[...restarts].map(([name, n]) => `${name} ${n}`).join(', ')}`);

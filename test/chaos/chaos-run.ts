@@ -7,7 +7,7 @@ import { CatchUpWatcher, type CatchUp } from './catch-up.js';
 import { chaosFeed } from './chaos-feed.js';
 import { CHAOS_GROUP, CHAOS_PARTITIONS, CHAOS_TOPIC, ChaosPipeline } from './chaos-pipeline.js';
 import { cleanRun } from './clean-run.js';
-import { classifyConflicts, type ClassifiedConflict } from './conflicts.js';
+import { classifyConflicts, type ClassifiedConflict, type ZombieEpisode } from './conflicts.js';
 import { endChecks, type CheckResult } from './end-checks.js';
 import { FaultInjector, until, within, type FaultEvent } from './fault-injector.js';
 import { seededRandom } from '../support/seeded-random.js';
@@ -49,6 +49,7 @@ export interface ChaosResult {
   readonly faults: readonly FaultRecord[];
   readonly records: number;
   readonly conflicts: readonly ClassifiedConflict[];
+  readonly zombies: readonly ZombieEpisode[];
   readonly incarnations: readonly Incarnation[];
   readonly checks: readonly CheckResult[];
   readonly startedAt: number;
@@ -138,6 +139,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       faults,
       records: producer.producer.count,
       conflicts,
+      zombies,
       incarnations: pipeline.incarnations(),
       checks,
       startedAt,

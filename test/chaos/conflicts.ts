@@ -1,4 +1,4 @@
-import { claimsOf, isConflict, isOffsetRead, partitionsOf, readLog, type Claim } from './ingester-log.js';
+import { claimsOf, isConflict, isOffsetRead, isRevocation, partitionsOf, readLog, type Claim } from './ingester-log.js';
 import type { Incarnation } from './service.js';
 
 /**
@@ -82,4 +82,30 @@ export function countByCause(conflicts: readonly ClassifiedConflict[]): Record<C
   const counts: Record<ConflictCause, number> = { zombie: 0, 'two-claims': 0, 'retried-commit': 0, 'single-writer': 0 };
   for (const c of conflicts) counts[c.cause] += 1;
   return counts;
+}
+
+/**
+ * How a zombie learned that its partitions were gone. Three ways, all safe:
+ * - `refused`: it woke with fetched records, tried to land them, and the
+ *   fence refused the transaction (a `zombie` conflict);
+ * - `told-first`: the coordinator's answer to its first heartbeat came before
+ *   any fetched record (its last fetch before SIGSTOP had brought nothing, so
+ *   on waking a new fetch raced the heartbeat): the revocation drops fetches
+ *   in flight and the next assignment re-reads PostgreSQL, so it never tried;
+ * - `held-copy`: stopped inside its COPY, the other member waited on its locks
+ *   and met the fence after SIGCONT (a `two-claims` conflict of the other).
+ * `unexplained` is none of these: the end checks fail.
+ */
+export type ZombieOutcome = 'refused' | 'told-first' | 'held-copy' | 'unexplained';
+
+export function zombieOutcome(z: ZombieEpisode, conflicts: readonly ClassifiedConflict[]): ZombieOutcome {
+  const after = conflicts.filter((c) => c.time >= z.continuedAt);
+  if (z.heldCopy) return after.some((c) => c.pid !== z.incarnation.pid && c.cause === 'two-claims') ? 'held-copy' : 'unexplained';
+  const lines = readLog(z.incarnation);
+  // its own refusals are those before it re-read its offsets (classifyConflicts' window): a later episode of the same process has its own
+  const reread = lines.find((l) => isOffsetRead(l) && l.time >= z.continuedAt)?.time ?? Infinity;
+  if (after.some((c) => c.cause === 'zombie' && c.pid === z.incarnation.pid && c.time <= reread)) return 'refused';
+  const toldAt = lines.find((l) => isRevocation(l) && l.time >= z.continuedAt)?.time;
+  // told before it rejoined, and no conflict in between: it dropped what it had and tried nothing
+  return toldAt !== undefined && (z.rejoinedAt === undefined || toldAt <= z.rejoinedAt) ? 'told-first' : 'unexplained';
 }

@@ -30,11 +30,13 @@ export function readLog(incarnation: Incarnation): LogLine[] {
   return lines;
 }
 
-// the ingester's own wording (src/ingest/ingester.ts, partition-tracker.ts)
+// the ingester's own wording (src/ingest/ingester.ts, partition-tracker.ts, src/kafka/wire/group-member.ts)
 export const isAssignment = (l: LogLine): boolean => l.msg.startsWith('assigned partitions [');
 export const isOffsetRead = (l: LogLine): boolean => l.msg === 'starting from PostgreSQL offsets';
 export const isConflict = (l: LogLine): boolean => l.msg.startsWith('another ingester landed these partitions first');
 export const isPrimaryKeyHit = (l: LogLine): boolean => l.msg.startsWith('the offset fence was bypassed');
+// src/kafka/wire/group-member.ts: the coordinator's heartbeat answer revoked the partitions
+export const isRevocation = (l: LogLine): boolean => l.msg.startsWith("the group took this member's partitions back");
 
 export function partitionsOf(line: LogLine): number[] {
   return Array.isArray(line.partitions) ? line.partitions.filter((p): p is number => typeof p === 'number') : [];

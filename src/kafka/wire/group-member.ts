@@ -5,7 +5,7 @@ import { FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, OFFSET_COMMIT, SY
 import type { BrokerConnection } from './broker-connection.js';
 import type { KafkaCluster } from './cluster.js';
 import { assignRoundRobin, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
-import { KafkaCode, KafkaConnectionError, KafkaProtocolError } from './kafka-error-codes.js';
+import { KafkaCode, kafkaCodeName, KafkaConnectionError, KafkaProtocolError } from './kafka-error-codes.js';
 
 export interface GroupOptions {
   readonly group: string;
@@ -207,6 +207,8 @@ export class GroupMember {
     if (errorCode === KafkaCode.REBALANCE_IN_PROGRESS || errorCode === KafkaCode.ILLEGAL_GENERATION || errorCode === KafkaCode.UNKNOWN_MEMBER_ID || errorCode === KafkaCode.FENCED_INSTANCE_ID) {
       if (errorCode === KafkaCode.UNKNOWN_MEMBER_ID || errorCode === KafkaCode.FENCED_INSTANCE_ID) this.#memberId = '';
       this.#generation = -1;
+      // said at info: after a pause past the session timeout, this line (not a refused transaction) can be the first sign of it
+      this.#logger.info({ group: this.#options.group, error: kafkaCodeName(errorCode) }, `the group took this member's partitions back (heartbeat: ${kafkaCodeName(errorCode)}); fetches in flight are dropped, rejoining`);
       this.#events.revoked();
       return;
     }
