@@ -1,6 +1,6 @@
 """`turnover ingest --engine spark`: Kafka -> PostgreSQL raw landing, exactly once.
 
-Submitted by the launcher (src/spark/), or by hand:
+Submitted by the launcher (src/ingest/engines/spark/), or by hand:
     spark-submit --jars <connector jars> spark/ingest_job.py
 with the same TURNOVER_* environment as `turnover ingest`. How it works and why
 it is exactly-once: docs/spark.md. Events for the launcher go to stdout as

@@ -26,7 +26,7 @@ import pg from 'pg';
 import { ingestConfigFrom } from '../../src/ingest/options.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir, PACKAGE_ROOT } from '../../src/paths.js';
-import { jobEnvironment, prepareSpark, sparkLaunchConfigFrom, submitArguments } from '../../src/spark/index.js';
+import { jobEnvironment, prepareSpark, sparkLaunchConfigFrom, submitArguments } from '../../src/ingest/engines/spark/index.js';
 import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';

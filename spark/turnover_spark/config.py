@@ -35,7 +35,7 @@ class JobConfig:
     progress_interval_s: int
     launcher_pid: Optional[int]
     # The landing's incarnation of the topic and Kafka's topic id the launcher checked
-    # (src/spark/topic-incarnation.ts); None when the job was submitted by hand.
+    # (src/ingest/spark-offsets.ts); None when the job was submitted by hand.
     incarnation: Optional[int] = None
     topic_id: Optional[str] = None
 

@@ -2,7 +2,7 @@
 one whose offsets no longer fit Kafka's log (docs/ingest.md, "When the offsets
 no longer fit the log"; docs/spark.md).
 
-The launcher (src/spark/topic-incarnation.ts) judges the landing's offsets
+The launcher (src/ingest/spark-offsets.ts) judges the landing's offsets
 against Kafka's log before it starts the job — with the Node engine's own
 code, so --on-offset-reset means the same for both engines — and hands the
 job the incarnation it checked and Kafka's topic id. The job never opens an

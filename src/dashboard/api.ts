@@ -1,8 +1,9 @@
 import { CURRENCIES } from '../contracts/currencies.js';
+import { clampedDay } from '../contracts/days.js';
 import { NotMigratedError } from './api-errors.js';
 import { freshness } from './freshness.js';
 import type { LandingProbe } from './landing-probe.js';
-import { clampedDay, parseCurrencies, parseRange, type DayRange } from './params.js';
+import { parseCurrencies, parseRange, type DayRange } from './params.js';
 import type { DashboardQueries } from './queries.js';
 import type { CurrencyMix, MartsExtent, DataQuality, DayTotals, DriverDay, DriverRow, Drivers, GlobalMetrics, Overview, Rates, Waterfall } from './types.js';
 

@@ -1,8 +1,6 @@
 import { CURRENCIES, type Currency } from '../contracts/currencies.js';
-import { FIRST_DAY, isDay, LAST_DAY } from '../contracts/days.js';
+import { FIRST_DAY, isDay, LAST_DAY, type Day } from '../contracts/days.js';
 import { badRequest } from './api-errors.js';
-
-export { addDays, clampedDay, shiftDay } from '../contracts/days.js';
 
 /**
  * Validation of the API's query parameters: everything a request carries is
@@ -11,7 +9,7 @@ export { addDays, clampedDay, shiftDay } from '../contracts/days.js';
  * says what was wrong.
  */
 
-export type Day = string;
+export type { Day };
 
 export interface DayRange {
   readonly from: Day;

@@ -1,4 +1,7 @@
-/** Calendar arithmetic on `YYYY-MM-DD` UTC dates, via day numbers since 1970-01-01. */
+/**
+ * The generator's calendar: days as numbers since 1970-01-01 (UTC), which its
+ * simulation steps through; arithmetic on `YYYY-MM-DD` text is contracts/days.ts.
+ */
 
 export const DAY_MS = 86_400_000;
 
@@ -8,10 +11,6 @@ export function dayNumber(date: string): number {
 
 export function dateOfDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  return dateOfDay(dayNumber(date) + days);
 }
 
 /** Day of week, 0 = Sunday. */

@@ -1,6 +1,6 @@
+import { addDays, clampedDay } from '../contracts/days.js';
 import { UsageError } from '../errors.js';
 import { kafkaConfigFrom, type KafkaConfig, type ProducerLibrary } from '../kafka/index.js';
-import { addDays } from './days.js';
 import { MESSAGES_PER_OPERATION } from './feed-mix.js';
 import { parseScenario, type Scenario } from './scenarios.js';
 import type { KeyMode } from './sinks/kafka-sink.js';
@@ -68,7 +68,8 @@ export function generateConfigFrom(options: Readonly<Record<string, unknown>>, e
     to = from <= yesterday ? yesterday : from;
     notes.push(`no --to: generating up to ${to}`);
   } else if (from === undefined && to !== undefined) {
-    from = addDays(to, -6);
+    // a --to in the contract's first week: from its first day, never a day it refuses
+    from = clampedDay(to, -6);
     notes.push(`no --from: generating the 7 days ${from}..${to}`);
   }
   if (from !== undefined && to !== undefined && to < from) throw new UsageError(`--to ${to} is before --from ${from}`);

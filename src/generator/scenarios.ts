@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { isCalendarDate } from '../contracts/index.js';
-import { addDays, dayNumber } from './days.js';
+import { dayNumber } from './days.js';
 
 /**
  * Scenarios: changes with a known effect on chosen days, so that marts,
@@ -70,7 +70,8 @@ function parseWhen(text: string, when: string): DayRange {
   if (span) {
     const n = Number(span[2]);
     if (n < 1) fail(text, 'a span needs at least 1 day');
-    return { first: date(span[1]!), last: dayNumber(addDays(span[1]!, n - 1)) };
+    const first = date(span[1]!);
+    return { first, last: first + n - 1 };
   }
   const day = date(when);
   return { first: day, last: day };

@@ -3,7 +3,7 @@ import { nonNegativeInt, positiveInt } from '../command/parsers.js';
 import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, METRICS_PORT_OPTION, STAGING_URL_OPTION } from '../command/shared-options.js';
 import { OFFSET_RESET_POLICIES } from './offset-reset.js';
 import { INGEST_DEFAULTS } from './options.js';
-import { collectConf, SPARK_DEFAULTS } from '../spark/spark-options.js';
+import { collectConf, SPARK_DEFAULTS } from './engines/spark/spark-options.js';
 
 export const INGEST_COMMAND: CommandSpec = {
   name: 'ingest',

@@ -15,7 +15,7 @@ export interface CheckedIncarnation {
 }
 
 /**
- * The landing's side of `turnover ingest --engine spark` (the Spark stage
+ * The landing's side of `turnover ingest --engine spark` (the Spark engine
  * only launches the job): before each start of the job, the same judgement
  * as the Node engine's on every assignment (start-offsets.ts), for the whole
  * topic — Kafka's topic id, read with our wire client, against the landing's

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { dayRange, FIRST_DAY, shiftDay } from '../contracts/days.js';
 import { UsageError } from '../errors.js';
-import { dayRange, FIRST_DAY, shiftDay } from '../marts/days.js';
 
 /**
  * The generated history `turnover up` backfills once per state dir. The

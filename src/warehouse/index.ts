@@ -1,5 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { openPostgresWarehouse } from './postgres/index.js';
+import { openVerticaWarehouse } from './vertica/index.js';
 import type { Warehouse } from './warehouse.js';
 
 export type * from './warehouse.js';
@@ -8,13 +10,13 @@ type Opener = (url: string, logger: Logger) => Promise<Warehouse>;
 
 /**
  * URL scheme -> dialect. Adding a database means adding a folder and a line
- * here; dialect modules load lazily so PostgreSQL users never load the
- * Vertica client.
+ * here; each dialect's index opens it lazily, so PostgreSQL users never load
+ * the Vertica client.
  */
 const DIALECTS: Readonly<Record<string, Opener>> = {
-  'postgres:': async (url, logger) => new (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse(url, logger),
-  'postgresql:': async (url, logger) => new (await import('./postgres/postgres-warehouse.js')).PostgresWarehouse(url, logger),
-  'vertica:': async (url, logger) => (await import('./vertica/vertica-warehouse.js')).openVerticaWarehouse(url, logger),
+  'postgres:': openPostgresWarehouse,
+  'postgresql:': openPostgresWarehouse,
+  'vertica:': openVerticaWarehouse,
 };
 
 export async function openWarehouse(url: unknown, logger: Logger): Promise<Warehouse> {

@@ -7,26 +7,29 @@
 
 export type DialectName = 'postgres' | 'vertica';
 
+/**
+ * What a dialect can do, asked by shared code instead of the dialect's name
+ * (Kysely's adapter flags). Defaults, the least a database must offer, are in
+ * base-capabilities.ts: a dialect declares only what differs. Every flag
+ * here is read by a decision; one that nothing reads does not belong here.
+ */
 export interface WarehouseCapabilities {
-  /** DDL inside a transaction rolls back with it (PostgreSQL yes; Vertica commits DDL at once). */
-  readonly transactionalDdl: boolean;
-  /** `INSERT … ON CONFLICT` exists. */
+  /** `INSERT … ON CONFLICT` exists: the SQL build's `upsert()` macro prefers it (sql-models/compile.ts). */
   readonly upsert: boolean;
-  /** `MERGE INTO … USING …` exists. */
+  /** `MERGE INTO … USING …` exists: `upsert()`'s form where `upsert` is not (sql-models/compile.ts). */
   readonly merge: boolean;
-  /** Bulk load streamed from the client (`COPY … FROM STDIN` / `FROM LOCAL STDIN`). */
-  readonly copyFromStdin: boolean;
-  /** The bulk load reports the rows it rejected instead of failing the statement. */
-  readonly copyCapturesRejects: boolean;
-  /** Session-level advisory locks exist (PostgreSQL); without them migrations serialise on a lock table. */
-  readonly advisoryLocks: boolean;
-  /** Primary keys are enforced on every table (Vertica enforces them only where declared `enabled`). */
+  /**
+   * Primary keys are enforced on every table (Vertica enforces them only where
+   * declared `enabled`): the STG loader may then let the key prove a chunk's
+   * keys new (`copyNewKeys`, staging/chunk-writer.ts).
+   */
   readonly enforcedPrimaryKeys: boolean;
   /**
    * A session can bound how long each statement runs, with the limit as a
    * bound value (`<dialect>_session_statement_timeout.sql`: PostgreSQL's
-   * statement_timeout through set_config). Vertica's RUNTIMECAP takes a
-   * literal only: there the limit belongs to the user's resource pool.
+   * statement_timeout through set_config), which the dashboard's read-only
+   * sessions set. Vertica's RUNTIMECAP takes a literal only: there the limit
+   * belongs to the user's resource pool.
    */
   readonly sessionStatementTimeout: boolean;
   /**

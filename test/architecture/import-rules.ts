@@ -23,7 +23,7 @@ export const RULES = {
 export type RuleName = keyof typeof RULES;
 
 /** The pipeline stages (README's boxes): each meets the others only through tables and the CLI. */
-export const STAGES: ReadonlySet<string> = new Set(['generator', 'ingest', 'spark', 'staging', 'marts', 'dashboard', 'bi', 'migrate']);
+export const STAGES: ReadonlySet<string> = new Set(['generator', 'ingest', 'staging', 'marts', 'dashboard', 'bi', 'migrate']);
 
 /** The orchestrator, which may drive a stage through that stage's public `index.ts`. */
 const RUNNER = 'runner';

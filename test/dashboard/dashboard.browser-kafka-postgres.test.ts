@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { addDays } from '../../src/dashboard/params.js';
+import { addDays } from '../../src/contracts/days.js';
 import { migratedDatabases, queryRows } from '../staging/landing-support.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { ARTIFACTS_DIR } from '../support/paths.js';

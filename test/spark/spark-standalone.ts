@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir } from '../../src/paths.js';
-import { prepareSpark } from '../../src/spark/index.js';
+import { prepareSpark } from '../../src/ingest/engines/spark/index.js';
 import { tailFile } from '../../src/process/log-tail.js';
 import { commandLineOf } from '../../src/process/process-state.js';
 import { waitForExit } from '../../src/process/stop.js';

@@ -1,13 +1,9 @@
-import type { WarehouseCapabilities } from '../warehouse.js';
+import { dialectCapabilities } from '../base-capabilities.js';
 
-/** What PostgreSQL can do (warehouse.ts documents each flag). */
-export const POSTGRES_CAPABILITIES: WarehouseCapabilities = Object.freeze({
-  transactionalDdl: true,
+/** What PostgreSQL can do beyond the base (warehouse.ts documents each flag). */
+export const POSTGRES_CAPABILITIES = dialectCapabilities({
   upsert: true,
   merge: true,
-  copyFromStdin: true,
-  copyCapturesRejects: false,
-  advisoryLocks: true,
   enforcedPrimaryKeys: true,
   sessionStatementTimeout: true,
   copyEncoding: 'postgres-binary',

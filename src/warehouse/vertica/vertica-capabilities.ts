@@ -1,13 +1,6 @@
-import type { WarehouseCapabilities } from '../warehouse.js';
+import { dialectCapabilities } from '../base-capabilities.js';
 
-/** What Vertica can do (warehouse.ts documents each flag). */
-export const VERTICA_CAPABILITIES: WarehouseCapabilities = Object.freeze({
-  transactionalDdl: false,
-  upsert: false,
+/** What Vertica can do beyond the base (warehouse.ts documents each flag). */
+export const VERTICA_CAPABILITIES = dialectCapabilities({
   merge: true,
-  copyFromStdin: true,
-  copyCapturesRejects: true,
-  advisoryLocks: false,
-  enforcedPrimaryKeys: false,
-  sessionStatementTimeout: false,
 });

@@ -5,7 +5,7 @@ import type { Logger } from '../../log/logger.js';
 import { SQL_DIR } from '../../paths.js';
 import { readSql } from '../sql-files.js';
 import type { StatementResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse.js';
-import { verticaNodejsFactory, type VerticaClient, type VerticaClientFactory } from './vertica-client.js';
+import type { VerticaClient, VerticaClientFactory } from './vertica-client.js';
 import { migrateVertica } from './vertica-migrator.js';
 import { VerticaSession } from './vertica-session.js';
 import { VERTICA_CAPABILITIES } from './vertica-capabilities.js';
@@ -102,8 +102,4 @@ export class VerticaWarehouse implements Warehouse {
       await client.end();
     }
   }
-}
-
-export async function openVerticaWarehouse(url: string, logger: Logger): Promise<Warehouse> {
-  return new VerticaWarehouse(await verticaNodejsFactory(url), logger);
 }

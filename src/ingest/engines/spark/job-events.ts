@@ -1,4 +1,4 @@
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../../../log/logger.js';
 import type { JobEvent, SparkIngestHooks } from './types.js';
 
 /** What the launcher remembers of the job's events. */

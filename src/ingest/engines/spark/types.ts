@@ -1,4 +1,4 @@
-import type { IngestConfig } from '../ingest/types.js';
+import type { IngestConfig } from '../../types.js';
 
 /** What `turnover ingest --engine spark` adds to the ingest settings (built once in spark-options.ts). */
 export interface SparkLaunchConfig {
@@ -27,7 +27,7 @@ export interface JobIncarnation {
 
 /**
  * What the landing's owner (src/ingest/spark-offsets.ts) decides for the
- * launcher: the Spark stage runs the job, the ingest stage judges offsets.
+ * launcher: the Spark engine runs the job, the ingest stage judges offsets.
  */
 export interface SparkIngestHooks {
   /** Before each start of the job: the incarnation it lands in, after the offsets were found to fit (or reset); undefined when stopped meanwhile. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SQL_DIR } from '../paths.js';
+import { SQL_DIR } from '../../../paths.js';
 import type { JobIncarnation, SparkLaunchConfig } from './types.js';
 
 /**

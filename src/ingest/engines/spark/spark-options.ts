@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
-import type { IngestConfig } from '../ingest/types.js';
+import { UsageError } from '../../../errors.js';
+import type { IngestConfig } from '../../types.js';
 import type { SparkLaunchConfig } from './types.js';
 
 export const SPARK_DEFAULTS = Object.freeze({

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CommandContext } from '../command/command-spec.js';
-import { ConfigError, ConflictError, OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.js';
-import { PACKAGE_ROOT, defaultCacheDir } from '../paths.js';
+import type { CommandContext } from '../../../command/command-spec.js';
+import { ConfigError, ConflictError, OffsetMismatchError, TurnoverError, UnavailableError } from '../../../errors.js';
+import { PACKAGE_ROOT, defaultCacheDir } from '../../../paths.js';
 import { logEvent, parseEvent, type JobState } from './job-events.js';
 import { jobEnvironment, submitArguments } from './spark-env.js';
-import { prepareSpark } from '../setup/spark-install.js';
+import { prepareSpark } from '../../../setup/spark-install.js';
 import type { SparkIngestHooks, SparkLaunchConfig } from './types.js';
 
 export const INGEST_JOB = join(PACKAGE_ROOT, 'spark', 'ingest_job.py');
