@@ -10,11 +10,8 @@ insert into {{ rebuild_into(cdm.data_quality_daily) }} (
 )
 with {{ params(day_from date, day_to date) }}late_after as (
     -- the earliest moment after which a row of these days can be late (each
-    -- day's own moment is applied below): lets the scan skip on-time rows
-    select min(greatest(
-        build_days.first_built_at,
-        (build_days.date_update + 1)::timestamp at time zone 'UTC'
-    )) as moment
+    -- day's own first build is applied below): lets the scan skip on-time rows
+    select min(build_days.first_built_at) as moment
     from cdm.build_days
     {{ join_params }}
     where build_days.date_update between {{ p(day_from) }} and {{ p(day_to) }}
@@ -29,6 +26,8 @@ notable_events as (
         transactions.transaction_type,
         transactions.account_number_from < 0 or transactions.account_number_to < 0 as is_test,
         transactions.loaded_at,
+        -- the source sent it after its day was over (sent_dttm is UTC by contract)
+        transactions.sent_dttm >= (transactions.transaction_date + 1)::timestamp as sent_after_day,
         abs(transactions.amount) as amount_minor
     from stg.transactions
     {{ join_params }}
@@ -37,7 +36,10 @@ notable_events as (
           transactions.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
           or (transactions.status = 'done' and (transactions.account_number_from < 0 or transactions.account_number_to < 0))
           or transactions.status = 'chargeback'
-          or transactions.loaded_at > (select late_after.moment from late_after)
+          or (
+              transactions.loaded_at > (select late_after.moment from late_after)
+              and transactions.sent_dttm >= (transactions.transaction_date + 1)::timestamp
+          )
       )
 ),
 
@@ -49,6 +51,7 @@ event_summary as (
         transaction_type,
         is_test,
         loaded_at,
+        sent_after_day,
         count(*) as events,
         sum(amount_minor) as amount_minor
     from notable_events
@@ -58,7 +61,8 @@ event_summary as (
         currency_code,
         transaction_type,
         is_test,
-        loaded_at
+        loaded_at,
+        sent_after_day
 ),
 
 rejects as (
@@ -131,7 +135,9 @@ test_accounts as (
 ),
 
 late_transactions as (
-    -- late: loaded after the day was first built and after the day was over
+    -- late: sent by the source after its day was over, and loaded after the
+    -- day was first built; rows sent in time and loaded late (a backfill, a
+    -- pipeline catching up) are lag, not lateness
     select
         event_summary.date_update,
         'late_arrivals' as metric,
@@ -140,10 +146,8 @@ late_transactions as (
     from event_summary
     inner join cdm.build_days
         on build_days.date_update = event_summary.date_update
-    where event_summary.loaded_at > greatest(
-        build_days.first_built_at,
-        (event_summary.date_update + 1)::timestamp at time zone 'UTC'
-    )
+    where event_summary.sent_after_day
+      and event_summary.loaded_at > build_days.first_built_at
     group by event_summary.date_update
 ),
 
@@ -158,10 +162,8 @@ late_currencies as (
     inner join cdm.build_days
         on build_days.date_update = currencies.date_update
     where currencies.date_update between {{ p(day_from) }} and {{ p(day_to) }}
-      and currencies.loaded_at > greatest(
-          build_days.first_built_at,
-          (currencies.date_update + 1)::timestamp at time zone 'UTC'
-      )
+      and currencies.sent_dttm >= (currencies.date_update + 1)::timestamp
+      and currencies.loaded_at > build_days.first_built_at
     group by currencies.date_update
 ),
 
