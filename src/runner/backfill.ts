@@ -29,12 +29,13 @@ export interface BackfillState {
  * explain: each lands on a fixed day before the end of the window.
  */
 export function defaultScenarios(from: string, to: string): string[] {
-  const at = (daysBeforeEnd: number, spec: string): string | undefined => {
+  const at = (daysBeforeEnd: number, spec: string, days = 1): string | undefined => {
     const day = shiftDay(to, -daysBeforeEnd);
-    return day !== undefined && day >= from ? `${spec}@${day}` : undefined;
+    return day !== undefined && day >= from ? `${spec}@${day}${days > 1 ? `+${days}d` : ''}` : undefined;
   };
   return [
-    at(12, 'missing-rates:470'),
+    // 8 days without a 470 quote: 7 days at a stale rate, then one day with no usable rate at all (a missing rate)
+    at(19, 'missing-rates:470', 8),
     at(9, 'fx-shock:440:+10%'),
     at(7, 'late:2%:1d'),
     at(6, 'accounts-surge:+30%'),
