@@ -62,7 +62,7 @@ try {
   console.log(`filled ${DAYS} days of marts and ${LANDED.toLocaleString('en-US')} landed records in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const dashboard = await startDashboard(
-    Object.freeze({ host: '127.0.0.1', port: 0, refreshSeconds: 0, warehouseUrl: db.warehouseUrl, stagingUrl: db.stagingUrl, kafka: t.kafka, topic, group: 'turnover-ingest', statementTimeoutSeconds: DASHBOARD_DEFAULTS.statementTimeoutSeconds, maxWaiting: DASHBOARD_DEFAULTS.maxWaiting }),
+    Object.freeze({ host: '127.0.0.1', port: 0, refreshSeconds: 0, warehouseUrl: db.warehouseUrl, stagingUrl: db.stagingUrl, kafka: t.kafka, topic, group: 'turnover-ingest', statementTimeoutSeconds: DASHBOARD_DEFAULTS.statementTimeoutSeconds, maxWaiting: DASHBOARD_DEFAULTS.maxWaiting, now: () => new Date() }),
     silentLogger(),
   );
   try {

@@ -3,9 +3,10 @@ import { clampedDay } from '../contracts/days.js';
 import { NotMigratedError } from './api-errors.js';
 import { freshness } from './freshness.js';
 import type { LandingProbe } from './landing-probe.js';
-import { parseCurrencies, parseRange, type DayRange } from './params.js';
+import { parseCurrencies, parseRange, type CurrencySelection, type Day, type DayRange } from './params.js';
 import type { DashboardQueries } from './queries.js';
-import type { CurrencyMix, MartsExtent, DataQuality, DayTotals, DriverDay, DriverRow, Drivers, GlobalMetrics, Overview, Rates, Waterfall } from './types.js';
+import type { Clock } from '../test-hooks/clock.js';
+import type { CurrencyMix, MartsExtent, DataQuality, DayTotals, DriverDay, DriverRow, Drivers, GlobalMetrics, HoursOfDay, Overview, Rates, TodaySoFar, Waterfall } from './types.js';
 
 /** Days in the default range: the last 30 days with data. */
 export const DEFAULT_RANGE_DAYS = 30;
@@ -29,11 +30,32 @@ const usd = (centsValue: number): number => centsValue / 100;
  * shape over one or two `dashboard_*` statements. Sums are made in integer
  * cents, so a waterfall adds up to its change exactly as the mart does.
  */
-export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, settings: { readonly refreshSeconds: number; readonly dialect: string }): ReadonlyMap<string, Endpoint> {
+export interface ApiSettings {
+  readonly refreshSeconds: number;
+  readonly dialect: string;
+  /** The wall clock (which day is today); `Date` by default. */
+  readonly now?: Clock;
+}
+
+export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, settings: ApiSettings): ReadonlyMap<string, Endpoint> {
+  const now = settings.now ?? (() => new Date());
+  const today = (): Day => now().toISOString().slice(0, 10);
   const defaultRange = async (): Promise<DayRange> => {
-    const { lastDay } = await queries.overview();
-    const to = lastDay ?? new Date().toISOString().slice(0, 10);
+    const o = await queries.overview();
+    const to = o.lastDay === null ? today() : lastShownDay(o.firstDay ?? o.lastDay, o.lastDay, today());
     return { from: clampedDay(to, -(DEFAULT_RANGE_DAYS - 1)), to };
+  };
+  /** A day's counted transactions before the same time of day as now, summed over the selection. */
+  const hoursOf = async (day: Day, until: string, currencies: CurrencySelection): Promise<HoursOfDay> => {
+    const rows = await queries.sameHours(day, until, currencies);
+    return {
+      day,
+      until,
+      amountUsd: usd(rows.reduce((sum, row) => sum + cents(row.amountUsd), 0)),
+      transactions: rows.reduce((sum, row) => sum + row.transactions, 0),
+      currenciesWithoutRate: rows.filter((row) => row.amountUsd === null).map((row) => row.currency),
+      rows,
+    };
   };
   const range = async (query: ReadonlyMap<string, string>): Promise<DayRange> => parseRange(query) ?? defaultRange();
 
@@ -49,8 +71,9 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
             if (error instanceof NotMigratedError) return undefined;
             throw error;
           });
-          if (!o) return notMigratedOverview(settings);
+          if (!o) return notMigratedOverview(settings, now());
           const firstDay = o.firstDay;
+          const shownTo = o.lastDay === null || firstDay === null ? null : lastShownDay(firstDay, o.lastDay, today());
           return {
             status: o.lastDay === null ? 'empty' : 'ok',
             reason: o.lastDay === null ? 'the marts hold no rows yet' : null,
@@ -67,11 +90,9 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
               lastDriversDay: o.lastDriversDay,
             } satisfies MartsExtent,
             stg: { partitions: o.stgPartitions, loadedAt: o.stgLoadedAt },
-            defaultRange:
-              o.lastDay === null || firstDay === null
-                ? null
-                : { from: [clampedDay(o.lastDay, -(DEFAULT_RANGE_DAYS - 1)), firstDay].sort().at(-1)!, to: o.lastDay },
-            generatedAt: new Date().toISOString(),
+            defaultRange: shownTo === null ? null : { from: [clampedDay(shownTo, -(DEFAULT_RANGE_DAYS - 1)), firstDay!].sort().at(-1)!, to: shownTo },
+            today: today(),
+            generatedAt: now().toISOString(),
           };
         },
       },
@@ -166,11 +187,37 @@ export function dashboardApi(queries: DashboardQueries, probe: LandingProbe, set
         },
       },
     ],
-    ['/api/freshness', { params: [], handle: () => freshness(queries, probe) }],
+    [
+      '/api/today-so-far',
+      {
+        params: ['currencies'],
+        handle: async (query): Promise<TodaySoFar> => {
+          const currencies = parseCurrencies(query.get('currencies'));
+          const at = now();
+          const day = at.toISOString().slice(0, 10);
+          const yesterday = clampedDay(day, -1);
+          const [todayHours, yesterdayHours] = await Promise.all([
+            hoursOf(day, at.toISOString(), currencies),
+            hoursOf(yesterday, new Date(at.getTime() - 86_400_000).toISOString(), currencies),
+          ]);
+          return { currencies, now: at.toISOString(), today: todayHours, yesterday: yesterdayHours };
+        },
+      },
+    ],
+    ['/api/freshness', { params: [], handle: () => freshness(queries, probe, now) }],
   ]);
 }
 
-function notMigratedOverview(settings: { readonly refreshSeconds: number; readonly dialect: string }): Overview {
+/**
+ * Where the default range ends: the last day with data, but today at the
+ * latest — a record dated in the future (9999-12-31) does not drag the view
+ * away from the present, unless every day with data lies ahead.
+ */
+function lastShownDay(firstDay: Day, lastDay: Day, today: Day): Day {
+  return lastDay > today && firstDay <= today ? today : lastDay;
+}
+
+function notMigratedOverview(settings: ApiSettings, at: Date): Overview {
   return {
     status: 'not_migrated',
     reason: 'the warehouse has no cdm/stg schema yet: run turnover migrate',
@@ -180,7 +227,8 @@ function notMigratedOverview(settings: { readonly refreshSeconds: number; readon
     marts: { firstDay: null, lastDay: null, daysWithData: 0, lastBuiltDay: null, lastBuiltAt: null, daysBuilt: 0, lastDriversDay: null },
     stg: { partitions: 0, loadedAt: null },
     defaultRange: null,
-    generatedAt: new Date().toISOString(),
+    today: at.toISOString().slice(0, 10),
+    generatedAt: at.toISOString(),
   };
 }
 

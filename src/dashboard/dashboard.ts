@@ -27,7 +27,7 @@ export async function startDashboard(config: DashboardConfig, logger: Logger): P
     server = await startServer({
       host: config.host,
       port: config.port,
-      endpoints: dashboardApi(new DashboardQueries(readOnly), probe, { refreshSeconds: config.refreshSeconds, dialect: warehouse.dialect }),
+      endpoints: dashboardApi(new DashboardQueries(readOnly), probe, { refreshSeconds: config.refreshSeconds, dialect: warehouse.dialect, now: config.now }),
       files: loadStaticFiles(),
       logger,
     });

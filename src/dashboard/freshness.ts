@@ -15,14 +15,14 @@ export function isSourceProblem(value: unknown): value is SourceProblem {
  * (Kafka end offsets against the group's offsets in the landing zone, which
  * are the ingester's source of truth). Sources are read in parallel.
  */
-export async function freshness(queries: DashboardQueries, probe: LandingProbe): Promise<Freshness> {
+export async function freshness(queries: DashboardQueries, probe: LandingProbe, now: () => Date = () => new Date()): Promise<Freshness> {
   const [overview, loadState, landed, ends] = await Promise.all([queries.overview(), queries.loadState(), probe.landedPartitions(), probe.endOffsets()]);
   // STG's watermarks of the incarnation the landing rows describe (a recreated topic's offsets restart)
   const incarnation = isSourceProblem(landed) ? undefined : landed[0]?.incarnation;
   const stgOfTopic = new Map(loadState.filter((s) => s.topic === probe.topic && s.incarnation === incarnation).map((s) => [s.partition, s]));
   const landing = isSourceProblem(landed) ? landed : landingFacts(landed, stgOfTopic, probe);
   return {
-    checkedAt: new Date().toISOString(),
+    checkedAt: now().toISOString(),
     marts: { lastBuiltAt: overview.lastBuiltAt, lastBuiltDay: overview.lastBuiltDay },
     stg: { loadedAt: overview.stgLoadedAt, partitions: loadState },
     landing,

@@ -2,6 +2,7 @@ import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../command/shared-options.js';
 import { postgresUrl } from '../db/postgres-url.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.js';
+import { clockFrom, type Clock } from '../test-hooks/clock.js';
 
 /** What `turnover dashboard` was asked to do, validated once at the edge and frozen. */
 export interface DashboardConfig {
@@ -21,6 +22,8 @@ export interface DashboardConfig {
   readonly statementTimeoutSeconds: number;
   /** Requests that may wait for a warehouse connection; one more answers 503 busy. */
   readonly maxWaiting: number;
+  /** The wall clock: which day is today (a partial day) and how old each fact is. */
+  readonly now: Clock;
 }
 
 export const DASHBOARD_DEFAULTS = Object.freeze({
@@ -65,6 +68,7 @@ export function resolveDashboardConfig(options: Readonly<Record<string, unknown>
     group: String(options.group ?? DEFAULT_GROUP),
     statementTimeoutSeconds,
     maxWaiting: (options.maxWaiting as number | undefined) ?? DASHBOARD_DEFAULTS.maxWaiting,
+    now: clockFrom(env),
   });
 }
 

@@ -1,6 +1,6 @@
 import type { ReadOnlyWarehouse } from './read-only-warehouse.js';
 import { currencyListParam, type CurrencySelection, type Day, type DayRange } from './params.js';
-import type { CurrencyMixRow, DataQualityRow, DriverRow, GlobalMetricsRow, MartsExtent, RateRow } from './types.js';
+import type { CurrencyMixRow, DataQualityRow, DriverRow, GlobalMetricsRow, MartsExtent, RateRow, SameHoursRow } from './types.js';
 
 /**
  * The dashboard's reads of the warehouse: one named statement per question
@@ -111,6 +111,12 @@ export class DashboardQueries {
       rateDay: (r.rate_date as Text) ?? null,
       status: String(r.rate_status) as RateRow['status'],
     }));
+  }
+
+  /** The counted transactions of `day` before `until` (an ISO timestamp, UTC), per currency (STG, not the marts). */
+  async sameHours(day: Day, until: string, currencies: CurrencySelection): Promise<SameHoursRow[]> {
+    const rows = await this.warehouse.rows<Record<string, Num>>('dashboard_same_hours', [day, until.replace('T', ' ').replace('Z', ''), currencyListParam(currencies)]);
+    return rows.map((r) => ({ currency: count(r.currency_code), transactions: count(r.cnt_transactions), amountUsd: num(r.amount_usd) }));
   }
 
   async dataQuality(range: DayRange): Promise<DataQualityRow[]> {

@@ -35,6 +35,8 @@ export interface Overview {
   readonly stg: { readonly partitions: number; readonly loadedAt: string | null };
   /** The last 30 days with data (null when there is none). */
   readonly defaultRange: DayRange | null;
+  /** The server's UTC day: it and any later day are partial (the day is not over). */
+  readonly today: Day;
   readonly generatedAt: string;
 }
 
@@ -149,6 +151,32 @@ export interface RateRow {
 
 export interface Rates extends Selection {
   readonly rows: readonly RateRow[];
+}
+
+export interface SameHoursRow {
+  readonly currency: number;
+  readonly transactions: number;
+  /** Null when the day has no usable USD rate for the currency. */
+  readonly amountUsd: number | null;
+}
+
+/** One day's counted transactions up to a time of day, summed over the selected currencies. */
+export interface HoursOfDay {
+  readonly day: Day;
+  /** Transactions before this moment (UTC) count. */
+  readonly until: string;
+  readonly amountUsd: number;
+  readonly transactions: number;
+  readonly currenciesWithoutRate: readonly number[];
+  readonly rows: readonly SameHoursRow[];
+}
+
+/** Today so far against yesterday up to the same time of day: like with like, from STG. */
+export interface TodaySoFar {
+  readonly currencies: 'all' | readonly number[];
+  readonly now: string;
+  readonly today: HoursOfDay;
+  readonly yesterday: HoursOfDay;
 }
 
 export interface DataQualityRow {

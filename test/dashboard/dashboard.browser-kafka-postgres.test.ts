@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -9,7 +9,7 @@ import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { ARTIFACTS_DIR } from '../support/paths.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { FEED_DAYS, laterDay, LAST_DAY, MISSING_RATE_DAY, STALE_RATE_DAY } from './dashboard-feed.js';
+import { FEED_DAYS, FIRST_DAY, laterDay, LAST_DAY, MISSING_RATE_DAY, STALE_RATE_DAY } from './dashboard-feed.js';
 import { DashboardProcess, feedMore, loadPipeline, type LoadedPipeline } from './dashboard-support.js';
 import { expectedGlobalMetrics } from './marts-expected.js';
 
@@ -88,6 +88,27 @@ async function change(page: Page, selector: string, value: string): Promise<numb
   return settled(page, generation);
 }
 
+/**
+ * A day's counted transactions before a moment, and their USD at the day's
+ * rate, summed here from STG's rows (not by the dashboard's SQL): done, no
+ * test account, per currency rounded once to the cent.
+ */
+async function hoursOfDayIn(warehouseUrl: string, day: string, until: string): Promise<{ transactions: number; usd: number }> {
+  const rows = await queryRows<{ currency_code: number; amount: string; transaction_dt: string; status: string; account_number_from: string; account_number_to: string }>(
+    warehouseUrl,
+    `select currency_code, amount::text, to_char(transaction_dt, 'YYYY-MM-DD HH24:MI:SS.US') as transaction_dt, status, account_number_from::text, account_number_to::text
+       from stg.transactions where transaction_date = $1`,
+    [day],
+  );
+  const rates = new Map((await queryRows<{ currency_code: number; rate: string }>(warehouseUrl, 'select currency_code, rate::text from cdm.usd_rates_daily where date_update = $1', [day])).map((r) => [r.currency_code, Number(r.rate)]));
+  const counted = rows.filter((r) => r.status === 'done' && Number(r.account_number_from) >= 0 && Number(r.account_number_to) >= 0 && r.transaction_dt < until);
+  const minorByCurrency = new Map<number, bigint>();
+  for (const r of counted) minorByCurrency.set(r.currency_code, (minorByCurrency.get(r.currency_code) ?? 0n) + BigInt(Math.abs(Number(r.amount))));
+  let usdCents = 0;
+  for (const [currency, minor] of minorByCurrency) if (rates.has(currency)) usdCents += Math.round(Number(minor) * rates.get(currency)!);
+  return { transactions: counted.length, usd: usdCents / 100 };
+}
+
 describe('dashboard page in headless Chromium', () => {
   let t: TestStack;
   let pipeline: LoadedPipeline;
@@ -96,6 +117,7 @@ describe('dashboard page in headless Chromium', () => {
   let browser: TestBrowser;
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
+  const hoursOfDay = (day: string, until: string) => hoursOfDayIn(pipeline.warehouseUrl, day, until);
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -233,10 +255,14 @@ describe('dashboard page in headless Chromium', () => {
     const note = (await page.textContent('#rates-note')) ?? '';
     assert.match(note, new RegExp(`EUR on ${STALE_RATE_DAY} at [\\d.]+ of 2022-10-03`));
     assert.match(note, new RegExp(`GBP on ${MISSING_RATE_DAY}`));
-    assert.equal(await page.textContent('[data-fact=lag] .fact-value'), `${pipeline.unlanded} messages`);
+    // the lag in seconds, bounded by the age of the last landed record of each waiting partition; the count beside it
+    assert.match((await page.textContent('[data-fact=lag] .fact-value')) ?? '', /^(≤ \d+ (s|min)|< 1 s)$/);
+    assert.match((await page.textContent('[data-fact=lag] .fact-detail')) ?? '', new RegExp(`^${pipeline.unlanded} messages in Kafka not landed yet .*target ≤ 5 s$`));
     assert.equal(await page.textContent('[data-fact=rejects] .fact-value'), '3');
+    assert.equal(await page.textContent('[data-fact=build] .fact-value'), 'current', 'STG loaded nothing since the last build');
     assert.equal(await page.getAttribute('[data-fact=build]', 'class'), 'fact ok');
-    assert.equal(await page.textContent('[data-fact=stg] .fact-value'), '0 records');
+    assert.equal(await page.textContent('[data-fact=stg] .fact-value'), '0 s');
+    assert.match((await page.textContent('[data-fact=stg] .fact-detail')) ?? '', /^0 records waiting; last STG load /);
     const rejectReasons = (await chart(page, 'rejects')).series.map((s) => s.name).sort();
     const martReasons = await queryRows<{ dimension: string }>(pipeline.warehouseUrl, "select distinct dimension from cdm.data_quality_daily where metric = 'rejects' order by 1");
     assert.deepEqual(rejectReasons, martReasons.map((r) => r.dimension));
@@ -302,6 +328,118 @@ describe('dashboard page in headless Chromium', () => {
     await page.close();
   });
 
+  it('today is a partial day: marked "so far", never compared with a whole day; the headline can compare the same hours of yesterday', { timeout: 180_000 }, async () => {
+    // the server's clock on the last day of the feed at 12:30 UTC, and running: the fixtures' transactions of a
+    // day fall before 12:10 and after 14:14, so every cut until 14:14 leaves out the same rows
+    const now = `${LAST_DAY}T12:30:00Z`;
+    const cut = (until: string): string => until.slice(0, 11) + '14:00:00';
+    const yesterday = addDays(LAST_DAY, -1);
+    const partialDashboard = new DashboardProcess({ ...pipeline.env, TURNOVER_TEST_NOW: now });
+    try {
+      const page = await open(`${await partialDashboard.url}?from=${FIRST_DAY}&to=${LAST_DAY}`);
+      const expected = await expectedGlobalMetrics(pipeline.warehouseUrl, FIRST_DAY, LAST_DAY, null);
+      const whole = expected.days.find((d) => d.day === yesterday)!;
+      const before = expected.days.find((d) => d.day === addDays(yesterday, -1))!;
+      const partial = expected.days.find((d) => d.day === LAST_DAY)!;
+      // the headline: the last complete day against the one before it; today's figure named partial, not compared
+      assert.equal(await page.textContent('[data-kpi=turnover] .kpi-label'), `USD turnover on ${yesterday}, the last complete day`);
+      assert.equal(await page.textContent('[data-kpi=turnover] .kpi-value'), USD.format(whole.amountUsd));
+      const detail = (await page.textContent('[data-kpi=turnover] .kpi-detail')) ?? '';
+      assert.match(detail, new RegExp(`vs ${addDays(yesterday, -1)}`));
+      assert.ok(detail.endsWith(`${LAST_DAY} so far: ${USD.format(partial.amountUsd)} (partial day, not compared)`), detail);
+      assert.equal(await page.getAttribute('[data-kpi=turnover]', 'data-trend'), whole.amountUsd < before.amountUsd ? 'down' : 'up');
+      // every chart of days marks today "so far": a dashed line, its points faded, the axis label
+      for (const name of ['turnover', 'transactions', 'accounts', 'average', 'effects', 'rates', 'rejects']) {
+        const marked = await page.evaluate((chartName) => {
+          const option = window.turnoverDashboard.charts[chartName]!.getOption() as Record<string, unknown[]>;
+          const first = option.series![0] as { markLine?: { data: { xAxis: string }[]; label: { formatter: string } } };
+          const formatter = (option.xAxis![0] as { axisLabel: { formatter: (d: string) => string } }).axisLabel.formatter;
+          return { line: JSON.parse(JSON.stringify(first.markLine ?? null)) as { data: { xAxis: string }[]; label: { formatter: string } } | null, label: formatter('2022-10-07'), before: formatter('2022-10-06') };
+        }, name);
+        assert.ok(marked.line, `${name} marks the partial day`);
+        assert.deepEqual(marked.line.data.map((d) => d.xAxis), [LAST_DAY], name);
+        assert.equal(marked.line.label.formatter, 'so far');
+        assert.deepEqual([marked.label, marked.before], ['10-07 (so far)', '10-06'], name);
+      }
+      const faded = await page.evaluate(() => JSON.parse(JSON.stringify((window.turnoverDashboard.charts.turnover!.getOption().series as { name: string; data: unknown[] }[]).find((s) => s.name === 'Total')!.data.at(-1))) as { value: number; itemStyle: { opacity: number } });
+      assert.deepEqual(faded, { value: partial.amountUsd, itemStyle: { opacity: 0.45 } }, "today's total is drawn faded");
+      // the waterfall explains the last complete day; today is offered, labelled
+      assert.equal(await page.inputValue('#day'), yesterday);
+      assert.equal(await page.textContent(`#day option[value="${LAST_DAY}"]`), `${LAST_DAY} (so far)`);
+      await page.screenshot({ path: join(SHOTS, 'dashboard-partial-day.png'), fullPage: true });
+
+      // today so far against yesterday until the same time, counted independently from STG's rows
+      const generation = await generationOf(page);
+      await page.selectOption('#compare', 'today');
+      await settled(page, generation);
+      assert.match(page.url(), /compare=today/);
+      const soFar = await hoursOfDay(LAST_DAY, cut(`${LAST_DAY} `));
+      const sameHours = await hoursOfDay(yesterday, cut(`${yesterday} `));
+      assert.ok(soFar.transactions > 0 && soFar.transactions < partial.transactions, 'the cut leaves part of the day out');
+      const label = (await page.textContent('[data-kpi=turnover] .kpi-label')) ?? '';
+      const until = new RegExp(`^USD turnover today so far, ${LAST_DAY} until (\\d\\d:\\d\\d) UTC \\(partial day\\)$`).exec(label)?.[1];
+      assert.ok(until && until >= '12:30' && until < '14:14', label);
+      assert.equal(await page.textContent('[data-kpi=turnover] .kpi-value'), USD.format(soFar.usd));
+      assert.match((await page.textContent('[data-kpi=turnover] .kpi-detail')) ?? '', new RegExp(`vs ${yesterday} until ${until} UTC`));
+      assert.equal(await page.textContent('[data-kpi=transactions] .kpi-value'), String(soFar.transactions));
+      assert.equal(await page.textContent('[data-kpi=transactions] .kpi-detail'), `${sameHours.transactions} on ${yesterday} until ${until} UTC`);
+      assert.equal(await page.getAttribute('[data-kpi=turnover]', 'data-trend'), soFar.usd < sameHours.usd ? 'down' : soFar.usd > sameHours.usd ? 'up' : 'flat');
+      await page.locator('#kpis').screenshot({ path: join(SHOTS, 'dashboard-today-so-far.png') });
+
+      // a range without today has nothing partial: the choice is off and the headline is the last day
+      await change(page, '#to', addDays(LAST_DAY, -2));
+      assert.equal(await page.isDisabled('#compare'), true);
+      assert.equal(await page.textContent('[data-kpi=turnover] .kpi-label'), `USD turnover on ${addDays(LAST_DAY, -2)}, the last complete day`);
+      await page.close();
+    } finally {
+      await partialDashboard.stop();
+    }
+  });
+
+  it('range presets, a CSV of every chart and table, a collapsible data-quality table', { timeout: 120_000 }, async () => {
+    const page = await open(base);
+    const preset = async (name: string): Promise<void> => {
+      const generation = await generationOf(page);
+      await page.click(`[data-preset="${name}"]`);
+      await settled(page, generation);
+    };
+    // the feed's days are all in the past: presets end on the last day with data
+    await preset('7d');
+    assert.deepEqual([await page.inputValue('#from'), await page.inputValue('#to')], [addDays(LAST_DAY, -6), LAST_DAY]);
+    assert.match(page.url(), new RegExp(`from=${addDays(LAST_DAY, -6)}&to=${LAST_DAY}`));
+    await preset('mtd');
+    assert.deepEqual([await page.inputValue('#from'), await page.inputValue('#to')], [`${LAST_DAY.slice(0, 8)}01`, LAST_DAY]);
+    await change(page, '#from', '2022-10-03');
+    assert.equal(await page.getAttribute('#from', 'type'), 'date', 'a date picker, not a text box');
+
+    // the CSV of the turnover chart holds the global_metrics rows of the range, unformatted
+    const download = async (name: string): Promise<string[]> => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-csv="${name}"]`).first().click()]);
+      assert.equal(file.suggestedFilename(), `turnover-${name}-2022-10-03_${LAST_DAY}.csv`);
+      return readFileSync(await file.path(), 'utf8').trimEnd().split('\r\n');
+    };
+    const metrics = await download('global-metrics');
+    const expected = await expectedGlobalMetrics(pipeline.warehouseUrl, '2022-10-03', LAST_DAY, null);
+    assert.equal(metrics[0], 'day,currency,amount_usd,transactions,accounts,avg_transactions_per_account');
+    assert.equal(metrics.length - 1, expected.rows.length);
+    const rub = expected.rows.find((r) => r.currency === 430)!;
+    assert.ok(metrics.includes(`${rub.day},RUB,${rub.amountUsd},${rub.transactions},${rub.accounts},${rub.avgTransactionsPerAccount}`), metrics.slice(0, 4).join('\n'));
+    for (const name of ['drivers', 'effects', 'mix', 'rates', 'rejects', 'quality']) {
+      const lines = await download(name);
+      assert.ok(lines.length > 1 && lines[0]!.includes(','), `${name}: a header and rows`);
+    }
+    const quality = await download('quality');
+    assert.equal(quality.length - 1, await page.locator('#quality-table tbody tr').count());
+
+    // the data-quality table folds away; its summary counts its rows
+    assert.match((await page.textContent('#quality-details summary')) ?? '', new RegExp(`\\(${quality.length - 1} metrics\\)`));
+    const folded = await page.evaluate(() => (document.getElementById('quality-details') as unknown as { open: boolean }).open);
+    await page.click('#quality-details summary');
+    assert.equal(await page.evaluate(() => (document.getElementById('quality-details') as unknown as { open: boolean }).open), !folded);
+    await page.locator('#panel-quality').screenshot({ path: join(SHOTS, 'dashboard-quality-folded.png') });
+    await page.close();
+  });
+
   it('with auto-refresh, a day the pipeline builds meanwhile appears by itself', { timeout: 240_000 }, async () => {
     const page = await open(`${base}?refresh=2`);
     assert.equal((await chart(page, 'turnover')).x.at(-1), LAST_DAY);
@@ -314,7 +452,8 @@ describe('dashboard page in headless Chromium', () => {
     assert.equal(await page.textContent('[data-kpi=turnover] .kpi-value'), USD.format(expected.days[0]!.amountUsd));
     assert.equal((await chart(page, 'turnover')).series.find((s) => s.name === 'Total')!.data.at(-1), expected.days[0]!.amountUsd);
     assert.equal(await page.inputValue('#day'), next, 'the waterfall follows to the new day');
-    assert.equal(await page.textContent('[data-fact=lag] .fact-value'), '0 messages', 'everything in Kafka has been landed');
+    assert.equal(await page.textContent('[data-fact=lag] .fact-value'), '0 s', 'everything in Kafka has been landed');
+    assert.match((await page.textContent('[data-fact=lag] .fact-detail')) ?? '', /^0 messages /);
     await page.close();
   });
 

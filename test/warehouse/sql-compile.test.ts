@@ -208,7 +208,7 @@ describe('SQL model compiler: refusals', () => {
   });
   it('named parameters: unknown in p(), an unknown type, declared twice, never used, params() twice or empty, join_params without params()', () => {
     refuses('with {{ params(d date) }}x as (select {{ p(e) }})', /p\(e\): no parameter e in params\(\)/);
-    refuses('with {{ params(d timestamp) }}x as (select 1)', /d has type timestamp; known: date, text, code_list/);
+    refuses('with {{ params(d interval) }}x as (select 1)', /d has type interval; known: date, timestamp, text, code_list/);
     refuses('with {{ params(d date, d date) }}x as (select {{ p(d) }})', /d twice/);
     refuses('with {{ params(d date, e date) }}x as (select {{ p(d) }})', /declares e but no p\(…\) uses it/);
     refuses('with {{ params(d date) }}x as (select {{ p(d) }}), {{ params(e date) }}y as (select {{ p(e) }})', /params\(\) twice/);

@@ -2,8 +2,10 @@
 import * as echarts from '/vendor/echarts.esm.min.mjs';
 import { ApiFailure, getJson } from './api-client.js';
 import * as charts from './charts.js';
+import { csvDatasets, downloadCsv } from './csv.js';
 import { addDays, age, time } from './format.js';
 import { el, renderDriversTable, renderEmpty, renderFacts, renderKpis, renderQualityTable, renderRatesNote } from './panels.js';
+import { markPartialDays, presetRange, PRESETS } from './partial-days.js';
 
 const $ = (id) => document.getElementById(id);
 const CHART_NAMES = ['turnover', 'transactions', 'accounts', 'average', 'waterfall', 'effects', 'mix', 'rates', 'rejects'];
@@ -22,6 +24,10 @@ const page = {
   refresh: null,
   /** Without a range in the URL the page follows the latest data as it arrives. */
   followLatest: true,
+  /** The headline: `complete` (the last complete day vs the one before) or `today` (so far vs the same hours yesterday). */
+  compare: 'complete',
+  /** The API answers drawn last, for the CSV downloads. */
+  drawn: null,
   generation: 0,
   timer: null,
   loading: false,
@@ -46,6 +52,7 @@ function readUrl() {
   }
   if (q.get('currencies')) page.currencies = q.get('currencies').split(',').map((t) => t.trim().toUpperCase());
   if (isDay(q.get('day') ?? '')) page.day = q.get('day');
+  if (q.get('compare') === 'today') page.compare = 'today';
   const refresh = Number(q.get('refresh'));
   if (q.has('refresh') && Number.isInteger(refresh) && refresh >= 0) page.refresh = refresh === 0 ? 0 : Math.min(3600, Math.max(2, refresh));
 }
@@ -59,6 +66,7 @@ function writeUrl() {
   const codes = selectedCodes();
   if (codes) q.set('currencies', codes.map(iso).join(','));
   if (page.day) q.set('day', page.day);
+  if (page.compare !== 'complete') q.set('compare', page.compare);
   if (page.refresh !== null && page.refresh !== page.overview?.refreshSeconds) q.set('refresh', String(page.refresh));
   history.replaceState(null, '', q.size ? `?${q}` : location.pathname);
 }
@@ -128,6 +136,25 @@ function bindControls() {
     page.day = null;
     changed();
   });
+  for (const button of document.querySelectorAll('[data-preset]')) {
+    button.addEventListener('click', () => {
+      const marts = page.overview?.marts;
+      if (!marts?.lastDay) return;
+      page.range = presetRange(button.dataset.preset, marts, page.overview.today);
+      page.followLatest = false;
+      page.day = null;
+      changed();
+    });
+  }
+  $('compare').addEventListener('change', () => {
+    page.compare = $('compare').value === 'today' ? 'today' : 'complete';
+    changed();
+  });
+  for (const button of document.querySelectorAll('[data-csv]')) {
+    button.addEventListener('click', () => {
+      if (page.drawn) downloadCsv(button.dataset.csv, csvDatasets(page.drawn, iso));
+    });
+  }
   window.addEventListener('resize', () => Object.values(instances).forEach((c) => c.resize()));
 }
 
@@ -149,15 +176,20 @@ function hideBanner() {
 }
 
 function draw(name, option) {
-  // tooltips stay inside their chart, never cut off at the window's edge
-  instances[name].setOption({ ...option, tooltip: { ...option.tooltip, confine: true } }, { notMerge: true });
+  // tooltips stay inside their chart, never cut off at the window's edge; the day not over yet is marked
+  const marked = markPartialDays(option, page.overview.today);
+  instances[name].setOption({ ...marked, tooltip: { ...marked.tooltip, confine: true } }, { notMerge: true });
 }
 
-function render({ metrics, drivers, mix, rates, quality, freshness }) {
+function render({ metrics, drivers, mix, rates, quality, freshness, soFar }) {
   const range = metrics.range;
+  const today = page.overview.today;
   $('from').value = range.from;
   $('to').value = range.to;
-  renderKpis($('kpis'), metrics, iso);
+  const hasToday = range.from <= today && today <= range.to;
+  $('compare').disabled = !hasToday;
+  $('compare').value = hasToday ? page.compare : 'complete';
+  renderKpis($('kpis'), metrics, iso, { today, compare: hasToday ? page.compare : 'complete', soFar });
   draw('turnover', charts.turnoverOption(metrics, range, iso));
   draw('transactions', charts.transactionsOption(metrics, range, iso));
   draw('accounts', charts.accountsOption(metrics, range, iso));
@@ -165,15 +197,19 @@ function render({ metrics, drivers, mix, rates, quality, freshness }) {
 
   const days = drivers.days.map((d) => d.day);
   if (!days.includes(page.day)) page.day = null;
-  const chosen = drivers.days.find((d) => d.day === (page.day ?? days.at(-1)));
-  $('day').replaceChildren(...[...days].reverse().map((d) => el('option', { value: d }, d)));
+  // by default the last complete day: a partial day's change is against a whole day
+  const fallback = days.filter((d) => d < today).at(-1) ?? days.at(-1);
+  const chosen = drivers.days.find((d) => d.day === (page.day ?? fallback));
+  $('day').replaceChildren(...[...days].reverse().map((d) => el('option', { value: d }, d >= today ? `${d} (so far)` : d)));
   $('day').disabled = !chosen;
   if (chosen) {
     $('day').value = chosen.day;
     draw('waterfall', charts.waterfallOption(chosen, drivers.rows, iso));
     renderDriversTable($('drivers-table'), chosen, drivers.rows, iso);
     const excluded = chosen.excluded.length ? ` Left out (no USD rate on one of the two days): ${chosen.excluded.map(iso).join(', ')}.` : '';
-    $('drivers-note').textContent = `From the USD turnover of ${chosen.previousDay} to that of ${chosen.day}, for the selected currencies: the change split into more or fewer customer accounts, transactions per account, average ticket in local currency, exchange rates, and currencies that entered or left (additive LMDI, exact to the cent).${excluded}`;
+    const partial = chosen.day >= today ? ` ${chosen.day} is not over: its figures are so far, against the whole of ${chosen.previousDay}.` : '';
+    $('drivers-note').textContent = `From the USD turnover of ${chosen.previousDay} to that of ${chosen.day}, for the selected currencies: the change split into more or fewer customer accounts, transactions per account, average ticket in local currency, exchange rates, and currencies that entered or left (additive LMDI, exact to the cent).${excluded}${partial}`;
+    $('drivers-note').dataset.partial = String(chosen.day >= today);
   } else {
     instances.waterfall.clear();
     $('drivers-table').replaceChildren();
@@ -185,7 +221,9 @@ function render({ metrics, drivers, mix, rates, quality, freshness }) {
   renderRatesNote($('rates-note'), rates, iso);
   draw('rejects', charts.rejectsOption(quality, range));
   renderQualityTable($('quality-table'), quality, iso);
-  renderFacts($('facts'), freshness, quality);
+  $('quality-count').textContent = `${quality.totals.length} metric${quality.totals.length === 1 ? '' : 's'}`;
+  renderFacts($('facts'), freshness, quality, Date.parse(freshness.checkedAt));
+  page.drawn = { metrics, drivers, chosenDay: chosen?.day ?? null, mix, rates, quality };
 
   const overview = page.overview;
   if (!metrics.rows.length && overview.marts.firstDay) {
@@ -223,16 +261,18 @@ async function refresh() {
     if (page.followLatest || !page.range) page.range = overview.defaultRange;
     const codes = selectedCodes();
     const params = { ...page.range, currencies: codes ? codes.join(',') : undefined };
-    const [metrics, drivers, mix, rates, quality, freshness] = await Promise.all([
+    const withToday = page.compare === 'today' && page.range.from <= overview.today && overview.today <= page.range.to;
+    const [metrics, drivers, mix, rates, quality, freshness, soFar] = await Promise.all([
       getJson('/api/global-metrics', params),
       getJson('/api/drivers', params),
       getJson('/api/currency-mix', params),
       getJson('/api/rates', params),
       getJson('/api/data-quality', page.range),
       getJson('/api/freshness'),
+      withToday ? getJson('/api/today-so-far', { currencies: params.currencies }) : null,
     ]);
     setState('ready');
-    render({ metrics, drivers, mix, rates, quality, freshness });
+    render({ metrics, drivers, mix, rates, quality, freshness, soFar });
     page.lastOk = new Date().toISOString();
     ok = true;
   } catch (error) {

@@ -15,7 +15,8 @@ export const BASE = {
   grid: { left: 12, right: 16, top: 40, bottom: 8, containLabel: true },
 };
 
-export const legend = (extra = {}) => ({ type: 'scroll', top: 0, left: 0, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 }, ...extra });
+/** A legend that wraps onto a second line rather than paging (a paged legend hides names behind arrows). */
+export const legend = (extra = {}) => ({ type: 'plain', top: 0, left: 0, itemGap: 8, itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 }, ...extra });
 
 /** A category axis of every day of the range (days without data stay as gaps). */
 export function dayAxis(days) {

@@ -169,9 +169,11 @@ export function rejectsOption(quality, range) {
   const reasons = [...new Set(rejects.map((r) => r.dimension))].sort();
   const values = new Map(rejects.map((r) => [`${r.dimension}|${r.day}`, r.value]));
   const palette = ['#C62828', '#EF6C00', '#6A1B9A', '#283593', '#00838F', '#558B2F', '#4E342E', '#AD1457'];
+  // reasons are long words: one per line beside the bars, never paged
   return {
     ...BASE,
-    legend: legend(),
+    grid: { ...BASE.grid, top: 16, right: reasons.length ? 150 : BASE.grid.right },
+    legend: legend({ orient: 'vertical', left: undefined, right: 0, top: 'middle', textStyle: { fontSize: 11 } }),
     tooltip: axisTooltip(integer),
     graphic: reasons.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'no rejected messages in this range', fill: '#607D8B', fontSize: 13 } }],
     xAxis: dayAxis(days),

@@ -1,6 +1,6 @@
 import type { ParamType, SqlSpelling } from '../sql-models/sql-spelling.js';
 
-const PARAM_CASTS: Readonly<Record<ParamType, string>> = { date: 'date', text: 'text', code_list: 'text' };
+const PARAM_CASTS: Readonly<Record<ParamType, string>> = { date: 'date', timestamp: 'timestamp', text: 'text', code_list: 'text' };
 
 /**
  * PostgreSQL's spelling of the SQL model macros. `$n` may be repeated, so a

@@ -1,9 +1,9 @@
 import type { DialectName, WarehouseCapabilities } from '../warehouse.js';
 
 /** Types a named statement parameter may declare in `{{ params(name type, …) }}`. */
-export type ParamType = 'date' | 'text' | 'code_list';
+export type ParamType = 'date' | 'timestamp' | 'text' | 'code_list';
 
-export const PARAM_TYPES: readonly ParamType[] = ['date', 'text', 'code_list'];
+export const PARAM_TYPES: readonly ParamType[] = ['date', 'timestamp', 'text', 'code_list'];
 
 /** A named parameter as a macro sees it: its name and how the statement refers to its value. */
 export interface NamedParam {

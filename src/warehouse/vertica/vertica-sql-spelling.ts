@@ -8,6 +8,7 @@ import { verticaRebuildTwin } from './rebuild-twin.js';
  */
 const PARAM_VALUES: Readonly<Record<ParamType, (placeholder: string) => string>> = {
   date: (placeholder) => `${placeholder}::date`,
+  timestamp: (placeholder) => `${placeholder}::timestamp`,
   text: (placeholder) => `${placeholder}::varchar`,
   code_list: (placeholder) => `',' || ${placeholder}::varchar(256) || ','`,
 };

@@ -1,0 +1,20 @@
+import { ConfigError } from '../errors.js';
+
+/**
+ * Test-only: the wall clock a command reads, moved to another moment so that
+ * a test can show "today" on data from another year (the dashboard's partial
+ * day). One environment variable, read once at the command's edge, never a
+ * flag:
+ *   TURNOVER_TEST_NOW=<ISO timestamp>   the clock starts there and runs on
+ * Unset — in production — the clock is `Date.now`.
+ */
+export type Clock = () => Date;
+
+export function clockFrom(env: NodeJS.ProcessEnv): Clock {
+  const text = env.TURNOVER_TEST_NOW;
+  if (text === undefined || text === '') return () => new Date();
+  const start = Date.parse(text);
+  if (Number.isNaN(start)) throw new ConfigError(`TURNOVER_TEST_NOW must be an ISO timestamp, got "${text}"`);
+  const offset = start - Date.now();
+  return () => new Date(Date.now() + offset);
+}
