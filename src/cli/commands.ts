@@ -11,6 +11,7 @@ import { BI_COMMAND } from '../bi/command.js';
 import { SUPERSET_DOWN_COMMAND, SUPERSET_STATUS_COMMAND, SUPERSET_UP_COMMAND } from '../stack/superset/command.js';
 import { UP_COMMAND } from '../runner/command.js';
 import { SETUP_COMMAND } from '../setup/command.js';
+import { DOCTOR_COMMAND } from '../doctor/command.js';
 
 /**
  * `turnover bi superset up|status|down` run the local Superset server, which
@@ -43,6 +44,7 @@ export const ROOT_COMMAND: CommandSpec = {
     BI,
     UP_COMMAND,
     SETUP_COMMAND,
+    DOCTOR_COMMAND,
   ],
 };
 

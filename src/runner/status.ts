@@ -38,7 +38,7 @@ export class StatusReader {
   private constructor(sources: StatusSources, warehouse: Warehouse, logger: Logger) {
     this.#sources = sources;
     this.#warehouse = warehouse;
-    this.#staging = new pg.Pool({ connectionString: sources.stagingUrl, max: 1 });
+    this.#staging = new pg.Pool({ connectionString: sources.stagingUrl, max: 1, connectionTimeoutMillis: 5_000 });
     this.#staging.on('error', () => undefined);
     this.#admin = createAdmin(sources.kafka, logger, { policy: probePolicy, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
   }
@@ -48,25 +48,37 @@ export class StatusReader {
   }
 
   async read(): Promise<PipelineStatus> {
-    const { topic, group } = this.#sources;
-    const current = await optional(async () => {
-      const { rows } = await this.#staging.query<{ landed: string; incarnation: number }>(readSql('landing', 'runner_landed'), [group, topic]);
-      return { landed: BigInt(rows[0]?.landed ?? '0'), incarnation: rows[0]?.incarnation ?? 0 };
-    });
+    const current = await optional(() => this.landed());
     const landed = current?.landed;
-    const progress = await optional(async () => {
-      const { rows } = await this.#warehouse.query<{ loaded: string; last_built_at: Date | string | null; queued: number }>(this.#warehouse.sql('runner_progress'), [topic, current?.incarnation ?? 0]);
-      return rows[0];
-    });
-    const end = await optional(async () => (await this.#admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n));
+    const progress = await optional(() => this.progress(current?.incarnation ?? 0));
+    const end = await optional(() => this.kafkaEnd());
     const landedCount = landed ?? 0n;
     return {
       landed: landedCount,
       lag: end === undefined ? undefined : end - landedCount,
-      stgBehind: progress ? landedCount - BigInt(progress.loaded) : undefined,
-      lastMartBuild: progress?.last_built_at ? new Date(progress.last_built_at) : undefined,
-      martQueue: progress ? Number(progress.queued) : undefined,
+      stgBehind: progress ? landedCount - progress.loaded : undefined,
+      lastMartBuild: progress?.lastBuiltAt,
+      martQueue: progress?.queued,
     };
+  }
+
+  /** Records landed for the group in the topic's current incarnation, and which incarnation that is (the landing database's errors as they come). */
+  async landed(): Promise<{ landed: bigint; incarnation: number }> {
+    const { topic, group } = this.#sources;
+    const { rows } = await this.#staging.query<{ landed: string; incarnation: number }>(readSql('landing', 'runner_landed'), [group, topic]);
+    return { landed: BigInt(rows[0]?.landed ?? '0'), incarnation: rows[0]?.incarnation ?? 0 };
+  }
+
+  /** What STG loaded of that incarnation, the last mart build and the days queued for the marts (the warehouse's errors as they come). */
+  async progress(incarnation: number): Promise<{ loaded: bigint; lastBuiltAt: Date | undefined; queued: number }> {
+    const { rows } = await this.#warehouse.query<{ loaded: string; last_built_at: Date | string | null; queued: number }>(this.#warehouse.sql('runner_progress'), [this.#sources.topic, incarnation]);
+    const row = rows[0];
+    return { loaded: BigInt(row?.loaded ?? '0'), lastBuiltAt: row?.last_built_at ? new Date(row.last_built_at) : undefined, queued: Number(row?.queued ?? 0) };
+  }
+
+  /** The sum of the topic's end offsets in Kafka (Kafka's errors as they come). */
+  async kafkaEnd(): Promise<bigint> {
+    return (await this.#admin.topicOffsets(this.#sources.topic)).reduce((sum, p) => sum + p.high, 0n);
   }
 
   async close(): Promise<void> {

@@ -33,7 +33,7 @@ export function pythonBinary(env: NodeJS.ProcessEnv): string {
   return env.TURNOVER_PYTHON || 'python3';
 }
 
-async function checkPython(env: NodeJS.ProcessEnv): Promise<string> {
+export async function checkPython(env: NodeJS.ProcessEnv): Promise<string> {
   const python = pythonBinary(env);
   let version = '';
   try {
