@@ -1,6 +1,8 @@
 -- Removes stored transactions that a newer version of the chunk replaces:
 -- the rows found by one primary-key probe per replaced key (never a scan of
 -- stg.transactions), deleted by their row ids.
+-- One file per dialect (sql/vertica/ deletes where exists): ctid and the
+-- lateral probe are PostgreSQL's.
 with replaced as (
     select
         operation_id,

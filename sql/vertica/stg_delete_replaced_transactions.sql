@@ -1,4 +1,6 @@
 -- Removes stored transactions that a newer version of the chunk replaces.
+-- One file per dialect: PostgreSQL's (sql/postgres/) deletes by row ids
+-- found by a lateral primary-key probe, which Vertica does not have.
 delete from stg.transactions
 where exists (
     select 1
