@@ -260,6 +260,34 @@ describe('SQL model compiler: macros', () => {
     assert.equal(vertica(model), ['select t.a', 'from stg.things as t', 'inner join chunk_keys as k', '    on', '        t.id = k.id', '        and t.kind = k.kind'].join('\n'));
   });
 
+  it('delete_by_key: deletes by row ids found by a lateral primary-key probe in PostgreSQL, where exists in Vertica', () => {
+    const model = '{{ delete_by_key(stg.things as t, chunk_keys as k, id, kind) }}';
+    assert.equal(
+      pg(model),
+      [
+        'with stored as (',
+        '    select found.row_id',
+        '    from chunk_keys as k',
+        '    cross join lateral (',
+        '        select t.ctid as row_id',
+        '        from stg.things as t',
+        '        where',
+        '            t.id = k.id',
+        '            and t.kind = k.kind',
+        '        limit 1',
+        '    ) as found',
+        ')',
+        '',
+        'delete from stg.things',
+        'where ctid = any (array(select row_id from stored))',
+      ].join('\n'),
+    );
+    assert.equal(
+      vertica(model),
+      ['delete from stg.things', 'where exists (', '    select 1', '    from chunk_keys as k', '    where', '        k.id = stg.things.id', '        and k.kind = stg.things.kind', ')'].join('\n'),
+    );
+  });
+
   it('splits macro arguments on top-level commas only', () => {
     assert.deepEqual(splitArguments(" a , f(b, c), 'x, y', g((1, 2)) "), ['a', 'f(b, c)', "'x, y'", 'g((1, 2))']);
     assert.deepEqual(splitArguments('  '), []);
@@ -310,9 +338,10 @@ describe('SQL model compiler: refusals', () => {
     const neither: SqlDialect = { ...POSTGRES_DIALECT, capabilities: { upsert: false, merge: false } };
     refuses('{{ upsert(t, key a, set b) }}', /postgres has neither upsert .* nor merge/, [neither]);
   });
-  it('key_lookup with a table that is not "table as alias", or without a key column', () => {
+  it('key_lookup or delete_by_key with a table that is not "table as alias", or without a key column', () => {
     refuses('{{ key_lookup(stg.things, chunk_keys as k, id) }}', /key_lookup\(\): "stg\.things" is not "table as alias"/);
     refuses('{{ key_lookup(stg.things as t, chunk_keys as k) }}', /key_lookup\(\) takes 3 to Infinity argument/);
+    refuses('{{ delete_by_key(stg.things as t, chunk_keys, id) }}', /delete_by_key\(\): "chunk_keys" is not "table as alias"/);
   });
   it('names the line of the refusal', () => {
     assert.throws(() => pg('select 1\nfrom t\nwhere {{ nope }}'), /^SqlModelError: model\.sql:3: unknown macro nope/);

@@ -34,6 +34,24 @@ export const POSTGRES_SQL_SPELLING: SqlSpelling = Object.freeze<SqlSpelling>({
       '    limit 1',
       `) as ${table.alias}`,
     ].join('\n'),
+  // the same probe, deleting by row id: never a scan of the stored table
+  deleteByKey: (table, keys, columns) =>
+    [
+      'with stored as (',
+      '    select found.row_id',
+      `    from ${keys.table} as ${keys.alias}`,
+      '    cross join lateral (',
+      `        select ${table.alias}.ctid as row_id`,
+      `        from ${table.table} as ${table.alias}`,
+      '        where',
+      ...columns.map((c, i) => `            ${i === 0 ? '' : 'and '}${table.alias}.${c} = ${keys.alias}.${c}`),
+      '        limit 1',
+      '    ) as found',
+      ')',
+      '',
+      `delete from ${table.table}`,
+      'where ctid = any (array(select row_id from stored))',
+    ].join('\n'),
   temporary: 'temporary',
   rebuildInto: (table) => table,
 });

@@ -139,17 +139,18 @@ function macros(dialect: SqlDialect, statement: Statement, fail: (why: string) =
     numeric: { arity: [2, 2], expand: (precision, scale) => s.numeric(precision!, scale!) },
     as_numeric: { arity: [3, 3], expand: (expr, precision, scale) => s.asNumeric(expr!, precision!, scale!) },
     nullif_zero: { arity: [1, 1], expand: (expr) => s.nullifZero(expr!) },
-    key_lookup: { arity: [3, Infinity], expand: (table, keys, ...columns) => s.keyLookup(aliased(table!, fail), aliased(keys!, fail), columns) },
+    key_lookup: { arity: [3, Infinity], expand: (table, keys, ...columns) => s.keyLookup(aliased('key_lookup', table!, fail), aliased('key_lookup', keys!, fail), columns) },
+    delete_by_key: { arity: [3, Infinity], expand: (table, keys, ...columns) => s.deleteByKey(aliased('delete_by_key', table!, fail), aliased('delete_by_key', keys!, fail), columns) },
     temporary: { arity: [0, 0], expand: () => s.temporary },
     rebuild_into: { arity: [1, 1], expand: (table) => s.rebuildInto(table!) },
     upsert: { arity: [2, Infinity], expand: (table, ...items) => upsert(dialect, table!, items, fail) },
   };
 }
 
-/** `schema.table as alias`, as key_lookup() takes its tables. */
-function aliased(text: string, fail: (why: string) => never): AliasedTable {
+/** `schema.table as alias`, as key_lookup() and delete_by_key() take their tables. */
+function aliased(macro: string, text: string, fail: (why: string) => never): AliasedTable {
   const match = /^([a-z_][a-z0-9_.]*)\s+as\s+([a-z_][a-z0-9_]*)$/i.exec(text);
-  if (!match) return fail(`key_lookup(): "${text}" is not "table as alias"`);
+  if (!match) return fail(`${macro}(): "${text}" is not "table as alias"`);
   return { table: match[1]!, alias: match[2]! };
 }
 

@@ -56,6 +56,12 @@ export interface SqlSpelling {
    * those key columns (its primary key), both aliased as written.
    */
   keyLookup(table: AliasedTable, keys: AliasedTable, columns: readonly string[]): string;
+  /**
+   * `{{ delete_by_key(table as t, keys as k, column…) }}`: the statement that
+   * deletes the rows of `table` whose key columns (its primary key) are a row
+   * of a work table of keys.
+   */
+  deleteByKey(table: AliasedTable, keys: AliasedTable, columns: readonly string[]): string;
   /** `{{ temporary }}`: the words before `table` of a session-scoped table. */
   readonly temporary: string;
   /**

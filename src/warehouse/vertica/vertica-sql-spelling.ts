@@ -48,6 +48,17 @@ export const VERTICA_SQL_SPELLING: SqlSpelling = Object.freeze<SqlSpelling>({
       '    on',
       ...columns.map((c, i) => `        ${i === 0 ? '' : 'and '}${table.alias}.${c} = ${keys.alias}.${c}`),
     ].join('\n'),
+  // Vertica's delete names no alias and joins nothing (no using): where exists
+  deleteByKey: (table, keys, columns) =>
+    [
+      `delete from ${table.table}`,
+      'where exists (',
+      '    select 1',
+      `    from ${keys.table} as ${keys.alias}`,
+      '    where',
+      ...columns.map((c, i) => `        ${i === 0 ? '' : 'and '}${keys.alias}.${c} = ${table.table}.${c}`),
+      ')',
+    ].join('\n'),
   temporary: 'local temporary',
   rebuildInto: (table) => verticaRebuildTwin(table),
 });
