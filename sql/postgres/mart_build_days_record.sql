@@ -1,4 +1,8 @@
 -- Records a build of the days $1..$2 in cdm.build_days, keeping the first build time.
+-- One file per dialect: the rows come from a series of days, not from bound
+-- values as in upsert(), and the series and the upsert are both spelled
+-- differently (generate_series + on conflict here, timeseries + merge in
+-- sql/vertica/), so a model would be two dialect blocks.
 insert into cdm.build_days (
     date_update,
     first_built_at,

@@ -1,4 +1,8 @@
 -- Records a build of the days ?..? (from, to) in cdm.build_days, keeping the first build time.
+-- One file per dialect: the rows come from a series of days, not from bound
+-- values as in upsert(), and the series and the upsert are both spelled
+-- differently (timeseries + merge here, generate_series + on conflict in
+-- sql/postgres/), so a model would be two dialect blocks.
 merge into cdm.build_days as built
 using (
     select slice_time::date as date_update

@@ -2,9 +2,9 @@ import { roundRate } from './chunk-builder.js';
 import type { ConflictRow, CurrencyRow, TransactionRow } from './types.js';
 
 /**
- * STG rows as the lookups of sql/<dialect>/stg_select_*.sql return them (the
- * contract's canonical text forms), turned back into the planner's rows so
- * stored and incoming versions compare field by field.
+ * STG rows as the lookups stg_select_*.sql (sql/models/stg/, sql/<dialect>/)
+ * return them (the contract's canonical text forms), turned back into the
+ * planner's rows so stored and incoming versions compare field by field.
  */
 
 type Row = Record<string, unknown>;

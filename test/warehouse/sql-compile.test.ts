@@ -174,6 +174,120 @@ describe('SQL model compiler: macros', () => {
     );
   });
 
+  it('upsert: add columns add the bound value to the stored one; columns in the order given; long column lists one a line', () => {
+    const model = '{{ upsert(stg.load_state, key topic, key partition, set next_offset, now updated_at, add records_read, add rejected) }}';
+    assert.equal(
+      pg(model),
+      [
+        'insert into stg.load_state as t (',
+        '    topic,',
+        '    partition,',
+        '    next_offset,',
+        '    updated_at,',
+        '    records_read,',
+        '    rejected',
+        ')',
+        'values ($1, $2, $3, now(), $4, $5)',
+        'on conflict (topic, partition) do update',
+        'set',
+        '    next_offset = excluded.next_offset,',
+        '    updated_at = excluded.updated_at,',
+        '    records_read = t.records_read + excluded.records_read,',
+        '    rejected = t.rejected + excluded.rejected',
+      ].join('\n'),
+    );
+    assert.equal(
+      vertica(model),
+      [
+        'merge into stg.load_state as t',
+        'using (',
+        '    select',
+        '        ? as topic,',
+        '        ? as partition_id,',
+        '        ? as next_offset,',
+        '        ? as records_read,',
+        '        ? as rejected',
+        ') as s',
+        'on t.topic = s.topic and t."partition" = s.partition_id',
+        'when matched then update set',
+        '    next_offset = s.next_offset,',
+        '    updated_at = now(),',
+        '    records_read = t.records_read + s.records_read,',
+        '    rejected = t.rejected + s.rejected',
+        'when not matched then insert (',
+        '    topic,',
+        '    "partition",',
+        '    next_offset,',
+        '    updated_at,',
+        '    records_read,',
+        '    rejected',
+        ')',
+        'values (',
+        '    s.topic,',
+        '    s.partition_id,',
+        '    s.next_offset,',
+        '    now(),',
+        '    s.records_read,',
+        '    s.rejected',
+        ')',
+      ].join('\n'),
+    );
+  });
+
+  it('upsert: a type macro as a column type is spelled per dialect, any other type is written as is', () => {
+    const model = '{{ upsert(t, key d::date, set a::text(5), set b::text, add n::int8) }}';
+    assert.match(pg(model), /^values \(\$1::date, \$2::text, \$3::text, \$4::bigint\)$/m);
+    assert.match(vertica(model), /^ {8}\?::date as d,\n {8}\?::varchar\(5\) as a,\n {8}\?::varchar as b,\n {8}\?::int as n\n\) as s$/m);
+  });
+
+  it('key_lookup: a lateral primary-key probe per key in PostgreSQL, a plain join in Vertica', () => {
+    const model = 'select t.a\n{{ key_lookup(stg.things as t, chunk_keys as k, id, kind) }}';
+    assert.equal(
+      pg(model),
+      [
+        'select t.a',
+        'from chunk_keys as k',
+        'cross join lateral (',
+        '    select stored.*',
+        '    from stg.things as stored',
+        '    where',
+        '        stored.id = k.id',
+        '        and stored.kind = k.kind',
+        '    limit 1',
+        ') as t',
+      ].join('\n'),
+    );
+    assert.equal(vertica(model), ['select t.a', 'from stg.things as t', 'inner join chunk_keys as k', '    on', '        t.id = k.id', '        and t.kind = k.kind'].join('\n'));
+  });
+
+  it('delete_by_key: deletes by row ids found by a lateral primary-key probe in PostgreSQL, where exists in Vertica', () => {
+    const model = '{{ delete_by_key(stg.things as t, chunk_keys as k, id, kind) }}';
+    assert.equal(
+      pg(model),
+      [
+        'with stored as (',
+        '    select found.row_id',
+        '    from chunk_keys as k',
+        '    cross join lateral (',
+        '        select t.ctid as row_id',
+        '        from stg.things as t',
+        '        where',
+        '            t.id = k.id',
+        '            and t.kind = k.kind',
+        '        limit 1',
+        '    ) as found',
+        ')',
+        '',
+        'delete from stg.things',
+        'where ctid = any (array(select row_id from stored))',
+      ].join('\n'),
+    );
+    assert.equal(
+      vertica(model),
+      ['delete from stg.things', 'where exists (', '    select 1', '    from chunk_keys as k', '    where', '        k.id = stg.things.id', '        and k.kind = stg.things.kind', ')'].join('\n'),
+    );
+  });
+
   it('splits macro arguments on top-level commas only', () => {
     assert.deepEqual(splitArguments(" a , f(b, c), 'x, y', g((1, 2)) "), ['a', 'f(b, c)', "'x, y'", 'g((1, 2))']);
     assert.deepEqual(splitArguments('  '), []);
@@ -219,10 +333,15 @@ describe('SQL model compiler: refusals', () => {
   it('upsert without a key, with nothing to update, with a bad item, or on a dialect with neither upsert nor merge', () => {
     refuses('{{ upsert(t, set a) }}', /without a key column/);
     refuses('{{ upsert(t, key a) }}', /updates nothing/);
-    refuses('{{ upsert(t, key a, put b) }}', /"put b" is not key\/set\/now column/);
+    refuses('{{ upsert(t, key a, put b) }}', /"put b" is not key\/set\/add\/now column/);
     refuses('{{ upsert(t, key a, now b::date) }}', /now b::date takes no type/);
     const neither: SqlDialect = { ...POSTGRES_DIALECT, capabilities: { upsert: false, merge: false } };
     refuses('{{ upsert(t, key a, set b) }}', /postgres has neither upsert .* nor merge/, [neither]);
+  });
+  it('key_lookup or delete_by_key with a table that is not "table as alias", or without a key column', () => {
+    refuses('{{ key_lookup(stg.things, chunk_keys as k, id) }}', /key_lookup\(\): "stg\.things" is not "table as alias"/);
+    refuses('{{ key_lookup(stg.things as t, chunk_keys as k) }}', /key_lookup\(\) takes 3 to Infinity argument/);
+    refuses('{{ delete_by_key(stg.things as t, chunk_keys, id) }}', /delete_by_key\(\): "chunk_keys" is not "table as alias"/);
   });
   it('names the line of the refusal', () => {
     assert.throws(() => pg('select 1\nfrom t\nwhere {{ nope }}'), /^SqlModelError: model\.sql:3: unknown macro nope/);

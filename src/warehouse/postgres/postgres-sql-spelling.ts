@@ -21,6 +21,37 @@ export const POSTGRES_SQL_SPELLING: SqlSpelling = Object.freeze<SqlSpelling>({
   codeListEmpty: (list) => `${list.ref} = ''`,
   codeListHas: (list, expr) => `${expr} = any(string_to_array(${list.ref}, ',')::integer[])`,
   dateSeries: (from, to, column) => `select generate_series(${from.ref}, ${to.ref}, interval '1 day')::date as ${column}`,
+  // one primary-key probe per key: the planner has no statistics on a work
+  // table and would otherwise hash the whole of the stored table
+  keyLookup: (table, keys, columns) =>
+    [
+      `from ${keys.table} as ${keys.alias}`,
+      'cross join lateral (',
+      '    select stored.*',
+      `    from ${table.table} as stored`,
+      '    where',
+      ...columns.map((c, i) => `        ${i === 0 ? '' : 'and '}stored.${c} = ${keys.alias}.${c}`),
+      '    limit 1',
+      `) as ${table.alias}`,
+    ].join('\n'),
+  // the same probe, deleting by row id: never a scan of the stored table
+  deleteByKey: (table, keys, columns) =>
+    [
+      'with stored as (',
+      '    select found.row_id',
+      `    from ${keys.table} as ${keys.alias}`,
+      '    cross join lateral (',
+      `        select ${table.alias}.ctid as row_id`,
+      `        from ${table.table} as ${table.alias}`,
+      '        where',
+      ...columns.map((c, i) => `            ${i === 0 ? '' : 'and '}${table.alias}.${c} = ${keys.alias}.${c}`),
+      '        limit 1',
+      '    ) as found',
+      ')',
+      '',
+      `delete from ${table.table}`,
+      'where ctid = any (array(select row_id from stored))',
+    ].join('\n'),
   temporary: 'temporary',
   rebuildInto: (table) => table,
 });

@@ -1,5 +1,6 @@
 import { TurnoverError } from '../../errors.js';
-import { PARAM_TYPES, type NamedParam, type ParamType, type SqlDialect, type SqlSpelling } from './sql-spelling.js';
+import { PARAM_TYPES, type AliasedTable, type NamedParam, type ParamType, type SqlDialect, type SqlSpelling } from './sql-spelling.js';
+import { upsert } from './upsert.js';
 
 /**
  * The SQL model compiler: one statement written once under sql/models/, with
@@ -138,10 +139,19 @@ function macros(dialect: SqlDialect, statement: Statement, fail: (why: string) =
     numeric: { arity: [2, 2], expand: (precision, scale) => s.numeric(precision!, scale!) },
     as_numeric: { arity: [3, 3], expand: (expr, precision, scale) => s.asNumeric(expr!, precision!, scale!) },
     nullif_zero: { arity: [1, 1], expand: (expr) => s.nullifZero(expr!) },
+    key_lookup: { arity: [3, Infinity], expand: (table, keys, ...columns) => s.keyLookup(aliased('key_lookup', table!, fail), aliased('key_lookup', keys!, fail), columns) },
+    delete_by_key: { arity: [3, Infinity], expand: (table, keys, ...columns) => s.deleteByKey(aliased('delete_by_key', table!, fail), aliased('delete_by_key', keys!, fail), columns) },
     temporary: { arity: [0, 0], expand: () => s.temporary },
     rebuild_into: { arity: [1, 1], expand: (table) => s.rebuildInto(table!) },
     upsert: { arity: [2, Infinity], expand: (table, ...items) => upsert(dialect, table!, items, fail) },
   };
+}
+
+/** `schema.table as alias`, as key_lookup() and delete_by_key() take their tables. */
+function aliased(macro: string, text: string, fail: (why: string) => never): AliasedTable {
+  const match = /^([a-z_][a-z0-9_.]*)\s+as\s+([a-z_][a-z0-9_]*)$/i.exec(text);
+  if (!match) return fail(`${macro}(): "${text}" is not "table as alias"`);
+  return { table: match[1]!, alias: match[2]! };
 }
 
 /**
@@ -185,53 +195,4 @@ export function compileModel(model: string, dialect: SqlDialect, origin: string)
   }
   statement.finish();
   return out.join('\n');
-}
-
-/**
- * `{{ upsert(table, key col[::type]…, set col[::type]…, now col…) }}`: insert
- * a row, or update the row with the same keys. The form comes from what the
- * dialect can do: `INSERT … ON CONFLICT` where it has `upsert`, else `MERGE`
- * where it has `merge`. Bound values are numbered in the order of the items.
- */
-function upsert(dialect: SqlDialect, table: string, items: readonly string[], fail: (why: string) => never): string {
-  const s = dialect.spelling;
-  const parsed = items.map((item) => {
-    const [role, column, ...rest] = item.split(/\s+/);
-    if (role !== 'key' && role !== 'set' && role !== 'now') fail(`upsert(): "${item}" is not key/set/now column`);
-    if (!column || rest.length > 0) fail(`upsert(): "${item}" is not key/set/now column`);
-    const [name, type] = column!.split('::');
-    if (role === 'now' && type !== undefined) fail(`upsert(): now ${column} takes no type`);
-    return { role: role as 'key' | 'set' | 'now', name: name!, cast: type === undefined ? '' : `::${type}` };
-  });
-  const bound = parsed.filter((c) => c.role !== 'now');
-  const keys = parsed.filter((c) => c.role === 'key');
-  const updated = parsed.filter((c) => c.role !== 'key');
-  if (keys.length === 0) fail('upsert() without a key column');
-  if (updated.length === 0) fail('upsert() updates nothing: add a set or now column');
-  const all = [...bound, ...parsed.filter((c) => c.role === 'now')];
-  const quote = (name: string): string => (s.reserved.has(name) ? `"${name}"` : name);
-  const list = (lines: readonly string[]): string => (lines.length === 1 ? ` ${lines[0]}` : `\n${lines.map((l) => `    ${l}`).join(',\n')}`);
-  if (dialect.capabilities.upsert) {
-    const values = all.map((c) => (c.role === 'now' ? 'now()' : `${s.placeholder(bound.indexOf(c) + 1)}${c.cast}`));
-    return [
-      `insert into ${table} (${all.map((c) => quote(c.name)).join(', ')})`,
-      `values (${values.join(', ')})`,
-      `on conflict (${keys.map((c) => quote(c.name)).join(', ')}) do update`,
-      `set${list(updated.map((c) => `${quote(c.name)} = excluded.${quote(c.name)}`))}`,
-    ].join('\n');
-  }
-  if (dialect.capabilities.merge) {
-    // a reserved word as a source alias would need quoting at every use: the source column gets a suffix
-    const alias = (name: string): string => (s.reserved.has(name) ? `${name}_id` : name);
-    const value = (c: (typeof parsed)[number]): string => (c.role === 'now' ? 'now()' : `s.${alias(c.name)}`);
-    return [
-      `merge into ${table} as t`,
-      `using (\n    select\n${bound.map((c) => `        ${s.placeholder(bound.indexOf(c) + 1)}${c.cast} as ${alias(c.name)}`).join(',\n')}\n) as s`,
-      `on ${keys.map((c) => `t.${quote(c.name)} = s.${alias(c.name)}`).join(' and ')}`,
-      `when matched then update set\n${updated.map((c) => `    ${quote(c.name)} = ${value(c)}`).join(',\n')}`,
-      `when not matched then insert (${all.map((c) => quote(c.name)).join(', ')})`,
-      `values (${all.map(value).join(', ')})`,
-    ].join('\n');
-  }
-  return fail(`upsert(): ${dialect.name} has neither upsert (INSERT … ON CONFLICT) nor merge (MERGE) among its capabilities`);
 }

@@ -5,6 +5,12 @@ export type ParamType = 'date' | 'timestamp' | 'text' | 'code_list';
 
 export const PARAM_TYPES: readonly ParamType[] = ['date', 'timestamp', 'text', 'code_list'];
 
+/** A table and the alias a statement gives it (`stg.transactions as t`). */
+export interface AliasedTable {
+  readonly table: string;
+  readonly alias: string;
+}
+
 /** A named parameter as a macro sees it: its name and how the statement refers to its value. */
 export interface NamedParam {
   readonly name: string;
@@ -44,6 +50,18 @@ export interface SqlSpelling {
   codeListHas(list: NamedParam, expr: string): string;
   /** `{{ date_series(from, to, column) }}`: a select of one row per day from..to, in `column`. */
   dateSeries(from: NamedParam, to: NamedParam, column: string): string;
+  /**
+   * `{{ key_lookup(table as t, keys as k, column…) }}`: the from clause that
+   * pairs each row of a work table of keys with the row of `table` that has
+   * those key columns (its primary key), both aliased as written.
+   */
+  keyLookup(table: AliasedTable, keys: AliasedTable, columns: readonly string[]): string;
+  /**
+   * `{{ delete_by_key(table as t, keys as k, column…) }}`: the statement that
+   * deletes the rows of `table` whose key columns (its primary key) are a row
+   * of a work table of keys.
+   */
+  deleteByKey(table: AliasedTable, keys: AliasedTable, columns: readonly string[]): string;
   /** `{{ temporary }}`: the words before `table` of a session-scoped table. */
   readonly temporary: string;
   /**

@@ -41,6 +41,25 @@ export const VERTICA_SQL_SPELLING: SqlSpelling = Object.freeze<SqlSpelling>({
       ') as bounds',
       "timeseries slice_time as '1 day' over (order by bound)",
     ].join('\n'),
+  // no lateral join in Vertica: a plain join
+  keyLookup: (table, keys, columns) =>
+    [
+      `from ${table.table} as ${table.alias}`,
+      `inner join ${keys.table} as ${keys.alias}`,
+      '    on',
+      ...columns.map((c, i) => `        ${i === 0 ? '' : 'and '}${table.alias}.${c} = ${keys.alias}.${c}`),
+    ].join('\n'),
+  // Vertica's delete names no alias and joins nothing (no using): where exists
+  deleteByKey: (table, keys, columns) =>
+    [
+      `delete from ${table.table}`,
+      'where exists (',
+      '    select 1',
+      `    from ${keys.table} as ${keys.alias}`,
+      '    where',
+      ...columns.map((c, i) => `        ${i === 0 ? '' : 'and '}${keys.alias}.${c} = ${table.table}.${c}`),
+      ')',
+    ].join('\n'),
   temporary: 'local temporary',
   rebuildInto: (table) => verticaRebuildTwin(table),
 });

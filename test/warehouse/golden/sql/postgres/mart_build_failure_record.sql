@@ -1,5 +1,5 @@
 insert into cdm.build_failures (date_update, sqlstate, detail, failed_at)
-values ($1::date, $2, $3, now())
+values ($1::date, $2::text, $3::text, now())
 on conflict (date_update) do update
 set
     sqlstate = excluded.sqlstate,

@@ -1,5 +1,8 @@
-delete from stg.transaction_conflicts as c
-using chunk_replaced_transactions as r
-where
-    c.operation_id = r.operation_id
-    and c.status = r.status
+delete from stg.transaction_conflicts
+where exists (
+    select 1
+    from chunk_replaced_transactions as r
+    where
+        r.operation_id = stg.transaction_conflicts.operation_id
+        and r.status = stg.transaction_conflicts.status
+)

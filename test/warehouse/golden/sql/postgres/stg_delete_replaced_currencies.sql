@@ -1,6 +1,9 @@
-delete from stg.currencies as c
-using chunk_replaced_currencies as r
-where
-    c.date_update = r.date_update
-    and c.currency_code = r.currency_code
-    and c.currency_code_with = r.currency_code_with
+delete from stg.currencies
+where exists (
+    select 1
+    from chunk_replaced_currencies as r
+    where
+        r.date_update = stg.currencies.date_update
+        and r.currency_code = stg.currencies.currency_code
+        and r.currency_code_with = stg.currencies.currency_code_with
+)

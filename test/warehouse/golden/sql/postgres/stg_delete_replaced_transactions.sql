@@ -1,13 +1,6 @@
-with replaced as (
-    select
-        operation_id,
-        status
-    from chunk_replaced_transactions
-),
-
-stored as (
+with stored as (
     select found.row_id
-    from replaced as r
+    from chunk_replaced_transactions as r
     cross join lateral (
         select t.ctid as row_id
         from stg.transactions as t

@@ -1,4 +1,4 @@
-insert into stg.load_state as state (
+insert into stg.load_state as t (
     topic,
     incarnation,
     partition,
@@ -16,9 +16,9 @@ on conflict (topic, incarnation, partition) do update
 set
     next_offset = excluded.next_offset,
     updated_at = excluded.updated_at,
-    records_read = state.records_read + excluded.records_read,
-    inserted = state.inserted + excluded.inserted,
-    updated = state.updated + excluded.updated,
-    duplicates = state.duplicates + excluded.duplicates,
-    rejected = state.rejected + excluded.rejected,
-    conflicts = state.conflicts + excluded.conflicts
+    records_read = t.records_read + excluded.records_read,
+    inserted = t.inserted + excluded.inserted,
+    updated = t.updated + excluded.updated,
+    duplicates = t.duplicates + excluded.duplicates,
+    rejected = t.rejected + excluded.rejected,
+    conflicts = t.conflicts + excluded.conflicts

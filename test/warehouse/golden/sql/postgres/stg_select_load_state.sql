@@ -1,7 +1,7 @@
 select
     topic,
     incarnation,
-    partition as partition_id,
+    "partition" as partition_id,
     next_offset
 from stg.load_state
-order by topic, incarnation, partition
+order by topic, incarnation, "partition"

@@ -3,4 +3,4 @@ from stg.load_state
 where
     topic = $1
     and incarnation = $2
-    and partition = $3
+    and "partition" = $3

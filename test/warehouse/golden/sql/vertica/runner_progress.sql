@@ -21,7 +21,7 @@ queued as (
 select
     loaded.loaded::varchar as loaded,
     built.last_built_at,
-    queued.queued::integer as queued
+    queued.queued::int as queued
 from loaded
 cross join built
 cross join queued

@@ -6,8 +6,8 @@ loaded as (
     select coalesce(sum(next_offset), 0) as loaded
     from stg.load_state
     where
-        topic = $1
-        and incarnation = $2
+        topic = {{ param(1) }}
+        and incarnation = {{ param(2) }}
 ),
 
 built as (
@@ -21,9 +21,9 @@ queued as (
 )
 
 select
-    loaded.loaded::text as loaded,
+    loaded.loaded::{{ text }} as loaded,
     built.last_built_at,
-    queued.queued::integer as queued
+    queued.queued::{{ int4 }} as queued
 from loaded
 cross join built
 cross join queued

@@ -11,7 +11,7 @@ select
     to_char(c.date_update, 'YYYY-MM-DD') as date_update,
     c.currency_code,
     c.currency_code_with,
-    c.currency_with_div::text as currency_with_div,
+    c.currency_with_div::{{ text }} as currency_with_div,
     to_char(c.sent_dttm, 'YYYY-MM-DD HH24:MI:SS.US') as sent_dttm,
     c.src_topic,
     c.src_partition,

@@ -1,4 +1,5 @@
 -- Removes stored rates that a newer version of the chunk replaces.
+-- (`where exists`, not `delete … using`: Vertica's delete has no using.)
 delete from stg.currencies
 where exists (
     select 1

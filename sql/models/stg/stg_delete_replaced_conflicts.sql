@@ -1,4 +1,5 @@
 -- Removes the conflicts of replaced keys; the loader re-inserts them re-pointed.
+-- (`where exists`, not `delete … using`: Vertica's delete has no using.)
 delete from stg.transaction_conflicts
 where exists (
     select 1

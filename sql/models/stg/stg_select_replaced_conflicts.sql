@@ -8,7 +8,7 @@ with replaced as (
 )
 
 select
-    c.operation_id::text as operation_id,
+    c.operation_id::{{ text }} as operation_id,
     c.status,
     to_char(c.transaction_date, 'YYYY-MM-DD') as transaction_date,
     c.kept_partition,

@@ -1,7 +1,7 @@
 -- Stored versions of the chunk's transaction keys, in the contract's
--- canonical text forms so the loader compares them with parsed records.
--- One primary-key probe per chunk key (the lateral subquery with its limit
--- keeps the planner from hashing the whole of stg.transactions for a work
+-- canonical text forms so the loader compares them with parsed records:
+-- one primary-key lookup per chunk key (key_lookup: a lateral probe where
+-- the planner would otherwise hash the whole of stg.transactions for a work
 -- table it has no statistics on).
 with chunk_keys as (
     select
@@ -11,9 +11,9 @@ with chunk_keys as (
 )
 
 select
-    t.operation_id::text as operation_id,
+    t.operation_id::{{ text }} as operation_id,
     t.status,
-    t.object_id::text as object_id,
+    t.object_id::{{ text }} as object_id,
     t.account_number_from,
     t.account_number_to,
     t.currency_code,
@@ -27,12 +27,4 @@ select
     t.src_partition,
     t.src_offset,
     t.src_incarnation
-from chunk_keys as k
-cross join lateral (
-    select stored.*
-    from stg.transactions as stored
-    where
-        stored.operation_id = k.operation_id
-        and stored.status = k.status
-    limit 1
-) as t
+{{ key_lookup(stg.transactions as t, chunk_keys as k, operation_id, status) }}

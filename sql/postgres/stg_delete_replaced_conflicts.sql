@@ -1,6 +1,0 @@
--- Removes the conflicts of replaced keys; the loader re-inserts them re-pointed.
-delete from stg.transaction_conflicts as c
-using chunk_replaced_transactions as r
-where
-    c.operation_id = r.operation_id
-    and c.status = r.status

@@ -1,8 +1,0 @@
--- Every watermark: the next raw offset to load per (topic, incarnation, partition).
-select
-    topic,
-    incarnation,
-    partition as partition_id,
-    next_offset
-from stg.load_state
-order by topic, incarnation, partition

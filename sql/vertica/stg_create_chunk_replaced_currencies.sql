@@ -1,6 +1,0 @@
--- Session-scoped work table: keys whose stored rate a newer version replaces.
-create local temporary table if not exists chunk_replaced_currencies (
-    date_update date not null,
-    currency_code int not null,
-    currency_code_with int not null
-) on commit delete rows

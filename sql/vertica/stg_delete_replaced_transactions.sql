@@ -1,9 +1,0 @@
--- Removes stored transactions that a newer version of the chunk replaces.
-delete from stg.transactions
-where exists (
-    select 1
-    from chunk_replaced_transactions as r
-    where
-        r.operation_id = stg.transactions.operation_id
-        and r.status = stg.transactions.status
-)

@@ -1,2 +1,0 @@
--- Serialises loaders until the chunk's transaction ends.
-lock table stg.load_state in exclusive mode

@@ -1,7 +1,0 @@
--- The committed watermark of one (topic, incarnation, partition).
-select next_offset
-from stg.load_state
-where
-    topic = ?
-    and incarnation = ?
-    and "partition" = ?
