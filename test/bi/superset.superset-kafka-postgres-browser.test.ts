@@ -7,6 +7,7 @@ import type { Page, Response } from 'playwright-core';
 import { loadDefinition } from '../../src/bi/definition/definition.js';
 import { SupersetClient } from '../../src/bi/superset/superset-client.js';
 import { readAdmin } from '../../src/stack/superset/superset-secrets.js';
+import { GUNICORN_LIMITS } from '../../src/stack/superset/superset-server.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { freePort } from '../../src/process/ports.js';
 import { loadPipeline, type LoadedPipeline } from '../dashboard/dashboard-support.js';
@@ -85,6 +86,12 @@ describe('turnover bi superset: a real Superset over marts built from the live f
     const policy = (await fetch(`${url}/login/`)).headers.get('content-security-policy') ?? '';
     assert.match(policy, /img-src 'self' blob: data:;/);
     assert.doesNotMatch(policy, /https?:/);
+
+    // request lines and header fields are bounded (gunicorn answers 414 and 431 beyond them), not unlimited
+    const pad = (n: number): string => 'x'.repeat(n);
+    assert.equal((await fetch(`${url}/health?${pad(7_000)}`)).status, 200, 'a long but allowed request line');
+    assert.equal((await fetch(`${url}/health?${pad(GUNICORN_LIMITS.requestLine + 10)}`)).status, 414, 'a request line past the limit');
+    assert.equal((await fetch(`${url}/health`, { headers: { 'x-padding': pad(GUNICORN_LIMITS.headerField + 10) } })).status, 431, 'a header field past the limit');
 
     // bound to loopback only: this machine's other addresses refuse the connection
     const port = new URL(url).port;

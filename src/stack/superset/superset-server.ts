@@ -32,6 +32,9 @@ export interface SupersetUpResult {
   readonly generatedPassword: boolean;
 }
 
+/** gunicorn's request limits: its largest request line (8190 bytes), and twice its default header field for Superset's cookies. */
+export const GUNICORN_LIMITS = Object.freeze({ requestLine: 8190, headerField: 16380 });
+
 /**
  * A local Apache Superset: the pinned venv, metadata in SQLite under the
  * state dir, gunicorn with one worker on 127.0.0.1. Every step's output goes
@@ -183,7 +186,8 @@ export class LocalSuperset {
     const args = [
       '--workers', '1', '--worker-class', 'gthread', '--threads', '4', '--timeout', '120',
       '--bind', `127.0.0.1:${this.#s.port}`, '--chdir', this.#s.dir,
-      '--limit-request-line', '0', '--limit-request-field_size', '0',
+      // bounded request lines and headers (0 would mean unlimited): gunicorn's largest line, twice its default header field
+      '--limit-request-line', String(GUNICORN_LIMITS.requestLine), '--limit-request-field_size', String(GUNICORN_LIMITS.headerField),
       'superset.app:create_app()',
     ];
     const child = spawn(join(venv, 'bin', 'gunicorn'), args, { env: this.#childEnv(), cwd: this.#s.dir, detached: true, stdio: ['ignore', log, log] });
