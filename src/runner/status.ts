@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { createAdmin, type KafkaAdmin, type KafkaConfig } from '../kafka/index.js';
+import { landedTotal, openLandingPool } from '../landing/index.js';
 import type { Logger } from '../log/logger.js';
 import { probePolicy } from '../retry/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
-import { readSql } from '../warehouse/sql-files.js';
 
 export interface PipelineStatus {
   /** Records landed in raw (sum of the group's next offsets in the topic's current incarnation). */
@@ -38,8 +38,7 @@ export class StatusReader {
   private constructor(sources: StatusSources, warehouse: Warehouse, logger: Logger) {
     this.#sources = sources;
     this.#warehouse = warehouse;
-    this.#staging = new pg.Pool({ connectionString: sources.stagingUrl, max: 1 });
-    this.#staging.on('error', () => undefined);
+    this.#staging = openLandingPool(sources.stagingUrl, { max: 1 });
     this.#admin = createAdmin(sources.kafka, logger, { policy: probePolicy, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
   }
 
@@ -49,10 +48,7 @@ export class StatusReader {
 
   async read(): Promise<PipelineStatus> {
     const { topic, group } = this.#sources;
-    const current = await optional(async () => {
-      const { rows } = await this.#staging.query<{ landed: string; incarnation: number }>(readSql('landing', 'runner_landed'), [group, topic]);
-      return { landed: BigInt(rows[0]?.landed ?? '0'), incarnation: rows[0]?.incarnation ?? 0 };
-    });
+    const current = await optional(() => landedTotal(this.#staging, group, topic));
     const landed = current?.landed;
     const progress = await optional(async () => {
       const { rows } = await this.#warehouse.query<{ loaded: string; last_built_at: Date | string | null; queued: number }>(this.#warehouse.sql('runner_progress'), [topic, current?.incarnation ?? 0]);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chainAdvances } from '../../src/ingest/batch-writer.js';
-import { LandingStore, type LandingOutcome, type LandingTransaction } from '../../src/ingest/landing-store.js';
-import { encodeFetched, type EncodedRows } from '../../src/ingest/copy-binary.js';
+import { encodeFetched, LandingStore, type EncodedRows, type LandingOutcome, type LandingTransaction } from '../../src/landing/index.js';
 import pg from 'pg';
 import { classifySqlError, sqlStateOf } from '../../src/db/sqlstate.js';
 import { readSql } from '../../src/warehouse/sql-files.js';
@@ -16,9 +15,9 @@ import { silentLogger } from '../../src/log/logger.js';
 import { SQL_DIR } from '../../src/paths.js';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
-import { liveFeedTemplates } from './feed.js';
-import { migrateLanding, withClient } from './ingest-harness.js';
-import { landingRows } from './landing-rows.js';
+import { liveFeedTemplates } from '../ingest/feed.js';
+import { migrateLanding, withClient } from '../ingest/ingest-harness.js';
+import { landingRows } from '../ingest/landing-rows.js';
 
 const TOPIC = 'transaction-service-input';
 const templates = liveFeedTemplates();

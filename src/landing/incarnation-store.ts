@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import { readSql } from '../warehouse/sql-files.js';
-import type { IncarnationReason, TopicIncarnation } from './offset-reset.js';
+import type { LandingQueryable } from './landing-client.js';
+import type { IncarnationReason, TopicIncarnation } from './types.js';
 
 /**
  * raw.topic_incarnations, the landing's record of which lineage of a topic's
@@ -18,7 +18,7 @@ export interface OpenedIncarnation {
 }
 
 /** The topic's current incarnation (null: the landing has never seen the topic). */
-export async function currentIncarnation(client: pg.Client, topic: string, topicId: string | null): Promise<TopicIncarnation | null> {
+export async function currentIncarnation(client: LandingQueryable, topic: string, topicId: string | null): Promise<TopicIncarnation | null> {
   const { rows } = await client.query<{ incarnation: number; topic_id: string | null; reason: IncarnationReason; id_seen_before: boolean }>(readSql('landing', 'incarnation_current'), [
     topic,
     topicId,
@@ -28,17 +28,17 @@ export async function currentIncarnation(client: pg.Client, topic: string, topic
 }
 
 /** Records Kafka's topic id: incarnation 0 of a topic never seen (null), or the unknown id of an incarnation landed before ids were recorded. */
-export async function recordTopicId(client: pg.Client, topic: string, group: string, incarnation: number | null, topicId: string | null): Promise<void> {
+export async function recordTopicId(client: LandingQueryable, topic: string, group: string, incarnation: number | null, topicId: string | null): Promise<void> {
   if (incarnation === null) await client.query(readSql('landing', 'incarnation_first'), [topic, topicId, group]);
   else await client.query(readSql('landing', 'incarnation_record_id'), [topic, incarnation, topicId]);
 }
 
 /**
  * Opens an incarnation with the group's starting offsets in it, in one
- * transaction; false (nothing written) when another ingester opened that
- * incarnation first.
+ * transaction (so `client` is one connection, never a pool); false (nothing
+ * written) when another ingester opened that incarnation first.
  */
-export async function openIncarnation(client: pg.Client, topic: string, group: string, open: OpenedIncarnation): Promise<boolean> {
+export async function openIncarnation(client: LandingQueryable, topic: string, group: string, open: OpenedIncarnation): Promise<boolean> {
   await client.query('begin');
   try {
     const { rows } = await client.query(readSql('landing', 'incarnation_open'), [topic, open.incarnation, open.topicId, open.reason, open.resetTo, group]);

@@ -1,10 +1,10 @@
 import pg from 'pg';
+import { ALLOCATED_BUFFERS, CopyOut, type BufferSource } from '../db/copy-binary/index.js';
 import { connectionFailure } from '../db/operational-error.js';
 import type { Logger } from '../log/logger.js';
 import { readSql } from '../warehouse/sql-files.js';
-import { BufferPool } from './buffer-pool.js';
-import { CopyOut } from '../warehouse/postgres/copy-out.js';
 import { landedRange } from './landed-copy.js';
+import { openLandingPool } from './landing-client.js';
 
 /** One landed partition of one incarnation of a topic: the unit the loader reads, loads and keeps a watermark for. */
 export interface LandedPartition {
@@ -50,16 +50,15 @@ export class LandingReader {
   /** The largest chunk read so far, in bytes: the next read's buffer starts that big. */
   #lastSize = 1 << 20;
 
-  /** @param buffers where the buffers of landed chunks come from (the parse workers hand them back) */
+  /** @param buffers where the buffers of landed chunks come from (the STG loader's pool: its parse workers hand them back) */
   constructor(
     url: string,
     logger: Logger,
-    private readonly buffers: BufferPool = new BufferPool(),
+    private readonly buffers: BufferSource = ALLOCATED_BUFFERS,
   ) {
     this.#url = url;
     this.#logger = logger;
-    this.#pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
-    this.#pool.on('error', (error) => logger.warn({ err: error.message }, 'idle landing connection lost'));
+    this.#pool = openLandingPool(url, { max: 2, connectionTimeoutMillis: 10_000, logger });
   }
 
   async partitions(topics: readonly string[] | undefined): Promise<LandedPartition[]> {
