@@ -129,7 +129,7 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
   const brokerCpu0 = broker ? cpuSeconds(broker) : Number.NaN;
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [CLI, 'ingest', '--engine', engine, '--progress-interval', '0'], {
-    env: { ...process.env, ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: `bench-${engine}-${Date.now()}`, TURNOVER_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: `bench-${engine}-${Date.now()}`, TURNOVER_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

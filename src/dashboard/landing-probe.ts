@@ -40,7 +40,7 @@ export class LandingProbe {
   }
 
   async landedPartitions(): Promise<LandedPartitionRow[] | SourceProblem> {
-    if (!this.#pool) return { status: 'not_configured', reason: 'set TURNOVER_STAGING_URL (or --staging-url) to see the landing zone' };
+    if (!this.#pool) return { status: 'not_configured', reason: 'set TURNOVER_LANDING_URL (or --staging-url) to see the landing zone' };
     try {
       return await landedPartitions(this.#pool, this.config.topic, this.config.group);
     } catch (error) {

@@ -7,7 +7,7 @@ export const migrate: Handler = async (input, context) => {
   const only = input.options.only as 'landing' | 'warehouse' | undefined;
   const applied: string[] = [];
   if (only !== 'warehouse') {
-    const url = postgresUrl(input.options.stagingUrl, 'TURNOVER_STAGING_URL');
+    const url = postgresUrl(input.options.stagingUrl, 'TURNOVER_LANDING_URL');
     applied.push(...(await migrateLanding(url, context.logger)));
   }
   if (only !== 'landing') {

@@ -54,7 +54,7 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
   });
 
   it('the landing migration is idempotent', async () => {
-    const again = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_STAGING_URL: url } });
+    const again = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_LANDING_URL: url } });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /up to date/);
   });
