@@ -1,5 +1,5 @@
-import { readSql } from '../warehouse/sql-files.js';
 import type { LandingQueryable } from './landing-client.js';
+import { landingSql } from './landing-sql.js';
 import type { IncarnationReason, TopicIncarnation } from './types.js';
 
 /**
@@ -19,7 +19,7 @@ export interface OpenedIncarnation {
 
 /** The topic's current incarnation (null: the landing has never seen the topic). */
 export async function currentIncarnation(client: LandingQueryable, topic: string, topicId: string | null): Promise<TopicIncarnation | null> {
-  const { rows } = await client.query<{ incarnation: number; topic_id: string | null; reason: IncarnationReason; id_seen_before: boolean }>(readSql('landing', 'incarnation_current'), [
+  const { rows } = await client.query<{ incarnation: number; topic_id: string | null; reason: IncarnationReason; id_seen_before: boolean }>(landingSql('incarnation_current'), [
     topic,
     topicId,
   ]);
@@ -29,8 +29,8 @@ export async function currentIncarnation(client: LandingQueryable, topic: string
 
 /** Records Kafka's topic id: incarnation 0 of a topic never seen (null), or the unknown id of an incarnation landed before ids were recorded. */
 export async function recordTopicId(client: LandingQueryable, topic: string, group: string, incarnation: number | null, topicId: string | null): Promise<void> {
-  if (incarnation === null) await client.query(readSql('landing', 'incarnation_first'), [topic, topicId, group]);
-  else await client.query(readSql('landing', 'incarnation_record_id'), [topic, incarnation, topicId]);
+  if (incarnation === null) await client.query(landingSql('incarnation_first'), [topic, topicId, group]);
+  else await client.query(landingSql('incarnation_record_id'), [topic, incarnation, topicId]);
 }
 
 /**
@@ -41,13 +41,13 @@ export async function recordTopicId(client: LandingQueryable, topic: string, gro
 export async function openIncarnation(client: LandingQueryable, topic: string, group: string, open: OpenedIncarnation): Promise<boolean> {
   await client.query('begin');
   try {
-    const { rows } = await client.query(readSql('landing', 'incarnation_open'), [topic, open.incarnation, open.topicId, open.reason, open.resetTo, group]);
+    const { rows } = await client.query(landingSql('incarnation_open'), [topic, open.incarnation, open.topicId, open.reason, open.resetTo, group]);
     if (rows.length === 0) {
       await client.query('rollback');
       return false;
     }
     const starts = [...open.starts];
-    await client.query(readSql('landing', 'incarnation_start_offsets'), [group, topic, open.incarnation, starts.map(([p]) => p), starts.map(([, offset]) => offset)]);
+    await client.query(landingSql('incarnation_start_offsets'), [group, topic, open.incarnation, starts.map(([p]) => p), starts.map(([, offset]) => offset)]);
     await client.query('commit');
     return true;
   } catch (error) {

@@ -1,5 +1,5 @@
-import { readSql } from '../warehouse/sql-files.js';
 import type { LandingQueryable } from './landing-client.js';
+import { landingSql } from './landing-sql.js';
 
 /**
  * Read-only facts about what has landed, for the stages that watch the
@@ -24,7 +24,7 @@ const orNull = (value: unknown): number | null => (value === null || value === u
 
 /** First and last landed record and the group's next offset, per partition (sql/landing/dashboard_landed_partitions.sql). */
 export async function landedPartitions(db: LandingQueryable, topic: string, group: string): Promise<LandedPartitionRow[]> {
-  const { rows } = await db.query<Record<string, unknown>>(readSql('landing', 'dashboard_landed_partitions'), [topic, group]);
+  const { rows } = await db.query<Record<string, unknown>>(landingSql('dashboard_landed_partitions'), [topic, group]);
   return rows.map((r) => ({
     incarnation: Number(r.incarnation),
     partition: Number(r.partition_id),
@@ -39,6 +39,6 @@ export async function landedPartitions(db: LandingQueryable, topic: string, grou
 
 /** Records a group landed in the topic's current incarnation, and which incarnation that is (sql/landing/runner_landed.sql). */
 export async function landedTotal(db: LandingQueryable, group: string, topic: string): Promise<{ landed: bigint; incarnation: number }> {
-  const { rows } = await db.query<{ landed: string; incarnation: number }>(readSql('landing', 'runner_landed'), [group, topic]);
+  const { rows } = await db.query<{ landed: string; incarnation: number }>(landingSql('runner_landed'), [group, topic]);
   return { landed: BigInt(rows[0]?.landed ?? '0'), incarnation: rows[0]?.incarnation ?? 0 };
 }

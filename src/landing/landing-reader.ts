@@ -2,9 +2,9 @@ import pg from 'pg';
 import { ALLOCATED_BUFFERS, CopyOut, type BufferSource } from '../db/copy-binary/index.js';
 import { connectionFailure } from '../db/operational-error.js';
 import type { Logger } from '../log/logger.js';
-import { readSql } from '../warehouse/sql-files.js';
 import { landedRange } from './landed-copy.js';
 import { openLandingPool } from './landing-client.js';
+import { landingSql } from './landing-sql.js';
 
 /** One landed partition of one incarnation of a topic: the unit the loader reads, loads and keeps a watermark for. */
 export interface LandedPartition {
@@ -62,7 +62,7 @@ export class LandingReader {
   }
 
   async partitions(topics: readonly string[] | undefined): Promise<LandedPartition[]> {
-    const { rows } = await this.#query<{ topic: string; incarnation: number; partition: number }>({ text: readSql('landing', 'stg_landed_partitions') });
+    const { rows } = await this.#query<{ topic: string; incarnation: number; partition: number }>({ text: landingSql('stg_landed_partitions') });
     return rows.filter((r) => !topics || topics.includes(r.topic)).map((r) => ({ topic: r.topic, incarnation: r.incarnation, partition: r.partition }));
   }
 
@@ -70,8 +70,8 @@ export class LandingReader {
   async readChunk(at: LandedPartition, fromOffset: number, limit: number): Promise<LandedChunk | null> {
     try {
       const client = await this.#copyConnection();
-      await client.query(readSql('landing', 'stg_read_chunk_bounds'), [at.topic, at.incarnation, at.partition, fromOffset, limit]);
-      const copy = new CopyOut(readSql('landing', 'stg_copy_chunk'), this.buffers, this.#lastSize * 1.05);
+      await client.query(landingSql('stg_read_chunk_bounds'), [at.topic, at.incarnation, at.partition, fromOffset, limit]);
+      const copy = new CopyOut(landingSql('stg_copy_chunk'), this.buffers, this.#lastSize * 1.05);
       client.query(copy as unknown as pg.QueryConfig);
       const { data } = await copy.result;
       this.#lastSize = Math.max(this.#lastSize, data.length);
@@ -85,13 +85,13 @@ export class LandingReader {
 
   /** The landing zone's own count of records in an offset range (the reconciliation's reference). */
   async countRange(at: LandedPartition, firstOffset: number, lastOffset: number): Promise<number> {
-    const { rows } = await this.#query<{ landed: string }>({ text: readSql('landing', 'stg_count_range'), values: [at.topic, at.incarnation, at.partition, firstOffset, lastOffset] });
+    const { rows } = await this.#query<{ landed: string }>({ text: landingSql('stg_count_range'), values: [at.topic, at.incarnation, at.partition, firstOffset, lastOffset] });
     return Number(rows[0]?.landed ?? 0);
   }
 
   /** Deletes records below `loadedBelow` that landed more than `olderThanDays` ago; returns how many. */
   async purgeLoaded(at: LandedPartition, loadedBelow: number, olderThanDays: number): Promise<number> {
-    const result = await this.#query({ text: readSql('landing', 'stg_purge_loaded'), values: [at.topic, at.incarnation, at.partition, loadedBelow, olderThanDays] });
+    const result = await this.#query({ text: landingSql('stg_purge_loaded'), values: [at.topic, at.incarnation, at.partition, loadedBelow, olderThanDays] });
     return result.rowCount ?? 0;
   }
 

@@ -1,13 +1,13 @@
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { COPY_HEADER, COPY_TRAILER } from '../db/copy-binary/index.js';
 import { redact } from '../db/postgres-url.js';
 import { classifySqlError, sqlStateOf } from '../db/sqlstate.js';
 import { ConfigError, OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.js';
-import { readSql } from '../warehouse/sql-files.js';
-import { COPY_HEADER, COPY_TRAILER } from '../db/copy-binary/index.js';
 import { LANDING_COLUMNS } from './fetched-rows.js';
 import { currentIncarnation, openIncarnation, recordTopicId, type OpenedIncarnation } from './incarnation-store.js';
 import type { LandingConnection } from './landing-client.js';
+import { landingSql } from './landing-sql.js';
 import { encodeRejects, REJECT_COLUMNS, rowReject, type KeepLevel, type LandingReject } from './rejects.js';
 import type { TopicIncarnation } from './types.js';
 
@@ -102,7 +102,7 @@ export class LandingStore {
       );
       if (!rows[0]?.ok) throw new ConfigError(`the landing schema is missing or old in ${redact(this.#url)}: run \`turnover migrate --only landing\``);
       const idle = this.#options.idleInTransactionTimeoutMs;
-      if (idle !== undefined) await client.query(readSql('landing', 'ingest_session_idle_timeout'), [String(Math.round(idle))]);
+      if (idle !== undefined) await client.query(landingSql('ingest_session_idle_timeout'), [String(Math.round(idle))]);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw landingError(error, this.#url);
@@ -114,7 +114,7 @@ export class LandingStore {
   async readOffsets(partitions: readonly number[], incarnation: number): Promise<Map<number, number | null>> {
     const client = await this.#ready();
     try {
-      const { rows } = await client.query<{ partition: number; next_offset: string | null }>(readSql('landing', 'read_offsets'), [this.#group, this.#topic, incarnation, partitions]);
+      const { rows } = await client.query<{ partition: number; next_offset: string | null }>(landingSql('read_offsets'), [this.#group, this.#topic, incarnation, partitions]);
       const found = new Map(rows.map((r) => [r.partition, r.next_offset === null ? null : Number(r.next_offset)]));
       return new Map(partitions.map((p) => [p, found.get(p) ?? null]));
     } catch (error) {
@@ -197,7 +197,7 @@ export class LandingStore {
   /** One try of the landing transaction; `isolate` lands row ranges under savepoints and quarantines refused rows. */
   async #transaction(client: LandingConnection, tx: LandingTransaction, isolate: boolean): Promise<LandingOutcome> {
     await client.query('begin');
-    const { rows } = await client.query<{ partition: number }>(readSql('landing', 'advance_offsets'), [
+    const { rows } = await client.query<{ partition: number }>(landingSql('advance_offsets'), [
       this.#group,
       this.#topic,
       tx.incarnation,

@@ -4,7 +4,7 @@ import { chainAdvances } from '../../src/ingest/batch-writer.js';
 import { encodeFetched, LandingStore, type EncodedRows, type LandingOutcome, type LandingTransaction } from '../../src/landing/index.js';
 import pg from 'pg';
 import { classifySqlError, sqlStateOf } from '../../src/db/sqlstate.js';
-import { readSql } from '../../src/warehouse/sql-files.js';
+import { landingSql } from '../../src/landing/landing-sql.js';
 import { rawBatch } from '../kafka/raw-batch.js';
 import { OffsetMismatchError } from '../../src/errors.js';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -223,9 +223,9 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
     // the server's FATAL first, then the closed socket: the first one says why
     const ended = new Promise<unknown>((resolve) => frozen.on('error', resolve));
     await frozen.connect();
-    await frozen.query(readSql('landing', 'ingest_session_idle_timeout'), ['1000']);
+    await frozen.query(landingSql('ingest_session_idle_timeout'), ['1000']);
     await frozen.query('begin');
-    const taken = await frozen.query(readSql('landing', 'advance_offsets'), ['g5', FROZEN_TOPIC, 0, [0], [null], [3]]);
+    const taken = await frozen.query(landingSql('advance_offsets'), ['g5', FROZEN_TOPIC, 0, [0], [null], [3]]);
     assert.equal(taken.rowCount, 1);
     const owner = new LandingStore(url, 'g5', FROZEN_TOPIC);
     try {
