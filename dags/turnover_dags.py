@@ -14,7 +14,8 @@ Configuration (docs/airflow.md has the details):
   level of a DAG file: they would be fetched on every parse.
 * What a task needs to run is resolved when it runs, Airflow first, then the worker's environment:
   the CLI from the Variable `turnover_cli` or `TURNOVER_CLI`; the URLs from the Connections
-  `turnover_staging` / `turnover_warehouse` or `TURNOVER_STAGING_URL` / `TURNOVER_WAREHOUSE_URL`;
+  `turnover_staging` (the landing) / `turnover_warehouse` or `TURNOVER_LANDING_URL` (old name
+  `TURNOVER_STAGING_URL`, still read by the CLI) / `TURNOVER_WAREHOUSE_URL`;
   other `TURNOVER_*` settings from the JSON Variable `turnover_env` or the environment.
   Secrets go in Connections or a secrets backend, never in this file or in `turnover_env`.
 """
@@ -39,7 +40,8 @@ from airflow.timetables.trigger import CronTriggerTimetable
 CLI_VARIABLE = "turnover_cli"
 ENV_VARIABLE = "turnover_env"
 URL_CONNECTIONS: Mapping[str, str] = {
-    "turnover_staging": "TURNOVER_STAGING_URL",
+    # the landing's URL under its current name, which the CLI reads before the old TURNOVER_STAGING_URL
+    "turnover_staging": "TURNOVER_LANDING_URL",
     "turnover_warehouse": "TURNOVER_WAREHOUSE_URL",
 }
 DEFAULT_CLI = "turnover"

@@ -18,7 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { COPY_SIGNATURE, COPY_TRAILER, LANDING_COLUMNS } from '../../src/ingest/copy-binary.js';
+import { COPY_HEADER, COPY_TRAILER } from '../../src/db/copy-binary/index.js';
+import { LANDING_COLUMNS } from '../../src/landing/index.js';
 import type { ProducedMessage } from '../../src/kafka/client.js';
 import { landingRows } from '../../test/ingest/landing-rows.js';
 import { CLI } from '../../test/support/cli.js';
@@ -99,7 +100,7 @@ async function reference(t: TestStack, topic: string, messages: number, size: nu
         const stream = client.query(copyFrom(`copy raw.kafka_messages (${LANDING_COLUMNS.join(', ')}) from stdin with (format binary)`));
         stream.on('error', reject);
         stream.on('finish', () => resolve());
-        stream.write(COPY_SIGNATURE);
+        stream.write(COPY_HEADER);
         stream.write(chunk);
         stream.end(COPY_TRAILER);
       });
@@ -128,7 +129,7 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
   const brokerCpu0 = broker ? cpuSeconds(broker) : Number.NaN;
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [CLI, 'ingest', '--engine', engine, '--progress-interval', '0'], {
-    env: { ...process.env, ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: `bench-${engine}-${Date.now()}`, TURNOVER_LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: `bench-${engine}-${Date.now()}`, TURNOVER_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -20,7 +20,7 @@ import { cpuSeconds, machineLine } from './machine.js';
 const IDLE_S = 20;
 
 async function migrate(cli: string, url: string): Promise<void> {
-  const child = spawn(process.execPath, [cli, 'migrate', '--only', 'landing'], { env: { ...process.env, TURNOVER_STAGING_URL: url }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [cli, 'migrate', '--only', 'landing'], { env: { ...process.env, TURNOVER_LANDING_URL: url }, stdio: 'ignore' });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`migrate with ${cli} exited ${code}`);
 }
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       for (const cli of clis) {
         const { stagingUrl } = await t.freshDatabases('bench_startup');
         await migrate(cli, stagingUrl);
-        const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: `startup-${round}-${clis.indexOf(cli)}` };
+        const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: `startup-${round}-${clis.indexOf(cli)}` };
         results.get(cli)!.push(await once(cli, env, stagingUrl));
       }
     }

@@ -63,7 +63,7 @@ interface Result {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 function launch(engine: Engine, t: TestStack, stagingUrl: string, topic: string, group: string, extra: { checkpoint?: string; table?: string }): Launch {
-  const env = { ...process.env, ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
+  const env = { ...process.env, ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
   let child: ChildProcess;
   if (engine === 'plain' || engine === 'staging') {
     const config = sparkLaunchConfigFrom(ingestConfigFrom({ brokers: t.env.TURNOVER_KAFKA_BROKERS, topic, group, stagingUrl }, env), { master: MASTER });

@@ -169,7 +169,7 @@ const t = await useStack();
 try {
   const first = await t.freshDatabases('bench_stg');
   const stagingUrl = first.stagingUrl;
-  const migrated = await runCli(['migrate'], { env: { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: first.warehouseUrl } });
+  const migrated = await runCli(['migrate'], { env: { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: first.warehouseUrl } });
   if (migrated.code !== 0) throw new Error(migrated.stderr);
   const landed = await landFeed(stagingUrl);
   console.log(`landed ${landed.count} records, average value ${(landed.bytes / landed.count).toFixed(0)} bytes, ${PARTITIONS} partitions; chunk ${CHUNK}, ${WORKERS} parse worker(s)`);
@@ -181,7 +181,7 @@ try {
     const ref = await reference(stagingUrl);
     console.log(`  reference INSERT … SELECT (jsonb parse + dedup, one backend): ${ref.rows} rows in ${ref.seconds.toFixed(1)} s = ${rate(landed.count, ref.seconds)} raw rows/s, backend ${ref.databaseCpu.toFixed(1)} CPU-s`);
     const warehouseUrl = round === 1 ? first.warehouseUrl : (await t.freshDatabases(`bench_stg_${round}`)).warehouseUrl;
-    const env = { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
+    const env = { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
     const setup = await runCli(['migrate'], { env });
     if (setup.code !== 0) throw new Error(setup.stderr);
     const databases = [new URL(stagingUrl).pathname.slice(1), new URL(warehouseUrl).pathname.slice(1)];

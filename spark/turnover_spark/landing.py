@@ -33,7 +33,7 @@ COPY_SQL = f"copy raw.kafka_messages ({', '.join(COPY_COLUMNS)}) from stdin with
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 COPY_TRAILER = b"\xff\xff"
 UNIQUE_VIOLATION = "23505"
-# The primary keys that the offset fence alone must keep from ever being hit (as the Node engine: src/ingest/landing-store.ts).
+# The primary keys that the offset fence alone must keep from ever being hit (as the Node engine: src/landing/landing-store.ts).
 FENCED_KEYS = frozenset({"kafka_messages_pkey", "landing_rejects_pkey"})
 DETAIL_MAX_CHARS = 2000
 # PostgreSQL names the refused row of a COPY in the error's context: "COPY kafka_messages, line 3, ...".

@@ -7,6 +7,8 @@ export interface OptionSpec {
   readonly description: string;
   /** Environment variable read when the flag is absent. */
   readonly env?: string;
+  /** The env variable's old name, still read when neither the flag nor `env` is set (a rename that breaks no deployment). */
+  readonly formerEnv?: string;
   readonly defaultValue?: string | number | boolean | readonly string[];
   /** Turns the raw string into a typed value; throws UsageError with a readable reason. */
   readonly parse?: (value: string, previous: unknown) => unknown;

@@ -37,10 +37,15 @@ export const KAFKA_GROUP_OPTION: OptionSpec = {
   defaultValue: DEFAULT_GROUP,
 };
 
-export const STAGING_URL_OPTION: OptionSpec = {
+/** The landing database's env variable; TURNOVER_STAGING_URL is its old name (src/staging is the STG load, not the landing). */
+export const LANDING_URL_ENV = 'TURNOVER_LANDING_URL';
+export const FORMER_LANDING_URL_ENV = 'TURNOVER_STAGING_URL';
+
+export const LANDING_URL_OPTION: OptionSpec = {
   flags: '--staging-url <url>',
   description: 'PostgreSQL landing zone, postgres://user@host:port/db (password via PGPASSWORD or the URL)',
-  env: 'TURNOVER_STAGING_URL',
+  env: LANDING_URL_ENV,
+  formerEnv: FORMER_LANDING_URL_ENV,
 };
 
 export const WAREHOUSE_URL_OPTION: OptionSpec = {

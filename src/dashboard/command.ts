@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command/command-spec.js';
 import { nonNegativeInt, port, positiveNumber } from '../command/parsers.js';
-import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
+import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, LANDING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 import { DASHBOARD_DEFAULTS } from './options.js';
 
 export const DASHBOARD_COMMAND: CommandSpec = {
@@ -9,7 +9,7 @@ export const DASHBOARD_COMMAND: CommandSpec = {
   description:
     'Serves one page with charts and a small read-only JSON API over cdm.* (turnover, what drove each day\'s change, ' +
     'currency mix and USD rates, data quality), plus freshness facts from the landing zone (last record landed, ' +
-    'consumer lag; needs TURNOVER_STAGING_URL and TURNOVER_KAFKA_BROKERS, optional). Loopback only unless --host says ' +
+    'consumer lag; needs TURNOVER_LANDING_URL and TURNOVER_KAFKA_BROKERS, optional). Loopback only unless --host says ' +
     'otherwise. Runs until SIGINT/SIGTERM. The API and what it guarantees: docs/dashboard.md.',
   options: [
     { flags: '--host <address>', description: 'address to listen on (0.0.0.0 = every interface)', env: 'TURNOVER_DASHBOARD_HOST', defaultValue: DASHBOARD_DEFAULTS.host },
@@ -36,7 +36,7 @@ export const DASHBOARD_COMMAND: CommandSpec = {
       parse: nonNegativeInt('--max-waiting'),
     },
     WAREHOUSE_URL_OPTION,
-    STAGING_URL_OPTION,
+    LANDING_URL_OPTION,
     ...KAFKA_OPTIONS,
     KAFKA_GROUP_OPTION,
   ],

@@ -1,4 +1,5 @@
-import type { LandingProbe, LandedPartitionRow } from './landing-probe.js';
+import type { LandedPartitionRow } from '../landing/index.js';
+import type { LandingProbe } from './landing-probe.js';
 import type { DashboardQueries, LoadStateRow } from './queries.js';
 import type { Freshness, KafkaLag, Landing, SourceProblem } from './types.js';
 

@@ -1,24 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { describeError } from '../errors.js';
 import { createAdmin, type KafkaAdmin, type KafkaConfig } from '../kafka/index.js';
+import { landedPartitions, openLandingPool, type LandedPartitionRow } from '../landing/index.js';
 import type { Logger } from '../log/logger.js';
 import { pagePolicy } from '../retry/index.js';
-import { readSql } from '../warehouse/sql-files.js';
 import type { SourceProblem } from './types.js';
-
-export interface LandedPartitionRow {
-  /** The landing's current incarnation of the topic (raw.topic_incarnations): what the row describes. */
-  readonly incarnation: number;
-  readonly partition: number;
-  readonly firstOffset: number | null;
-  readonly lastOffset: number | null;
-  readonly ingestedAt: string | null;
-  readonly kafkaTimestamp: string | null;
-  readonly groupNextOffset: number | null;
-  readonly groupUpdatedAt: string | null;
-}
-
-const orNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /**
  * Freshness facts from outside the warehouse, each optional: the landing
@@ -35,14 +21,13 @@ export class LandingProbe {
     private readonly logger: Logger,
   ) {
     if (config.stagingUrl) {
-      this.#pool = new pg.Pool({
-        connectionString: config.stagingUrl,
+      this.#pool = openLandingPool(config.stagingUrl, {
         max: 2,
         connectionTimeoutMillis: 5_000,
         // the landing zone is read, never written, by the dashboard
         options: '-c default_transaction_read_only=on -c statement_timeout=10000',
+        logger,
       });
-      this.#pool.on('error', (error) => logger.warn({ err: error.message }, 'idle landing connection lost'));
     }
   }
 
@@ -55,19 +40,9 @@ export class LandingProbe {
   }
 
   async landedPartitions(): Promise<LandedPartitionRow[] | SourceProblem> {
-    if (!this.#pool) return { status: 'not_configured', reason: 'set TURNOVER_STAGING_URL (or --staging-url) to see the landing zone' };
+    if (!this.#pool) return { status: 'not_configured', reason: 'set TURNOVER_LANDING_URL (or --staging-url) to see the landing zone' };
     try {
-      const { rows } = await this.#pool.query<Record<string, unknown>>(readSql('landing', 'dashboard_landed_partitions'), [this.config.topic, this.config.group]);
-      return rows.map((r) => ({
-        incarnation: Number(r.incarnation),
-        partition: Number(r.partition_id),
-        firstOffset: orNull(r.first_offset),
-        lastOffset: orNull(r.last_offset),
-        ingestedAt: (r.ingested_at as string | null) ?? null,
-        kafkaTimestamp: (r.kafka_timestamp as string | null) ?? null,
-        groupNextOffset: orNull(r.group_next_offset),
-        groupUpdatedAt: (r.group_updated_at as string | null) ?? null,
-      }));
+      return await landedPartitions(this.#pool, this.config.topic, this.config.group);
     } catch (error) {
       return { status: 'unavailable', reason: `the landing zone is not answering: ${describeError(error)}` };
     }

@@ -55,7 +55,7 @@ export function resolveDashboardConfig(options: Readonly<Record<string, unknown>
   if (statementTimeoutSeconds > DASHBOARD_DEFAULTS.maxStatementTimeoutSeconds) {
     throw new UsageError(`--statement-timeout must be at most ${DASHBOARD_DEFAULTS.maxStatementTimeoutSeconds} seconds (the dashboard answers every request within a minute), got ${statementTimeoutSeconds}`);
   }
-  const stagingUrl = options.stagingUrl === undefined || options.stagingUrl === '' ? undefined : postgresUrl(options.stagingUrl, 'TURNOVER_STAGING_URL');
+  const stagingUrl = options.stagingUrl === undefined || options.stagingUrl === '' ? undefined : postgresUrl(options.stagingUrl, 'TURNOVER_LANDING_URL');
   const kafka = options.brokers === undefined || options.brokers === '' ? undefined : kafkaConfigFrom(options, env);
   return Object.freeze({
     host,

@@ -13,7 +13,7 @@ import { errorCodeOf, isTransientSocketCode } from '../net/socket-errors.js';
  *   insufficient resources, 57P operator intervention such as a shutdown or
  *   restart, 25P03 and 25P04: the server ended a session that sat too long
  *   inside a transaction — the landing's frozen writer, see
- *   src/ingest/landing-store.ts — and a connection that died without a
+ *   src/landing/landing-store.ts — and a connection that died without a
  *   SQLSTATE). Retry with back-off in a new session.
  * - `conflict`: another transaction got in the way (40001 serialization
  *   failure, 40P01 deadlock). Re-read and retry.

@@ -27,7 +27,7 @@ export const doctor: Handler = async (input, context) => {
   if (configured || local) {
     const pick = (option: unknown, variable: string): unknown => (configured ? option : local![variable]);
     sources = {
-      stagingUrl: postgresUrl(pick(options.stagingUrl, 'TURNOVER_STAGING_URL'), 'TURNOVER_STAGING_URL'),
+      stagingUrl: postgresUrl(pick(options.stagingUrl, 'TURNOVER_LANDING_URL'), 'TURNOVER_LANDING_URL'),
       warehouseUrl: String(pick(options.warehouseUrl, 'TURNOVER_WAREHOUSE_URL')),
       kafka: kafkaConfigFrom({ ...options, brokers: pick(options.brokers, 'TURNOVER_KAFKA_BROKERS') }, context.env),
       topic: String(options.topic ?? DEFAULT_TOPIC),
@@ -51,7 +51,7 @@ export const doctor: Handler = async (input, context) => {
     }
     out.write(`  ${LABEL[f.level]}  ${f.name.padEnd(10)} ${f.summary}\n`);
   }
-  if (!sources) out.write('\npipeline\n  skipped: nothing to look at (set TURNOVER_STAGING_URL, TURNOVER_WAREHOUSE_URL and TURNOVER_KAFKA_BROKERS, or turnover stack up)\n');
+  if (!sources) out.write('\npipeline\n  skipped: nothing to look at (set TURNOVER_LANDING_URL, TURNOVER_WAREHOUSE_URL and TURNOVER_KAFKA_BROKERS, or turnover stack up)\n');
   const warnings = findings.filter((f) => f.level === 'warn').length;
   const failures = findings.filter((f) => f.level === 'fail').length;
   out.write(`\n${failures} failure${failures === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}; exit status ${exitStatus}\n`);

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OffsetMismatchError } from '../errors.js';
+import type { PartitionAdvance, RejectSummary } from '../landing/index.js';
 import type { Logger } from '../log/logger.js';
 import { retry, transactionPolicy } from '../retry/index.js';
-import type { PartitionAdvance, RejectSummary } from './landing-store.js';
 import type { LandingPort } from './landing-thread.js';
 import type { EncodedChunk, WriterLimits } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command/command-spec.js';
 import { nonNegativeInt, positiveInt } from '../command/parsers.js';
-import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, METRICS_PORT_OPTION, STAGING_URL_OPTION } from '../command/shared-options.js';
+import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, LANDING_URL_OPTION, METRICS_PORT_OPTION } from '../command/shared-options.js';
 import { OFFSET_RESET_POLICIES } from './offset-reset.js';
 import { INGEST_DEFAULTS } from './options.js';
 import { collectConf, SPARK_DEFAULTS } from './engines/spark/spark-options.js';
@@ -19,7 +19,7 @@ export const INGEST_COMMAND: CommandSpec = {
     { flags: '--conf <key=value>', description: 'with --engine spark: a Spark setting, repeatable (e.g. spark.driver.memory=2g, spark.turnover.maxRecordsPerBatch=100000)', parse: collectConf },
     ...KAFKA_OPTIONS,
     KAFKA_GROUP_OPTION,
-    STAGING_URL_OPTION,
+    LANDING_URL_OPTION,
     METRICS_PORT_OPTION,
     { flags: '--batch-rows <n>', description: 'rows per landing transaction', env: 'TURNOVER_INGEST_BATCH_ROWS', defaultValue: INGEST_DEFAULTS.batchRows, parse: positiveInt('--batch-rows') },
     { flags: '--buffer-mb <n>', description: 'encoded rows waiting for PostgreSQL before fetching pauses (bounds memory)', env: 'TURNOVER_INGEST_BUFFER_MB', defaultValue: INGEST_DEFAULTS.bufferMb, parse: positiveInt('--buffer-mb') },

@@ -1,9 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ConfigError, OffsetMismatchError, TurnoverError, UnavailableError, type ErrorCode } from '../errors.js';
-import type { OpenedIncarnation } from './incarnation-store.js';
-import type { LandingOutcome, LandingStore, LandingTransaction, PartitionAdvance } from './landing-store.js';
-import type { LandingReject } from './landing-rejects.js';
-import type { TopicIncarnation } from './offset-reset.js';
+import type { LandingOutcome, LandingReject, LandingStore, LandingTransaction, OpenedIncarnation, PartitionAdvance, TopicIncarnation } from '../landing/index.js';
 
 export interface LandingWorkerData {
   readonly url: string;

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TurnoverError } from '../errors.js';
+import { LandingStore } from '../landing/index.js';
 import { isRetriable } from '../retry/index.js';
-import { LandingStore } from './landing-store.js';
 import type { LandingRequest, LandingResponse, LandingWorkerData } from './landing-thread.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { TopicLog } from '../kafka/client.js';
+import type { TopicIncarnation } from '../landing/index.js';
 
 /**
  * Whether the landing's stored offsets still fit Kafka's log, and where a
@@ -26,18 +27,6 @@ import type { TopicLog } from '../kafka/client.js';
 export type OffsetResetPolicy = 'stop' | 'earliest' | 'latest';
 
 export const OFFSET_RESET_POLICIES: readonly OffsetResetPolicy[] = ['stop', 'earliest', 'latest'];
-
-export type IncarnationReason = 'first_seen' | 'before_topic_ids' | 'topic_recreated' | 'log_truncated';
-
-/** The landing's current incarnation of a topic (raw.topic_incarnations). */
-export interface TopicIncarnation {
-  readonly incarnation: number;
-  /** Kafka's topic id as Kafka prints it; null when its rows landed before ids were recorded. */
-  readonly topicId: string | null;
-  readonly reason: IncarnationReason;
-  /** The topic id asked about belonged to an earlier incarnation: the metadata it came from was stale. */
-  readonly idSeenBefore: boolean;
-}
 
 /** A partition whose stored next offset is past the end of its log. */
 export interface TruncatedPartition {

@@ -31,7 +31,7 @@ export function ingestConfigFrom(options: Readonly<Record<string, unknown>>, env
     kafka: kafkaConfigFrom(options, env),
     topic,
     group,
-    stagingUrl: postgresUrl(options.stagingUrl, 'TURNOVER_STAGING_URL'),
+    stagingUrl: postgresUrl(options.stagingUrl, 'TURNOVER_LANDING_URL'),
     metricsPort: typeof options.metricsPort === 'number' ? options.metricsPort : undefined,
     writer: Object.freeze({
       maxRows: num(options.batchRows, INGEST_DEFAULTS.batchRows),

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TurnoverError } from '../errors.js';
 import type { FetchedBatch, OffsetPastEnd } from '../kafka/client.js';
+import { encodeFetched, type LandingStream } from '../landing/index.js';
 import { Backoff, isRetriable, transactionPolicy } from '../retry/index.js';
 import type { BatchWriter } from './batch-writer.js';
-import { encodeFetched, type LandingStream } from './copy-binary.js';
 import type { IngestMetrics } from './metrics.js';
 import { reportRetentionGap, resolveStartOffsets, type StartOffsetsDeps } from './start-offsets.js';
 

@@ -1,9 +1,9 @@
 import { ConfigError, describeError, UnavailableError } from '../errors.js';
 import { configurationProblem } from '../kafka/kafka-errors.js';
 import { readTopicLog } from '../kafka/wire/topic-log.js';
+import { LandingStore } from '../landing/index.js';
 import type { Logger } from '../log/logger.js';
 import { isRetriable, retry, transactionPolicy } from '../retry/index.js';
-import { LandingStore } from './landing-store.js';
 import type { OffsetResetMetrics } from './reset-metrics.js';
 import { reportRetentionGap, resolveStartOffsets, type RetentionGap } from './start-offsets.js';
 import type { IngestConfig } from './types.js';

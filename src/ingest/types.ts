@@ -1,5 +1,5 @@
 import type { KafkaConfig } from '../kafka/kafka-config.js';
-import type { LandingReject } from './landing-rejects.js';
+import type { LandingReject } from '../landing/index.js';
 import type { OffsetResetPolicy } from './offset-reset.js';
 
 /** Validated, frozen settings of `turnover ingest` (built once in options.ts). */

@@ -1,14 +1,14 @@
 import type { CommandSpec } from '../command/command-spec.js';
-import { STAGING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
+import { LANDING_URL_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 
 export const MIGRATE_COMMAND: CommandSpec = {
   name: 'migrate',
   summary: 'create or upgrade the landing-zone and warehouse schemas (idempotent, safe to run concurrently)',
   description:
-    'Applies the versioned migrations under sql/landing/migrations to TURNOVER_STAGING_URL and the STG and CDM ' +
+    'Applies the versioned migrations under sql/landing/migrations to TURNOVER_LANDING_URL and the STG and CDM ' +
     'migrations of the warehouse dialect to TURNOVER_WAREHOUSE_URL. Each migration runs once; a second run changes nothing.',
   options: [
-    STAGING_URL_OPTION,
+    LANDING_URL_OPTION,
     WAREHOUSE_URL_OPTION,
     { flags: '--only <target>', description: 'migrate only one side', choices: ['landing', 'warehouse'] },
   ],

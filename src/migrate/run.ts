@@ -1,16 +1,14 @@
-import { join } from 'node:path';
 import type { Handler } from '../command/command-spec.js';
-import { migratePostgres } from '../db/postgres-migrator.js';
 import { postgresUrl } from '../db/postgres-url.js';
-import { SQL_DIR } from '../paths.js';
+import { migrateLanding } from '../landing/index.js';
 import { openWarehouse } from '../warehouse/index.js';
 
 export const migrate: Handler = async (input, context) => {
   const only = input.options.only as 'landing' | 'warehouse' | undefined;
   const applied: string[] = [];
   if (only !== 'warehouse') {
-    const url = postgresUrl(input.options.stagingUrl, 'TURNOVER_STAGING_URL');
-    applied.push(...(await migratePostgres(url, 'landing', join(SQL_DIR, 'landing', 'migrations'), context.logger)));
+    const url = postgresUrl(input.options.stagingUrl, 'TURNOVER_LANDING_URL');
+    applied.push(...(await migrateLanding(url, context.logger)));
   }
   if (only !== 'landing') {
     const warehouse = await openWarehouse(input.options.warehouseUrl, context.logger);

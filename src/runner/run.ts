@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handler } from '../command/command-spec.js';
-import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../command/shared-options.js';
+import { DEFAULT_GROUP, DEFAULT_TOPIC, FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
 import { ConfigError, describeError, TurnoverError } from '../errors.js';
 import type { KafkaConfig } from '../kafka/index.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
@@ -158,13 +158,15 @@ function pipelineEndpoints(config: UpConfig, env: NodeJS.ProcessEnv, local: Reco
       : { brokers },
     external ? env : {},
   );
-  const stagingUrl = local.TURNOVER_STAGING_URL!;
+  const stagingUrl = local[LANDING_URL_ENV]!;
   const warehouseUrl = local.TURNOVER_WAREHOUSE_URL!;
   const childEnv: Record<string, string> = {
     TURNOVER_KAFKA_BROKERS: brokers,
     TURNOVER_KAFKA_TOPIC: topic,
     TURNOVER_KAFKA_GROUP: group,
-    TURNOVER_STAGING_URL: stagingUrl,
+    // both names: a child reads the new one first, so a user's own TURNOVER_LANDING_URL must not win over the stack's
+    [LANDING_URL_ENV]: stagingUrl,
+    [FORMER_LANDING_URL_ENV]: stagingUrl,
     TURNOVER_WAREHOUSE_URL: warehouseUrl,
     TURNOVER_STATE_DIR: local.TURNOVER_STATE_DIR!,
   };

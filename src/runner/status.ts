@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { createAdmin, type KafkaAdmin, type KafkaConfig } from '../kafka/index.js';
+import { landedTotal, openLandingPool } from '../landing/index.js';
 import type { Logger } from '../log/logger.js';
 import { probePolicy } from '../retry/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
-import { readSql } from '../warehouse/sql-files.js';
 
 export interface PipelineStatus {
   /** Records landed in raw (sum of the group's next offsets in the topic's current incarnation). */
@@ -38,8 +38,7 @@ export class StatusReader {
   private constructor(sources: StatusSources, warehouse: Warehouse, logger: Logger) {
     this.#sources = sources;
     this.#warehouse = warehouse;
-    this.#staging = new pg.Pool({ connectionString: sources.stagingUrl, max: 1, connectionTimeoutMillis: 5_000 });
-    this.#staging.on('error', () => undefined);
+    this.#staging = openLandingPool(sources.stagingUrl, { max: 1, connectionTimeoutMillis: 5_000 });
     this.#admin = createAdmin(sources.kafka, logger, { policy: probePolicy, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
   }
 
@@ -63,10 +62,8 @@ export class StatusReader {
   }
 
   /** Records landed for the group in the topic's current incarnation, and which incarnation that is (the landing database's errors as they come). */
-  async landed(): Promise<{ landed: bigint; incarnation: number }> {
-    const { topic, group } = this.#sources;
-    const { rows } = await this.#staging.query<{ landed: string; incarnation: number }>(readSql('landing', 'runner_landed'), [group, topic]);
-    return { landed: BigInt(rows[0]?.landed ?? '0'), incarnation: rows[0]?.incarnation ?? 0 };
+  landed(): Promise<{ landed: bigint; incarnation: number }> {
+    return landedTotal(this.#staging, this.#sources.group, this.#sources.topic);
   }
 
   /** What STG loaded of that incarnation, the last mart build and the days queued for the marts (the warehouse's errors as they come). */

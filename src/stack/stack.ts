@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
 import type { Logger } from '../log/logger.js';
 import { assertPortFree } from '../process/ports.js';
 import { ensureKafkaJars } from '../setup/kafka-jars.js';
@@ -27,12 +28,17 @@ export interface StackStatus {
   readonly healthy: boolean;
 }
 
-/** Connection settings of a running stack, as the pipeline's env vars. */
+/**
+ * Connection settings of a running stack, as the pipeline's env vars. The
+ * landing's URL goes out under its old name too, for scripts and Spark jobs
+ * written against it.
+ */
 export function stackEnv(settings: StackSettings): Record<string, string> {
   const pgBase = `postgres://postgres@127.0.0.1:${settings.postgresPort}`;
   return {
     TURNOVER_KAFKA_BROKERS: `127.0.0.1:${settings.kafkaPort}`,
-    TURNOVER_STAGING_URL: `${pgBase}/${LANDING_DATABASE}`,
+    [LANDING_URL_ENV]: `${pgBase}/${LANDING_DATABASE}`,
+    [FORMER_LANDING_URL_ENV]: `${pgBase}/${LANDING_DATABASE}`,
     TURNOVER_WAREHOUSE_URL: `${pgBase}/${WAREHOUSE_DATABASE}`,
     TURNOVER_STATE_DIR: settings.stateDir,
   };

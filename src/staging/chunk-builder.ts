@@ -4,7 +4,7 @@ import { reject } from '../contracts/reject.js';
 import { hasLoneSurrogate } from '../contracts/storable-text.js';
 import type { CurrencyRecord, Reject, TransactionRecord } from '../contracts/types.js';
 import { MAX_TEXT_BYTES } from './stg-columns.js';
-import type { LandedPartition } from './landing-reader.js';
+import type { LandedPartition } from '../landing/index.js';
 import type { Coordinates, CurrencyRow, LandedRecord, RejectRow, TransactionRow } from './types.js';
 import { transactionRow } from './types.js';
 

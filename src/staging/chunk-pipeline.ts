@@ -1,5 +1,5 @@
 import type { PausePoint } from '../test-hooks/pause-point.js';
-import type { LandedPartition, LandingReader } from './landing-reader.js';
+import type { LandedPartition, LandingReader } from '../landing/index.js';
 import type { ChunkParser, StagedChunk } from './staged-chunk.js';
 
 /** A chunk ready to write: parsed, counted by the landing zone, with the watermark it must follow. */

@@ -2,7 +2,7 @@ import { ConflictError } from '../errors.js';
 import { encodeCopyRows } from '../warehouse/copy-encoding.js';
 import type { CopyColumn, CopyResult, Warehouse, WarehouseConnection, WarehouseSession } from '../warehouse/index.js';
 import { planCurrencies, repointConflicts, touchedDays, type ParsedChunk } from './chunk-planner.js';
-import { partitionName, watermarkKey } from './landing-reader.js';
+import { partitionName, watermarkKey } from '../landing/index.js';
 import { reconcile } from './reconciliation.js';
 import { RowsRefusedError } from './refused-records.js';
 import { inlineChunk, type BulkRows, type StagedChunk, type StoredTransactions, type TransactionWrites } from './staged-chunk.js';

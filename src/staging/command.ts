@@ -1,19 +1,19 @@
 import type { CommandSpec } from '../command/command-spec.js';
 import { collect, nonNegativeInt, positiveInt, positiveNumber } from '../command/parsers.js';
-import { STAGING_URL_OPTION, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
+import { LANDING_URL_OPTION, UNAVAILABLE_TIMEOUT_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 
 export const LOAD_STG_COMMAND: CommandSpec = {
   name: 'load-stg',
   summary: 'raw landing -> warehouse STG: incremental, chunked, exactly once',
   description:
-    'Loads landed Kafka records from TURNOVER_STAGING_URL into the STG tables of TURNOVER_WAREHOUSE_URL, chunk by chunk per ' +
+    'Loads landed Kafka records from TURNOVER_LANDING_URL into the STG tables of TURNOVER_WAREHOUSE_URL, chunk by chunk per ' +
     '(topic, partition): parses each record with the feed contract, quarantines rejects, deduplicates, logs conflicts, ' +
     'enqueues the touched days for the marts and advances the partition\'s watermark in the same warehouse transaction. ' +
     'Every chunk is reconciled (landed = inserted + updated + duplicates + rejected) before it commits. ' +
     'Without --until-caught-up it keeps polling until SIGINT/SIGTERM, then finishes the chunk in flight and stops. ' +
     'A database that becomes unreachable is retried with back-off (a new session from the committed watermarks) for --unavailable-timeout.',
   options: [
-    STAGING_URL_OPTION,
+    LANDING_URL_OPTION,
     WAREHOUSE_URL_OPTION,
     { flags: '--chunk-size <n>', description: 'landed records per chunk (one warehouse transaction each)', env: 'TURNOVER_STG_CHUNK_SIZE', defaultValue: 20_000, parse: positiveInt('--chunk-size') },
     {

@@ -1,9 +1,10 @@
 import { TRANSACTION_STATUSES } from '../contracts/types.js';
-import { CopyBinaryWriter, fieldEncoders, pgDays, pgTimestamp, writeRow, type BufferSource } from '../warehouse/postgres/copy-binary.js';
+import { CopyBinaryWriter, fieldEncoders, pgDays, pgTimestamp, writeRow, type BufferSource } from '../db/copy-binary/index.js';
+import type { LandedChunk } from '../landing/index.js';
+// the parse workers' path: landed-copy.js alone, not the landing's index, which loads pg
+import { LandedCopyCursor } from '../landing/landed-copy.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import { FoldCollector, KeyState, type Fold, type VersionOps } from './chunk-planner.js';
-import { LandedCopyCursor } from './landed-copy.js';
-import type { LandedChunk } from './landing-reader.js';
 import type { BulkRows, TransactionWrites, Winner } from './staged-chunk.js';
 import { TRANSACTION_COLUMNS, transactionValues } from './stg-columns.js';
 import { ScannedTransaction, scanTransaction } from './transaction-scanner.js';

@@ -1,6 +1,7 @@
 import { ChunkBuilder, type ParsedChunk } from './chunk-builder.js';
-import { LandedCopyCursor } from './landed-copy.js';
-import type { LandedChunk } from './landing-reader.js';
+import type { LandedChunk } from '../landing/index.js';
+// the parse workers' path: landed-copy.js alone, not the landing's index, which loads pg
+import { LandedCopyCursor } from '../landing/landed-copy.js';
 import { inlineChunk, type ChunkParser, type StagedChunk } from './staged-chunk.js';
 
 /**

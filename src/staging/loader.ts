@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { PausePoint } from '../test-hooks/pause-point.js';
 import { ChunkPipeline } from './chunk-pipeline.js';
 import type { ChunkWriter } from './chunk-writer.js';
-import { watermarkKey, type LandedPartition, type LandingReader } from './landing-reader.js';
+import { watermarkKey, type LandedPartition, type LandingReader } from '../landing/index.js';
 import type { LoadStgConfig } from './options.js';
 import { isDataRefusal, isolateRefusal, type RefusedChunk } from './refused-records.js';
 import type { ChunkParser } from './staged-chunk.js';

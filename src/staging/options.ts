@@ -34,7 +34,7 @@ export interface LoadStgConfig {
 const FAULTS = ['reconciliation-mismatch'] as const;
 
 export function loadStgConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): LoadStgConfig {
-  const stagingUrl = postgresUrl(options.stagingUrl, 'TURNOVER_STAGING_URL');
+  const stagingUrl = postgresUrl(options.stagingUrl, 'TURNOVER_LANDING_URL');
   if (typeof options.warehouseUrl !== 'string' || options.warehouseUrl === '') {
     throw new ConfigError('TURNOVER_WAREHOUSE_URL is not set: expected postgres://… or vertica://… (for the local stack: eval "$(npx turnover stack env)")');
   }

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { TurnoverError } from '../errors.js';
 import { PausePoint, type PauseAt } from '../test-hooks/pause-point.js';
 import type { CopyEncoding } from '../warehouse/index.js';
-import type { LandedChunk } from './landing-reader.js';
+import type { LandedChunk } from '../landing/index.js';
 import type { BulkRows, ChunkParser, StagedChunk, TransactionWrites } from './staged-chunk.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { CurrencyRow, RejectRow, TransactionRow } from './types.js';

@@ -1,5 +1,5 @@
 import { ReconciliationError } from '../errors.js';
-import { partitionName, type LandedPartition } from './landing-reader.js';
+import { partitionName, type LandedPartition } from '../landing/index.js';
 import type { ChunkCounts } from './types.js';
 
 /** The chunk being proven: its partition and offset range. */

@@ -4,8 +4,7 @@ import { describeError, TurnoverError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import type { ChunkWriter } from './chunk-writer.js';
-import { LandedCopyCursor } from './landed-copy.js';
-import { partitionName, type LandedPartition, type LandingReader } from './landing-reader.js';
+import { LandedCopyCursor, partitionName, type LandedPartition, type LandingReader } from '../landing/index.js';
 import type { ChunkParser } from './staged-chunk.js';
 import type { ChunkCounts } from './types.js';
 

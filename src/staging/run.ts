@@ -6,7 +6,7 @@ import { openWarehouse } from '../warehouse/index.js';
 import { BufferPool } from './buffer-pool.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { InlineParser } from './landed-parser.js';
-import { LandingReader } from './landing-reader.js';
+import { LandingReader } from '../landing/index.js';
 import { StgLoader, type LoadTotals } from './loader.js';
 import { loadStgConfig, type LoadStgConfig } from './options.js';
 import { ParserPool } from './parser-pool.js';

@@ -1,6 +1,6 @@
 import { planTransactions, type OutcomeCounts, type ParsedChunk, type TransactionPlan } from './chunk-planner.js';
 import { transactionValues } from './stg-columns.js';
-import type { LandedChunk } from './landing-reader.js';
+import type { LandedChunk } from '../landing/index.js';
 import type { ConflictRow, CurrencyRow, RejectRow, TransactionRow } from './types.js';
 import { transactionKey } from './types.js';
 

@@ -1,4 +1,4 @@
-import { copyBinary } from './postgres/copy-binary.js';
+import { copyBinary } from '../db/copy-binary/index.js';
 import type { CopyColumn, CopyEncoding } from './warehouse.js';
 
 /**

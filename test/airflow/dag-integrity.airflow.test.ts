@@ -216,11 +216,11 @@ describe('DAG files in the installed Airflow', () => {
   });
 
   it('a configuration error fails the task at once: the CLI says why, Airflow does not retry', async () => {
-    // the real CLI with no TURNOVER_STAGING_URL anywhere: exit status 3 (CONFIG)
+    // the real CLI with no TURNOVER_LANDING_URL (nor its old name) anywhere: exit status 3 (CONFIG)
     const run = await airflow.airflow(['dags', 'test', 'turnover_load_stg'], { TURNOVER_CLI: TURNOVER_CLI_COMMAND });
     const log = run.stdout + run.stderr;
     assert.equal(run.code, 1, tail(run));
-    assert.match(log, /TURNOVER_STAGING_URL is not set/);
+    assert.match(log, /TURNOVER_LANDING_URL is not set/);
     assert.match(log, /turnover exited with status 3: configuration error; not retrying/);
     assert.match(log, /new_state=failed/);
     assert.doesNotMatch(log, /up_for_retry/);

@@ -140,7 +140,7 @@ async function ingestAll(env: Record<string, string>, topic: string, expected: n
   const deadline = Date.now() + 120_000;
   let landed = 0;
   while (Date.now() < deadline && child.exitCode === null) {
-    landed = Number((await query<{ n: string }>(env.TURNOVER_STAGING_URL!, 'select count(*) as n from raw.kafka_messages where topic = $1', [topic]))[0]!.n);
+    landed = Number((await query<{ n: string }>(env.TURNOVER_LANDING_URL!, 'select count(*) as n from raw.kafka_messages where topic = $1', [topic]))[0]!.n);
     if (landed >= expected) break;
     await sleep(250);
   }
@@ -184,7 +184,7 @@ describe('Airflow DAGs run the pipeline on the real local stack', () => {
       TURNOVER_KAFKA_BROKERS: stack.env.TURNOVER_KAFKA_BROKERS!,
       TURNOVER_KAFKA_TOPIC: topic,
       TURNOVER_KAFKA_GROUP: `ingest_${topic}`,
-      TURNOVER_STAGING_URL: stagingUrl,
+      TURNOVER_LANDING_URL: stagingUrl,
       TURNOVER_WAREHOUSE_URL: warehouseUrl,
     };
     const migrated = await runCli(['migrate'], { env });
@@ -223,7 +223,7 @@ describe('Airflow DAGs run the pipeline on the real local stack', () => {
     const log = await dagsTest(['turnover_load_stg'], {
       AIRFLOW_VAR_TURNOVER_CLI: TURNOVER_CLI_COMMAND,
       AIRFLOW_VAR_TURNOVER_ENV: JSON.stringify({ TURNOVER_STG_CHUNK_SIZE: 500 }),
-      AIRFLOW_CONN_TURNOVER_STAGING: env.TURNOVER_STAGING_URL!,
+      AIRFLOW_CONN_TURNOVER_STAGING: env.TURNOVER_LANDING_URL!,
       AIRFLOW_CONN_TURNOVER_WAREHOUSE: env.TURNOVER_WAREHOUSE_URL!,
     });
     assert.match(log, /load-stg --until-caught-up/);

@@ -68,6 +68,11 @@ describe('architecture: each rule catches its violation (synthetic graphs)', () 
     ]);
   });
 
+  it('R5: shared infrastructure such as the landing importing a stage; a stage importing the landing is fine', () => {
+    assert.deepEqual(rulesOf([edge('landing/landing-store.ts', 'ingest/types.ts'), edge('staging/run.ts', 'landing/landing-reader.ts')]), [
+      'R5 landing/landing-store.ts -> ingest/types.ts',
+    ]);
+  });
   it('R3 and R4: dialect to dialect, dialect internals from a stage or from shared warehouse code', () => {
     assert.deepEqual(
       rulesOf([

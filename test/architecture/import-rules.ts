@@ -18,12 +18,20 @@ export const RULES = {
   R2: 'no stage imports another stage; the runner uses a stage through its index.ts only',
   R3: 'no import between dialect folders',
   R4: "no dialect internals from outside: only shared warehouse code imports warehouse/<dialect>/index.ts",
+  R5: 'shared infrastructure (the landing, the warehouse interface, the command kit…) imports no stage',
 } as const;
 
 export type RuleName = keyof typeof RULES;
 
 /** The pipeline stages (README's boxes): each meets the others only through tables and the CLI. */
 export const STAGES: ReadonlySet<string> = new Set(['generator', 'ingest', 'staging', 'marts', 'dashboard', 'bi', 'migrate']);
+
+/**
+ * Folders every stage may use and that use no stage: what several stages
+ * share. The landing is one of them, not a stage: the ingesters write it, the
+ * STG loader reads it, the dashboard and the runner watch it.
+ */
+export const SHARED_INFRASTRUCTURE: ReadonlySet<string> = new Set(['landing', 'db', 'warehouse', 'contracts', 'kafka', 'command', 'process', 'retry', 'log', 'net', 'setup']);
 
 /** The orchestrator, which may drive a stage through that stage's public `index.ts`. */
 const RUNNER = 'runner';
@@ -51,6 +59,7 @@ export function checkRules(edges: readonly ImportEdge[]): Violation[] {
     if (from !== to && cycleOf.has(from) && cycleOf.get(from) === cycleOf.get(to)) out.push(violation('R1', edge));
     if (from !== to && STAGES.has(from) && STAGES.has(to)) out.push(violation('R2', edge));
     if (from === RUNNER && STAGES.has(to) && edge.to !== `${to}/index.ts`) out.push(violation('R2', edge));
+    if (SHARED_INFRASTRUCTURE.has(from) && STAGES.has(to)) out.push(violation('R5', edge));
     const fromDialect = dialectOf(edge.from);
     const toDialect = dialectOf(edge.to);
     if (fromDialect && toDialect && fromDialect !== toDialect) out.push(violation('R3', edge));

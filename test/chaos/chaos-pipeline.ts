@@ -112,7 +112,7 @@ export class ChaosPipeline {
 export async function migratedDatabases(postgres: PrivatePostgres, label: string, extra: Readonly<Record<string, string>> = {}): Promise<LandingDatabases> {
   const landingUrl = await postgres.createDatabase(`${label}_landing`);
   const warehouseUrl = await postgres.createDatabase(`${label}_dwh`);
-  const env = { ...extra, TURNOVER_STAGING_URL: landingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
+  const env = { ...extra, TURNOVER_LANDING_URL: landingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
   const migrated = await runCli(['migrate'], { env });
   if (migrated.code !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
   return { landingUrl, warehouseUrl, env };

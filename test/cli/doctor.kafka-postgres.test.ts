@@ -99,7 +99,7 @@ describe('turnover doctor (real Kafka + PostgreSQL)', () => {
   });
 
   it('no stack and nothing configured: the stack is not running, exit 6; a dashboard port taken by another program is a warning', { timeout: 120_000 }, async () => {
-    const env: NodeJS.ProcessEnv = { TURNOVER_STATE_DIR: emptyStateDir, TURNOVER_STAGING_URL: '', TURNOVER_WAREHOUSE_URL: '', TURNOVER_KAFKA_BROKERS: '' };
+    const env: NodeJS.ProcessEnv = { TURNOVER_STATE_DIR: emptyStateDir, TURNOVER_LANDING_URL: '', TURNOVER_STAGING_URL: '', TURNOVER_WAREHOUSE_URL: '', TURNOVER_KAFKA_BROKERS: '' };
     const { code, report } = await doctor(env, ['--dashboard-port', String(occupiedPort)]);
     assert.equal(code, 6, JSON.stringify(report));
     assert.deepEqual(report.findings.filter((f) => f.section === 'local stack').map((f) => [f.name, f.level, f.code]), [

@@ -89,7 +89,7 @@ export async function loadPipeline(t: TestStack, label: string): Promise<LoadedP
   const databases = await migratedDatabases(t, label);
   const topic = await t.freshTopic(label, PARTITIONS);
   const env = {
-    TURNOVER_STAGING_URL: databases.stagingUrl,
+    TURNOVER_LANDING_URL: databases.stagingUrl,
     TURNOVER_WAREHOUSE_URL: databases.warehouseUrl,
     TURNOVER_KAFKA_BROKERS: t.env.TURNOVER_KAFKA_BROKERS!,
     TURNOVER_KAFKA_TOPIC: topic,

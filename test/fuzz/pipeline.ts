@@ -76,7 +76,7 @@ export class PipelineRun {
     const label = `fuzz_${engine}_${run}`;
     const topic = await createAnyTimestampTopic(t.kafka, `${label}_${process.pid}_${Date.now().toString(36)}`, PARTITIONS);
     const { stagingUrl, warehouseUrl } = await t.freshDatabases(label);
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: label };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: label };
     const migrated = await runCli(['migrate'], { env });
     assert.equal(migrated.code, 0, `migrate: ${migrated.stderr}`);
     const ingester = await startIngester(engine, env);

@@ -103,7 +103,7 @@ describe('turnover ingest lands anything a topic can carry (real Kafka + Postgre
     const { stagingUrl } = await t.freshDatabases(label);
     await migrateLanding(stagingUrl);
     const port = await freePort();
-    const ingester = new IngesterProcess({ ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: label }, ['--metrics-port', String(port)]);
+    const ingester = new IngesterProcess({ ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: label }, ['--metrics-port', String(port)]);
     await sent();
     await waitFor(`${count} records to land`, async () => ((await groupOffsets(stagingUrl, label, topic)).get(0) ?? 0) >= count, 120_000, ingester);
     return { stagingUrl, port, ingester };

@@ -26,7 +26,7 @@ describe('turnover ingest survives SIGKILL (real Kafka + PostgreSQL)', () => {
     const { stagingUrl } = await t.freshDatabases('ingest_crash');
     await migrateLanding(stagingUrl);
     const group = 'crash-group';
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
     const args = ['--batch-rows', '500', '--buffer-mb', '1', '--fetch-kb-per-partition', '64', '--session-timeout-ms', '6000'];
     const TOTAL = 200_000;
 

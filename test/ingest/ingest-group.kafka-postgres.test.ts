@@ -18,7 +18,7 @@ describe('turnover ingest in a consumer group (real Kafka + PostgreSQL)', () => 
     const topic = await t.freshTopic('ingest_group', 3);
     const { stagingUrl } = await t.freshDatabases('ingest_group');
     await migrateLanding(stagingUrl);
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'pair' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'pair' };
     const args = ['--session-timeout-ms', '6000', '--batch-rows', '1000'];
 
     const produced = await produceFeed(t.kafka, topic, { from: 0, count: 30_000, partitions: 3 });

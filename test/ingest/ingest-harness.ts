@@ -56,7 +56,7 @@ export class IngesterProcess {
 
 /** Applies the landing migrations through the real CLI. */
 export async function migrateLanding(stagingUrl: string): Promise<void> {
-  const result = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_STAGING_URL: stagingUrl } });
+  const result = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_LANDING_URL: stagingUrl } });
   if (result.code !== 0) throw new Error(`migrate failed: ${result.stderr}`);
 }
 

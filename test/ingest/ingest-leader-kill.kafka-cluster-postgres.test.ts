@@ -39,7 +39,7 @@ describe('turnover ingest while partition leaders die (real 3-node Kafka cluster
     await migrateLanding(stagingUrl);
 
     const metricsPort = await freePort();
-    const env = { ...t.env, TURNOVER_KAFKA_BROKERS: cluster.config.brokers.join(','), TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
+    const env = { ...t.env, TURNOVER_KAFKA_BROKERS: cluster.config.brokers.join(','), TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
     const ingester = new IngesterProcess(env, ['--batch-rows', '1000', '--fetch-kb-per-partition', '64', '--session-timeout-ms', '10000', '--metrics-port', String(metricsPort)]);
     const producer = new AcknowledgedProducer(cluster.config, topic);
     ctx.after(() => producer.close());

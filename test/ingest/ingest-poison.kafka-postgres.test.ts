@@ -36,7 +36,7 @@ describe('turnover ingest lands any bytes unchanged (real Kafka + PostgreSQL)', 
     await producer.close();
 
     const port = await freePort();
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'poison' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'poison' };
     const ingester = new IngesterProcess(env, ['--metrics-port', String(port)]);
     try {
       await waitFor('all records to land', async () => (await landedCount(stagingUrl, topic)) >= sent.length);
@@ -72,7 +72,7 @@ describe('turnover ingest lands any bytes unchanged (real Kafka + PostgreSQL)', 
 
   it('gives up with one clear line on configuration errors', async () => {
     const { stagingUrl } = await t.freshDatabases('ingest_config');
-    const base = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: 'whatever' };
+    const base = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: 'whatever' };
 
     const noSchema = await runCli(['ingest'], { env: base, timeoutMs: 60_000 });
     assert.equal(noSchema.code, 3, noSchema.stderr);
@@ -82,7 +82,7 @@ describe('turnover ingest lands any bytes unchanged (real Kafka + PostgreSQL)', 
     assert.equal(unknownHost.code, 3, unknownHost.stderr);
     assert.match(unknownHost.stderr, /^turnover: unknown Kafka broker host "no-such-broker.invalid"/m);
 
-    const noDatabase = await runCli(['ingest'], { env: { ...base, TURNOVER_STAGING_URL: t.postgresUrl('no_such_database') }, timeoutMs: 60_000 });
+    const noDatabase = await runCli(['ingest'], { env: { ...base, TURNOVER_LANDING_URL: t.postgresUrl('no_such_database') }, timeoutMs: 60_000 });
     assert.equal(noDatabase.code, 3, noDatabase.stderr);
     assert.match(noDatabase.stderr, /^turnover: PostgreSQL .*no_such_database/m);
 

@@ -53,7 +53,7 @@ describe('turnover ingest quarantines what PostgreSQL refuses (real Kafka + Post
     await producer.send(topic, messages);
 
     const port = await freePort();
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'quarantine' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'quarantine' };
     const ingester = new IngesterProcess(env, ['--metrics-port', String(port), '--batch-rows', '100']);
     try {
       await waitFor('the offsets to pass both refused records', async () => (await groupOffsets(stagingUrl, 'quarantine', topic)).get(0) === 300, 120_000, ingester);
@@ -97,7 +97,7 @@ describe('turnover ingest quarantines what PostgreSQL refuses (real Kafka + Post
     const producer = createProducer(t.kafka, t.logger);
     await producer.send(topic, Array.from({ length: 10 }, (_, i) => ({ partition: 0, key: null, value: `m${i}` })));
     await producer.close();
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'mismatch' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'mismatch' };
 
     // the group's offset says 0, yet offset 5 is landed (as if another group had landed this topic)
     await withClient(stagingUrl, async (c) => {

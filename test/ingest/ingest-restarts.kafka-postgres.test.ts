@@ -25,7 +25,7 @@ describe('turnover ingest across server restarts (real Kafka + PostgreSQL)', () 
     const topic = await t.freshTopic('ingest_pg_restart', 3);
     const { stagingUrl } = await t.freshDatabases('ingest_pg_restart');
     await migrateLanding(stagingUrl);
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'pg-restart' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'pg-restart' };
     const produced = await produceFeed(t.kafka, topic, { from: 0, count: 30_000, partitions: 3 });
     const ingester = new IngesterProcess(env, ['--batch-rows', '200', '--buffer-mb', '1', '--fetch-kb-per-partition', '32']);
     try {
@@ -48,7 +48,7 @@ describe('turnover ingest across server restarts (real Kafka + PostgreSQL)', () 
     const topic = await t.freshTopic('ingest_kafka_restart', 3);
     const { stagingUrl } = await t.freshDatabases('ingest_kafka_restart');
     await migrateLanding(stagingUrl);
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'kafka-restart' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'kafka-restart' };
     const produced = await produceFeed(t.kafka, topic, { from: 0, count: 30_000, partitions: 3 });
     const ingester = new IngesterProcess(env, ['--batch-rows', '200', '--buffer-mb', '1', '--fetch-kb-per-partition', '32', '--session-timeout-ms', '6000']);
     try {

@@ -24,7 +24,7 @@ describe('turnover ingest when Kafka deleted records (real Kafka + PostgreSQL)',
     const topic = await t.freshTopic('ingest_retention', 1);
     const { stagingUrl } = await t.freshDatabases('ingest_retention');
     await migrateLanding(stagingUrl);
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'retention' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'retention' };
     const admin = new Kafka({ brokers: [...t.kafka.brokers], clientId: 'retention-test', logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {

@@ -1,4 +1,4 @@
-import { encodeFetched, type EncodedRows } from '../../src/ingest/copy-binary.js';
+import { encodeFetched, type EncodedRows } from '../../src/landing/index.js';
 import type { ProducedMessage } from '../../src/kafka/index.js';
 import { encodeRecordBatch } from '../../src/kafka/platformatic/record-batch.js';
 

@@ -11,7 +11,7 @@ export async function offsetResetSetUp(t: TestStack, label: string, partitions: 
   const { stagingUrl, warehouseUrl } = await migratedDatabases(t, label);
   const group = `${label}-group`;
   // the topics here take writes at once: a stored offset past the log end is truncation after 1 s, not the default 30
-  const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group, TURNOVER_INGEST_TRUNCATION_GRACE: '1' };
+  const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group, TURNOVER_INGEST_TRUNCATION_GRACE: '1' };
   return { topic, stagingUrl, warehouseUrl, group, env };
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { TopicLog } from '../../src/kafka/client.js';
-import { judgeOffsets, mismatchLine, planReset, stopLine, type TopicIncarnation } from '../../src/ingest/offset-reset.js';
+import { judgeOffsets, mismatchLine, planReset, stopLine } from '../../src/ingest/offset-reset.js';
+import type { TopicIncarnation } from '../../src/landing/index.js';
 
 /**
  * The judgement of stored offsets against Kafka's log and the plan of a

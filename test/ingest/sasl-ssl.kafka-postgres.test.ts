@@ -46,7 +46,7 @@ describe('turnover ingest over SASL_SSL (real Kafka with TLS + SASL, real Postgr
 
   const secureEnv = (mechanism: string, user: { name: string; password: string }, stagingUrl: string, group: string) => ({
     ...t.env,
-    TURNOVER_STAGING_URL: stagingUrl,
+    TURNOVER_LANDING_URL: stagingUrl,
     TURNOVER_KAFKA_BROKERS: broker.address,
     TURNOVER_KAFKA_TOPIC: topic,
     TURNOVER_KAFKA_GROUP: group,

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import snappyjs from 'snappyjs';
-import { encodeFetched } from '../../src/ingest/copy-binary.js';
+import { encodeFetched } from '../../src/landing/index.js';
 import { decodeRecords, type FetchedBatch } from '../../src/kafka/index.js';
 import { RecordBatchReader, scanBatches } from '../../src/kafka/record-batch-reader.js';
 import { controlBatch, rawBatch, type Bytes, type RawRecord } from './raw-batch.js';

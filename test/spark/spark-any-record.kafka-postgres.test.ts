@@ -39,7 +39,7 @@ describe('turnover ingest --engine spark lands any record (real Spark, Kafka, Po
     for (const [partition, records] of sent) await raw.produce(topic, partition, records);
     const total = (): number => [...sent.values()].reduce((n, r) => n + r.length, 0);
 
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'any-record' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'any-record' };
     // small micro-batches: the records Spark cannot read sit at the start, middle and end of batches
     const spark = new SparkIngestProcess(env, ['--conf', 'spark.turnover.maxRecordsPerBatch=9']);
     try {

@@ -42,7 +42,7 @@ describe('turnover ingest --engine spark on a standalone cluster survives execut
     const { stagingUrl } = await t.freshDatabases('spark_cluster');
     await migrateLanding(stagingUrl);
     const group = 'spark-cluster';
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group, SPARK_LOCAL_IP: '127.0.0.1' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group, SPARK_LOCAL_IP: '127.0.0.1' };
     const args = [
       // the executors reach the driver on loopback too
       '--conf', 'spark.driver.host=127.0.0.1',

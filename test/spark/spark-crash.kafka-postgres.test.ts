@@ -33,7 +33,7 @@ describe('turnover ingest --engine spark survives SIGKILL (real Spark, Kafka, Po
     await migrateLanding(stagingUrl);
     const group = 'spark-crash';
     const checkpoint = join(checkpointRoot, 'checkpoint');
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
     const checkpointArg = ['--conf', `spark.turnover.checkpointDir=${checkpoint}`];
     const args = ['--conf', 'spark.turnover.maxRecordsPerBatch=8000', ...checkpointArg];
     const TOTAL = 200_000;

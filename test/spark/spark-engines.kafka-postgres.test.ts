@@ -36,7 +36,7 @@ describe('Spark and Node engines on one landing contract (real Spark, Kafka, Pos
     const node = await t.freshDatabases('fixtures_node');
     const spark = await t.freshDatabases('fixtures_spark');
     for (const db of [node, spark]) await migrateLanding(db.stagingUrl);
-    const env = (url: string) => ({ ...t.env, TURNOVER_STAGING_URL: url, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'fixtures' });
+    const env = (url: string) => ({ ...t.env, TURNOVER_LANDING_URL: url, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'fixtures' });
 
     const nodeIngester = new IngesterProcess(env(node.stagingUrl));
     const sparkIngester = new SparkIngestProcess(env(spark.stagingUrl));
@@ -75,7 +75,7 @@ describe('Spark and Node engines on one landing contract (real Spark, Kafka, Pos
     const topic = await t.freshTopic('spark_handover', 3);
     const { stagingUrl } = await t.freshDatabases('spark_handover');
     await migrateLanding(stagingUrl);
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'handover' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'handover' };
     const produced = await produceFeed(t.kafka, topic, { from: 0, count: 12_000, partitions: 3 });
 
     // 1. node lands the first part, then stops while the feed goes on

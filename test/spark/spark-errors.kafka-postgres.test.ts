@@ -40,7 +40,7 @@ describe('turnover ingest --engine spark failures (real PostgreSQL and Kafka)', 
     const { stagingUrl } = await t.freshDatabases('spark_no_schema');
     const topic = await t.freshTopic('spark_no_schema', 1);
     // info: the launcher's "launching the Spark job" line would show
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_LOG_LEVEL: 'info' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_LOG_LEVEL: 'info' };
     const result = await runCli(['ingest', '--engine', 'spark', '--master', 'local[1]'], { env, timeoutMs: 180_000 });
     assert.equal(result.code, 3, result.stderr);
     const database = new URL(stagingUrl).pathname.slice(1);
@@ -61,7 +61,7 @@ describe('turnover ingest --engine spark failures (real PostgreSQL and Kafka)', 
     } finally {
       await producer.close();
     }
-    return { topic, stagingUrl, env: { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: label } };
+    return { topic, stagingUrl, env: { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: label } };
   }
 
   it('a row already landed for an offset the fence said was new: one line, exit 9, nothing of the batch landed', async () => {

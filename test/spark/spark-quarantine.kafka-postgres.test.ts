@@ -53,7 +53,7 @@ describe('turnover ingest --engine spark quarantines what PostgreSQL refuses (re
 
     await produce(0, 600);
     await produce(1, 400);
-    const env = { ...t.env, TURNOVER_STAGING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'quarantine' };
+    const env = { ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: 'quarantine' };
     const spark = new SparkIngestProcess(env, ['--conf', 'spark.turnover.maxRecordsPerBatch=300']);
     try {
       await waitFor('the first records to land or be quarantined', settled, 240_000);

@@ -50,7 +50,7 @@ describe('turnover ingest --engine spark over SASL_SSL (real Spark, Kafka with T
 
     const job = new SparkIngestProcess({
       ...t.env,
-      TURNOVER_STAGING_URL: stagingUrl,
+      TURNOVER_LANDING_URL: stagingUrl,
       TURNOVER_KAFKA_BROKERS: broker.address,
       TURNOVER_KAFKA_TOPIC: topic,
       TURNOVER_KAFKA_GROUP: 'secure-spark',

@@ -63,8 +63,10 @@ describe('turnover stack up/down/status/env (real Kafka + PostgreSQL)', () => {
         return [m[1]!, m[2]!];
       }),
     );
-    assert.deepEqual(Object.keys(exports).sort(), ['TURNOVER_KAFKA_BROKERS', 'TURNOVER_STAGING_URL', 'TURNOVER_STATE_DIR', 'TURNOVER_WAREHOUSE_URL']);
-    for (const url of [exports.TURNOVER_STAGING_URL!, exports.TURNOVER_WAREHOUSE_URL!]) {
+    assert.deepEqual(Object.keys(exports).sort(), ['TURNOVER_KAFKA_BROKERS', 'TURNOVER_LANDING_URL', 'TURNOVER_STAGING_URL', 'TURNOVER_STATE_DIR', 'TURNOVER_WAREHOUSE_URL']);
+    // the landing's URL also under its old name, for scripts written against it
+    assert.equal(exports.TURNOVER_STAGING_URL, exports.TURNOVER_LANDING_URL);
+    for (const url of [exports.TURNOVER_LANDING_URL!, exports.TURNOVER_WAREHOUSE_URL!]) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       const { rows } = await client.query<{ db: string }>('select current_database() as db');

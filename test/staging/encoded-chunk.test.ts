@@ -5,12 +5,12 @@ import { parseMessage } from '../../src/contracts/index.js';
 import { planTransactions } from '../../src/staging/chunk-planner.js';
 import { encodedPlan, parseEncoded } from '../../src/staging/encoded-chunk.js';
 import { parseLanded } from '../../src/staging/landed-parser.js';
-import type { LandedChunk } from '../../src/staging/landing-reader.js';
+import type { LandedChunk } from '../../src/landing/index.js';
 import { TRANSACTION_COLUMNS, transactionValues } from '../../src/staging/stg-columns.js';
 import { ScannedTransaction, scanTransaction } from '../../src/staging/transaction-scanner.js';
 import type { TransactionRow } from '../../src/staging/types.js';
 import { transactionKey } from '../../src/staging/types.js';
-import { copyBinary } from '../../src/warehouse/postgres/copy-binary.js';
+import { copyBinary } from '../../src/db/copy-binary/index.js';
 import { fixtureValues } from './landing-support.js';
 
 /**

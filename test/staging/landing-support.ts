@@ -65,7 +65,7 @@ export async function land(stagingUrl: string, records: readonly Landed[]): Prom
 /** Fresh landing + warehouse databases with every schema migrated by the real CLI. */
 export async function migratedDatabases(t: TestStack, label: string): Promise<{ stagingUrl: string; warehouseUrl: string; env: NodeJS.ProcessEnv }> {
   const urls = await t.freshDatabases(label);
-  const env = { TURNOVER_STAGING_URL: urls.stagingUrl, TURNOVER_WAREHOUSE_URL: urls.warehouseUrl };
+  const env = { TURNOVER_LANDING_URL: urls.stagingUrl, TURNOVER_WAREHOUSE_URL: urls.warehouseUrl };
   const migrated = await runCli(['migrate'], { env });
   if (migrated.code !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
   return { ...urls, env };

@@ -107,7 +107,7 @@ describe('load-stg killed at every phase of a chunk: a rerun equals a clean run 
     const suffix = `${process.pid}_${Date.now().toString(36)}_${copies}`;
     const stagingUrl = await cloneDatabase(admin, template.landing, `land_kill_${suffix}`);
     const warehouseUrl = await cloneDatabase(admin, template.warehouse, `dwh_kill_${suffix}`);
-    return { stagingUrl, warehouseUrl, env: { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl } };
+    return { stagingUrl, warehouseUrl, env: { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl } };
   };
 
   const buildMarts = async (env: NodeJS.ProcessEnv): Promise<void> => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../src/log/logger.js';
-import { LandingReader } from '../../src/staging/landing-reader.js';
+import { LandingReader } from '../../src/landing/index.js';
 import { CLI } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { fixtureValues, land, loadStg, migratedDatabases, queryRows, spread, stgSnapshot } from './landing-support.js';

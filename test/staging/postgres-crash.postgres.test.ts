@@ -38,7 +38,7 @@ describe('load-stg and build-marts across a PostgreSQL crash and restart (privat
     databases += 1;
     const stagingUrl = await server.createDatabase(`land_${label}_${databases}`);
     const warehouseUrl = await server.createDatabase(`dwh_${label}_${databases}`);
-    const env = { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
+    const env = { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
     const migrated = await runCli(['migrate'], { env });
     assert.equal(migrated.code, 0, migrated.stderr);
     return { stagingUrl, warehouseUrl, env };

@@ -47,7 +47,7 @@ export async function useStack(): Promise<TestStack> {
   const stack = new LocalStack(settings, process.env);
   await stack.up(logger);
   const env = stackEnv(stack.settings);
-  const base = env.TURNOVER_STAGING_URL!.replace(/\/[^/]+$/, '');
+  const base = env.TURNOVER_LANDING_URL!.replace(/\/[^/]+$/, '');
   const kafka: KafkaConfig = Object.freeze({ brokers: [env.TURNOVER_KAFKA_BROKERS!], clientId: 'turnover-test', securityProtocol: 'PLAINTEXT' });
 
   const createDatabase = async (name: string): Promise<string> => {

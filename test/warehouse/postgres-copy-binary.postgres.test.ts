@@ -6,7 +6,7 @@ import type { CopyColumn } from '../../src/warehouse/warehouse.js';
 import { useStack, type TestStack } from '../support/stack.js';
 
 /**
- * The COPY BINARY encoder (src/warehouse/postgres/copy-binary.ts) against a
+ * The COPY BINARY encoder (src/db/copy-binary/) against a
  * real PostgreSQL: every column type the loaders declare, edge values
  * included, goes in through COPY BINARY and comes back as the server's own
  * text, which must be exactly the text form of the value sent.

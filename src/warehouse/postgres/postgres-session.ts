@@ -4,8 +4,7 @@ import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { checkedIdentifier } from '../identifiers.js';
 import type { CopyColumn, CopyResult, ReplaceDays, StatementResult, WarehouseSession } from '../warehouse.js';
-import { copyBinary } from './copy-binary.js';
-import { CopyOut } from './copy-out.js';
+import { ALLOCATED_BUFFERS, copyBinary, CopyOut } from '../../db/copy-binary/index.js';
 import { copyTextLine } from './copy-text.js';
 
 /** The slice of a `pg` client a session uses (a pooled client or a dedicated one). */
@@ -13,8 +12,6 @@ export type PostgresQueryable = Pick<pg.ClientBase, 'query'>;
 
 const UNIQUE_VIOLATION = '23505';
 
-/** Buffers for exports: plain allocations (the STG loader pools its own). */
-const ALLOCATE = { take: (bytes: number) => Buffer.allocUnsafeSlow(bytes), give: () => undefined };
 
 const quoted = (name: string): string => checkedIdentifier(name).split('.').map((part) => `"${part}"`).join('.');
 
@@ -68,7 +65,7 @@ export class PostgresSession implements WarehouseSession {
   }
 
   async copyOutEncoded(sql: string): Promise<{ data: Uint8Array; count: number }> {
-    const copy = new CopyOut(sql, ALLOCATE);
+    const copy = new CopyOut(sql, ALLOCATED_BUFFERS);
     this.client.query(copy as unknown as pg.QueryConfig);
     const { data, rowCount } = await copy.result;
     return { data, count: rowCount };

@@ -102,7 +102,7 @@ export function describeWarehouseSuite(target: WarehouseTarget): void {
       warehouseUrl = await target.url(stack);
       if (target.dialect === 'vertica') await emptyVertica(warehouseUrl);
       const { stagingUrl } = await stack.freshDatabases(`live_${target.dialect}`);
-      env = { TURNOVER_STAGING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
+      env = { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
     });
     after(async () => {
       await stack?.release();
@@ -120,7 +120,7 @@ export function describeWarehouseSuite(target: WarehouseTarget): void {
 
     it('load-stg: every valid record once, the reject with its reason, the redelivery a duplicate, the later version kept and the earlier logged', async () => {
       // one partition: landing order is offset order, as the reference assumes
-      await land(env.TURNOVER_STAGING_URL!, spread(TOPIC, feed, 1));
+      await land(env.TURNOVER_LANDING_URL!, spread(TOPIC, feed, 1));
       const loaded = await cli(['load-stg', '--until-caught-up']);
       // the reference's rows are new; the later version updated one; the rest were duplicates (the feed repeats some rates too)
       const kept = reference.transactions.length + reference.currencies.length;
@@ -169,7 +169,7 @@ export function describeWarehouseSuite(target: WarehouseTarget): void {
     });
 
     it('the landing purge deletes what the warehouse has loaded, and only that', async () => {
-      await land(env.TURNOVER_STAGING_URL!, spread(TOPIC, [Buffer.from('not json either')], 1, feed.length));
+      await land(env.TURNOVER_LANDING_URL!, spread(TOPIC, [Buffer.from('not json either')], 1, feed.length));
       await cli(['load-stg', '--until-caught-up', '--purge-landed-older-than', '0']);
       const left = await runCli(['load-stg', '--until-caught-up'], { env });
       assert.equal(left.code, 0, left.stderr);

@@ -1,5 +1,5 @@
 import { TurnoverError } from '../../errors.js';
-import type { BufferSource } from './copy-binary.js';
+import type { BufferSource } from './buffer-source.js';
 
 /**
  * `COPY … TO STDOUT` collected straight into one Buffer, as a `pg`

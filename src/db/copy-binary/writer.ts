@@ -1,4 +1,5 @@
-import type { ColumnType } from '../warehouse.js';
+import type { BufferSource } from './buffer-source.js';
+import { COPY_HEADER, COPY_TRAILER } from './format.js';
 
 /**
  * Encodes rows in PostgreSQL's COPY BINARY format. The server then stores
@@ -8,18 +9,11 @@ import type { ColumnType } from '../warehouse.js';
  * runs for every STG row, off the main thread (src/staging/parse-worker.ts).
  */
 
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const MS_PER_DAY = 86_400_000;
 /** 2000-01-01T00:00:00Z, PostgreSQL's epoch for dates and timestamps. */
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 const PG_EPOCH_DAYS = PG_EPOCH_MS / MS_PER_DAY;
 const TWO_32 = 2 ** 32;
-
-/** A supply of reusable buffers (the STG loader's BufferPool). */
-export interface BufferSource {
-  take(bytes: number): Buffer;
-  give(buffer: Uint8Array): void;
-}
 
 /**
  * Appends COPY BINARY data to a growing buffer: the stream header and
@@ -50,14 +44,10 @@ export class CopyBinaryWriter {
 
   /** The stream's signature, flags and (empty) header extension. */
   header(): void {
-    this.reserve(SIGNATURE.length + 8);
-    this.buffer.set(SIGNATURE, this.length);
-    this.length += SIGNATURE.length;
-    this.int32(0);
-    this.int32(0);
+    this.raw(COPY_HEADER, 0, COPY_HEADER.length);
   }
   trailer(): void {
-    this.int16(-1);
+    this.raw(COPY_TRAILER, 0, COPY_TRAILER.length);
   }
   /** Starts a tuple of `fields` fields. */
   tuple(fields: number): void {
@@ -355,85 +345,4 @@ function uuidBytes(text: string, out: Uint8Array): boolean {
     out[j] = (h << 4) | l;
   }
   return true;
-}
-
-/** A finite number or decimal string as plain digits, e.g. 0.0000001 -> "0.0000001". */
-function decimalText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new TypeError(`not a finite number: ${String(value)}`);
-  const text = String(n);
-  if (!/e/i.test(text)) return text;
-  return n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
-}
-
-/** NUMERIC's binary form: base-10000 digit groups, weight, sign and display scale. */
-function numericField(writer: CopyBinaryWriter, value: unknown): void {
-  const text = decimalText(value);
-  const m = /^([+-])?(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!m) throw new TypeError(`not a decimal: ${text}`);
-  const negative = m[1] === '-';
-  const integer = (m[2] ?? '').replace(/^0+/, '');
-  const fraction = m[3] ?? '';
-  const dscale = fraction.length;
-  const intPadded = integer.padStart(Math.ceil(integer.length / 4) * 4, '0');
-  const fracPadded = fraction.padEnd(Math.ceil(fraction.length / 4) * 4, '0');
-  const groups: number[] = [];
-  for (let i = 0; i < intPadded.length; i += 4) groups.push(Number(intPadded.slice(i, i + 4)));
-  let weight = groups.length - 1;
-  for (let i = 0; i < fracPadded.length; i += 4) groups.push(Number(fracPadded.slice(i, i + 4)));
-  while (groups.length > 0 && groups[0] === 0) {
-    groups.shift();
-    weight -= 1;
-  }
-  while (groups.length > 0 && groups[groups.length - 1] === 0) groups.pop();
-  if (groups.length === 0) weight = 0;
-  writer.int32(8 + groups.length * 2);
-  writer.int16(groups.length);
-  writer.int16(weight);
-  writer.int16(negative && groups.length > 0 ? 0x4000 : 0);
-  writer.int16(dscale);
-  for (const group of groups) writer.int16(group);
-}
-
-type FieldEncoder = (writer: CopyBinaryWriter, value: unknown) => void;
-
-const ENCODERS: Readonly<Record<ColumnType, FieldEncoder>> = {
-  text: (w, v) => w.textField(typeof v === 'string' ? v : String(v)),
-  int4: (w, v) => w.int4Field(Number(v)),
-  int8: (w, v) => w.int8Field(Number(v)),
-  uuid: (w, v) => w.uuidField(v),
-  date: (w, v) => w.dateField(v),
-  timestamp: (w, v) => w.timestampField(v),
-  timestamptz: (w, v) => w.timestampField(v),
-  numeric: numericField,
-  bytea: (w, v) => w.byteaField(v as Uint8Array),
-};
-
-/** Appends one row's fields, typed by `encoders` (from `fieldEncoders`). */
-export function writeRow(writer: CopyBinaryWriter, encoders: readonly FieldEncoder[], row: readonly unknown[]): void {
-  writer.tuple(encoders.length);
-  for (let i = 0; i < encoders.length; i++) {
-    const value = row[i];
-    if (value === null || value === undefined) writer.nullField();
-    else encoders[i]!(writer, value);
-  }
-}
-
-export function fieldEncoders(types: readonly ColumnType[]): FieldEncoder[] {
-  return types.map((type) => ENCODERS[type]);
-}
-
-/** The whole COPY BINARY stream (header, tuples, trailer) of the rows, and how many there were. */
-export function copyBinary(types: readonly ColumnType[], rows: Iterable<readonly unknown[]>, sizeHint = 1 << 16): { data: Buffer; count: number } {
-  const encoders = fieldEncoders(types);
-  const writer = new CopyBinaryWriter(sizeHint);
-  writer.header();
-  let count = 0;
-  for (const row of rows) {
-    writeRow(writer, encoders, row);
-    count += 1;
-  }
-  writer.trailer();
-  return { data: writer.result(), count };
 }

@@ -73,7 +73,7 @@ export function reasonForSqlState(sqlstate: string): LandingRejectReason {
 
 /**
  * A landing row PostgreSQL refused, read back from its COPY tuple (see
- * copy-binary.ts for the field order): the bytes stay views of the tuple.
+ * fetched-rows.ts for the field order): the bytes stay views of the tuple.
  */
 export function rowReject(tuple: Buffer, sqlstate: string, message: string): LandingReject {
   let at = 2;

@@ -1,6 +1,6 @@
 import type { AbortedTransactionRef } from '../kafka/record-batch-reader.js';
 import { RecordBatchReader, scanBatches } from '../kafka/record-batch-reader.js';
-import { batchReject, type LandingReject } from './landing-rejects.js';
+import { batchReject, type LandingReject } from './rejects.js';
 
 /**
  * Fetched record batches straight into rows of raw.kafka_messages in
@@ -12,9 +12,6 @@ import { batchReject, type LandingReject } from './landing-rejects.js';
 
 /** Columns in the order the encoder writes them; `ingested_at` takes its default (the transaction's now()). */
 export const LANDING_COLUMNS = Object.freeze(['topic', 'incarnation', 'partition', '"offset"', 'key', 'value', 'headers', 'kafka_timestamp_ms', 'kafka_timestamp']);
-
-export const COPY_SIGNATURE = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
-export const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 
 const FIELDS = LANDING_COLUMNS.length;
 const TWO_32 = 4_294_967_296;

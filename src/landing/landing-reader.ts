@@ -1,10 +1,10 @@
 import pg from 'pg';
+import { ALLOCATED_BUFFERS, CopyOut, type BufferSource } from '../db/copy-binary/index.js';
 import { connectionFailure } from '../db/operational-error.js';
 import type { Logger } from '../log/logger.js';
-import { readSql } from '../warehouse/sql-files.js';
-import { BufferPool } from './buffer-pool.js';
-import { CopyOut } from '../warehouse/postgres/copy-out.js';
 import { landedRange } from './landed-copy.js';
+import { openLandingPool } from './landing-client.js';
+import { landingSql } from './landing-sql.js';
 
 /** One landed partition of one incarnation of a topic: the unit the loader reads, loads and keeps a watermark for. */
 export interface LandedPartition {
@@ -50,20 +50,19 @@ export class LandingReader {
   /** The largest chunk read so far, in bytes: the next read's buffer starts that big. */
   #lastSize = 1 << 20;
 
-  /** @param buffers where the buffers of landed chunks come from (the parse workers hand them back) */
+  /** @param buffers where the buffers of landed chunks come from (the STG loader's pool: its parse workers hand them back) */
   constructor(
     url: string,
     logger: Logger,
-    private readonly buffers: BufferPool = new BufferPool(),
+    private readonly buffers: BufferSource = ALLOCATED_BUFFERS,
   ) {
     this.#url = url;
     this.#logger = logger;
-    this.#pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 10_000 });
-    this.#pool.on('error', (error) => logger.warn({ err: error.message }, 'idle landing connection lost'));
+    this.#pool = openLandingPool(url, { max: 2, connectionTimeoutMillis: 10_000, logger });
   }
 
   async partitions(topics: readonly string[] | undefined): Promise<LandedPartition[]> {
-    const { rows } = await this.#query<{ topic: string; incarnation: number; partition: number }>({ text: readSql('landing', 'stg_landed_partitions') });
+    const { rows } = await this.#query<{ topic: string; incarnation: number; partition: number }>({ text: landingSql('stg_landed_partitions') });
     return rows.filter((r) => !topics || topics.includes(r.topic)).map((r) => ({ topic: r.topic, incarnation: r.incarnation, partition: r.partition }));
   }
 
@@ -71,8 +70,8 @@ export class LandingReader {
   async readChunk(at: LandedPartition, fromOffset: number, limit: number): Promise<LandedChunk | null> {
     try {
       const client = await this.#copyConnection();
-      await client.query(readSql('landing', 'stg_read_chunk_bounds'), [at.topic, at.incarnation, at.partition, fromOffset, limit]);
-      const copy = new CopyOut(readSql('landing', 'stg_copy_chunk'), this.buffers, this.#lastSize * 1.05);
+      await client.query(landingSql('stg_read_chunk_bounds'), [at.topic, at.incarnation, at.partition, fromOffset, limit]);
+      const copy = new CopyOut(landingSql('stg_copy_chunk'), this.buffers, this.#lastSize * 1.05);
       client.query(copy as unknown as pg.QueryConfig);
       const { data } = await copy.result;
       this.#lastSize = Math.max(this.#lastSize, data.length);
@@ -86,13 +85,13 @@ export class LandingReader {
 
   /** The landing zone's own count of records in an offset range (the reconciliation's reference). */
   async countRange(at: LandedPartition, firstOffset: number, lastOffset: number): Promise<number> {
-    const { rows } = await this.#query<{ landed: string }>({ text: readSql('landing', 'stg_count_range'), values: [at.topic, at.incarnation, at.partition, firstOffset, lastOffset] });
+    const { rows } = await this.#query<{ landed: string }>({ text: landingSql('stg_count_range'), values: [at.topic, at.incarnation, at.partition, firstOffset, lastOffset] });
     return Number(rows[0]?.landed ?? 0);
   }
 
   /** Deletes records below `loadedBelow` that landed more than `olderThanDays` ago; returns how many. */
   async purgeLoaded(at: LandedPartition, loadedBelow: number, olderThanDays: number): Promise<number> {
-    const result = await this.#query({ text: readSql('landing', 'stg_purge_loaded'), values: [at.topic, at.incarnation, at.partition, loadedBelow, olderThanDays] });
+    const result = await this.#query({ text: landingSql('stg_purge_loaded'), values: [at.topic, at.incarnation, at.partition, loadedBelow, olderThanDays] });
     return result.rowCount ?? 0;
   }
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chainAdvances } from '../../src/ingest/batch-writer.js';
-import { LandingStore, type LandingOutcome, type LandingTransaction } from '../../src/ingest/landing-store.js';
-import { encodeFetched, type EncodedRows } from '../../src/ingest/copy-binary.js';
+import { encodeFetched, LandingStore, type EncodedRows, type LandingOutcome, type LandingTransaction } from '../../src/landing/index.js';
 import pg from 'pg';
 import { classifySqlError, sqlStateOf } from '../../src/db/sqlstate.js';
-import { readSql } from '../../src/warehouse/sql-files.js';
+import { landingSql } from '../../src/landing/landing-sql.js';
 import { rawBatch } from '../kafka/raw-batch.js';
 import { OffsetMismatchError } from '../../src/errors.js';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -16,9 +15,9 @@ import { silentLogger } from '../../src/log/logger.js';
 import { SQL_DIR } from '../../src/paths.js';
 import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
-import { liveFeedTemplates } from './feed.js';
-import { migrateLanding, withClient } from './ingest-harness.js';
-import { landingRows } from './landing-rows.js';
+import { liveFeedTemplates } from '../ingest/feed.js';
+import { migrateLanding, withClient } from '../ingest/ingest-harness.js';
+import { landingRows } from '../ingest/landing-rows.js';
 
 const TOPIC = 'transaction-service-input';
 const templates = liveFeedTemplates();
@@ -55,7 +54,7 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
   });
 
   it('the landing migration is idempotent', async () => {
-    const again = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_STAGING_URL: url } });
+    const again = await runCli(['migrate', '--only', 'landing'], { env: { TURNOVER_LANDING_URL: url } });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /up to date/);
   });
@@ -224,9 +223,9 @@ describe('LandingStore fenced landing (real PostgreSQL)', () => {
     // the server's FATAL first, then the closed socket: the first one says why
     const ended = new Promise<unknown>((resolve) => frozen.on('error', resolve));
     await frozen.connect();
-    await frozen.query(readSql('landing', 'ingest_session_idle_timeout'), ['1000']);
+    await frozen.query(landingSql('ingest_session_idle_timeout'), ['1000']);
     await frozen.query('begin');
-    const taken = await frozen.query(readSql('landing', 'advance_offsets'), ['g5', FROZEN_TOPIC, 0, [0], [null], [3]]);
+    const taken = await frozen.query(landingSql('advance_offsets'), ['g5', FROZEN_TOPIC, 0, [0], [null], [3]]);
     assert.equal(taken.rowCount, 1);
     const owner = new LandingStore(url, 'g5', FROZEN_TOPIC);
     try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fallbackEventDate, kafkaTimestampForStg } from '../../src/staging/chunk-builder.js';
-import { LandedCopyCursor, landedRange } from '../../src/staging/landed-copy.js';
+import { LandedCopyCursor, landedRange } from '../../src/landing/index.js';
 
 /**
  * The landing's COPY BINARY rows as the loader reads them (key, value,

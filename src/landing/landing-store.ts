@@ -1,13 +1,15 @@
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { COPY_HEADER, COPY_TRAILER } from '../db/copy-binary/index.js';
 import { redact } from '../db/postgres-url.js';
 import { classifySqlError, sqlStateOf } from '../db/sqlstate.js';
 import { ConfigError, OffsetMismatchError, TurnoverError, UnavailableError } from '../errors.js';
-import { readSql } from '../warehouse/sql-files.js';
-import { COPY_SIGNATURE, COPY_TRAILER, LANDING_COLUMNS } from './copy-binary.js';
+import { LANDING_COLUMNS } from './fetched-rows.js';
 import { currentIncarnation, openIncarnation, recordTopicId, type OpenedIncarnation } from './incarnation-store.js';
-import { encodeRejects, REJECT_COLUMNS, rowReject, type KeepLevel, type LandingReject } from './landing-rejects.js';
-import type { TopicIncarnation } from './offset-reset.js';
+import type { LandingConnection } from './landing-client.js';
+import { landingSql } from './landing-sql.js';
+import { encodeRejects, REJECT_COLUMNS, rowReject, type KeepLevel, type LandingReject } from './rejects.js';
+import type { TopicIncarnation } from './types.js';
 
 /** What one landing transaction does for one partition: land rows and move its next offset. */
 export interface PartitionAdvance {
@@ -18,7 +20,7 @@ export interface PartitionAdvance {
   readonly next: number;
 }
 
-/** COPY BINARY rows of raw.kafka_messages (see copy-binary.ts) and where each row starts. */
+/** COPY BINARY rows of raw.kafka_messages (see fetched-rows.ts) and where each row starts. */
 export interface LandingChunk {
   readonly bytes: Buffer;
   /** rows + 1 entries: row i is bytes[rowStarts[i], rowStarts[i + 1]). */
@@ -100,7 +102,7 @@ export class LandingStore {
       );
       if (!rows[0]?.ok) throw new ConfigError(`the landing schema is missing or old in ${redact(this.#url)}: run \`turnover migrate --only landing\``);
       const idle = this.#options.idleInTransactionTimeoutMs;
-      if (idle !== undefined) await client.query(readSql('landing', 'ingest_session_idle_timeout'), [String(Math.round(idle))]);
+      if (idle !== undefined) await client.query(landingSql('ingest_session_idle_timeout'), [String(Math.round(idle))]);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw landingError(error, this.#url);
@@ -112,7 +114,7 @@ export class LandingStore {
   async readOffsets(partitions: readonly number[], incarnation: number): Promise<Map<number, number | null>> {
     const client = await this.#ready();
     try {
-      const { rows } = await client.query<{ partition: number; next_offset: string | null }>(readSql('landing', 'read_offsets'), [this.#group, this.#topic, incarnation, partitions]);
+      const { rows } = await client.query<{ partition: number; next_offset: string | null }>(landingSql('read_offsets'), [this.#group, this.#topic, incarnation, partitions]);
       const found = new Map(rows.map((r) => [r.partition, r.next_offset === null ? null : Number(r.next_offset)]));
       return new Map(partitions.map((p) => [p, found.get(p) ?? null]));
     } catch (error) {
@@ -193,9 +195,9 @@ export class LandingStore {
   }
 
   /** One try of the landing transaction; `isolate` lands row ranges under savepoints and quarantines refused rows. */
-  async #transaction(client: pg.Client, tx: LandingTransaction, isolate: boolean): Promise<LandingOutcome> {
+  async #transaction(client: LandingConnection, tx: LandingTransaction, isolate: boolean): Promise<LandingOutcome> {
     await client.query('begin');
-    const { rows } = await client.query<{ partition: number }>(readSql('landing', 'advance_offsets'), [
+    const { rows } = await client.query<{ partition: number }>(landingSql('advance_offsets'), [
       this.#group,
       this.#topic,
       tx.incarnation,
@@ -222,7 +224,7 @@ export class LandingStore {
   }
 
   /** Lands rows [from, to) of a chunk, halving the range around what PostgreSQL refuses. */
-  async #landRange(client: pg.Client, incarnation: number, chunk: LandingChunk, from: number, to: number, rejected: LandingReject[]): Promise<void> {
+  async #landRange(client: LandingConnection, incarnation: number, chunk: LandingChunk, from: number, to: number, rejected: LandingReject[]): Promise<void> {
     if (from >= to) return;
     const bytes = chunk.bytes.subarray(chunk.rowStarts[from], chunk.rowStarts[to]);
     await client.query('savepoint landing_rows');
@@ -247,7 +249,7 @@ export class LandingStore {
   }
 
   /** Writes one reject, keeping as many of its bytes as PostgreSQL accepts. */
-  async #quarantine(client: pg.Client, incarnation: number, reject: LandingReject): Promise<void> {
+  async #quarantine(client: LandingConnection, incarnation: number, reject: LandingReject): Promise<void> {
     let last: unknown;
     for (const keep of KEEP_LEVELS) {
       await client.query('savepoint landing_reject');
@@ -279,7 +281,7 @@ export class LandingStore {
   }
 }
 
-function copy(client: pg.Client, sql: string, chunks: readonly Buffer[]): Promise<void> {
+function copy(client: LandingConnection, sql: string, chunks: readonly Buffer[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // A COPY stream whose connection dies (server restart) emits neither 'finish'
     // nor 'error'; the connection's own events end the wait instead.
@@ -295,7 +297,7 @@ function copy(client: pg.Client, sql: string, chunks: readonly Buffer[]): Promis
     const stream = client.query(copyFrom(sql));
     stream.on('error', (error) => settle(error));
     stream.on('finish', () => settle());
-    stream.write(COPY_SIGNATURE);
+    stream.write(COPY_HEADER);
     for (const chunk of chunks) stream.write(chunk);
     stream.end(COPY_TRAILER);
   });

@@ -1,3 +1,4 @@
+import { copyTuplesStart } from '../db/copy-binary/index.js';
 import { TurnoverError } from '../errors.js';
 
 /**
@@ -7,7 +8,6 @@ import { TurnoverError } from '../errors.js';
  * server stores them (no hex text to decode, no timestamp text to parse).
  */
 
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const COLUMNS = 4;
 const TWO_32 = 2 ** 32;
 
@@ -86,8 +86,9 @@ function int64(d: Uint8Array, at: number): number {
 
 /** Where the tuples start, after the signature, flags and header extension. */
 function dataStart(data: Buffer): number {
-  if (data.length < SIGNATURE.length + 10 || data.compare(SIGNATURE, 0, SIGNATURE.length, 0, SIGNATURE.length) !== 0) throw malformed('no COPY BINARY signature');
-  return SIGNATURE.length + 8 + int32(data, SIGNATURE.length + 4);
+  const start = copyTuplesStart(data);
+  if (start === undefined) throw malformed('no COPY BINARY signature');
+  return start;
 }
 
 /**
