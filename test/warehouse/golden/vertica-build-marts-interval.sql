@@ -332,10 +332,7 @@ with params as (
 ),
 
 late_after as (
-    select min(greatest(
-        build_days.first_built_at,
-        (build_days.date_update + 1)::timestamp at time zone 'UTC'
-    )) as moment
+    select min(build_days.first_built_at) as moment
     from cdm.build_days
     cross join params
     where build_days.date_update between params.day_from and params.day_to
@@ -349,6 +346,7 @@ notable_events as (
         transactions.transaction_type,
         transactions.account_number_from < 0 or transactions.account_number_to < 0 as is_test,
         transactions.loaded_at,
+        transactions.sent_dttm >= (transactions.transaction_date + 1)::timestamp as sent_after_day,
         abs(transactions.amount) as amount_minor
     from stg.transactions
     cross join params
@@ -357,7 +355,10 @@ notable_events as (
           transactions.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
           or (transactions.status = 'done' and (transactions.account_number_from < 0 or transactions.account_number_to < 0))
           or transactions.status = 'chargeback'
-          or transactions.loaded_at > (select late_after.moment from late_after)
+          or (
+              transactions.loaded_at > (select late_after.moment from late_after)
+              and transactions.sent_dttm >= (transactions.transaction_date + 1)::timestamp
+          )
       )
 ),
 
@@ -369,6 +370,7 @@ event_summary as (
         transaction_type,
         is_test,
         loaded_at,
+        sent_after_day,
         count(*) as events,
         sum(amount_minor) as amount_minor
     from notable_events
@@ -378,7 +380,8 @@ event_summary as (
         currency_code,
         transaction_type,
         is_test,
-        loaded_at
+        loaded_at,
+        sent_after_day
 ),
 
 rejects as (
@@ -459,10 +462,8 @@ late_transactions as (
     from event_summary
     inner join cdm.build_days
         on build_days.date_update = event_summary.date_update
-    where event_summary.loaded_at > greatest(
-        build_days.first_built_at,
-        (event_summary.date_update + 1)::timestamp at time zone 'UTC'
-    )
+    where event_summary.sent_after_day
+      and event_summary.loaded_at > build_days.first_built_at
     group by event_summary.date_update
 ),
 
@@ -477,10 +478,8 @@ late_currencies as (
     inner join cdm.build_days
         on build_days.date_update = currencies.date_update
     where currencies.date_update between params.day_from and params.day_to
-      and currencies.loaded_at > greatest(
-          build_days.first_built_at,
-          (currencies.date_update + 1)::timestamp at time zone 'UTC'
-      )
+      and currencies.sent_dttm >= (currencies.date_update + 1)::timestamp
+      and currencies.loaded_at > build_days.first_built_at
     group by currencies.date_update
 ),
 
@@ -1130,10 +1129,7 @@ with params as (
 ),
 
 late_after as (
-    select min(greatest(
-        build_days.first_built_at,
-        (build_days.date_update + 1)::timestamp at time zone 'UTC'
-    )) as moment
+    select min(build_days.first_built_at) as moment
     from cdm.build_days
     cross join params
     where build_days.date_update between params.day_from and params.day_to
@@ -1147,6 +1143,7 @@ notable_events as (
         transactions.transaction_type,
         transactions.account_number_from < 0 or transactions.account_number_to < 0 as is_test,
         transactions.loaded_at,
+        transactions.sent_dttm >= (transactions.transaction_date + 1)::timestamp as sent_after_day,
         abs(transactions.amount) as amount_minor
     from stg.transactions
     cross join params
@@ -1155,7 +1152,10 @@ notable_events as (
           transactions.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
           or (transactions.status = 'done' and (transactions.account_number_from < 0 or transactions.account_number_to < 0))
           or transactions.status = 'chargeback'
-          or transactions.loaded_at > (select late_after.moment from late_after)
+          or (
+              transactions.loaded_at > (select late_after.moment from late_after)
+              and transactions.sent_dttm >= (transactions.transaction_date + 1)::timestamp
+          )
       )
 ),
 
@@ -1167,6 +1167,7 @@ event_summary as (
         transaction_type,
         is_test,
         loaded_at,
+        sent_after_day,
         count(*) as events,
         sum(amount_minor) as amount_minor
     from notable_events
@@ -1176,7 +1177,8 @@ event_summary as (
         currency_code,
         transaction_type,
         is_test,
-        loaded_at
+        loaded_at,
+        sent_after_day
 ),
 
 rejects as (
@@ -1257,10 +1259,8 @@ late_transactions as (
     from event_summary
     inner join cdm.build_days
         on build_days.date_update = event_summary.date_update
-    where event_summary.loaded_at > greatest(
-        build_days.first_built_at,
-        (event_summary.date_update + 1)::timestamp at time zone 'UTC'
-    )
+    where event_summary.sent_after_day
+      and event_summary.loaded_at > build_days.first_built_at
     group by event_summary.date_update
 ),
 
@@ -1275,10 +1275,8 @@ late_currencies as (
     inner join cdm.build_days
         on build_days.date_update = currencies.date_update
     where currencies.date_update between params.day_from and params.day_to
-      and currencies.loaded_at > greatest(
-          build_days.first_built_at,
-          (currencies.date_update + 1)::timestamp at time zone 'UTC'
-      )
+      and currencies.sent_dttm >= (currencies.date_update + 1)::timestamp
+      and currencies.loaded_at > build_days.first_built_at
     group by currencies.date_update
 ),
 
