@@ -1,6 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PrerequisiteError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { defaultCacheDir } from '../paths.js';
+import { withDirLock } from '../process/dir-lock.js';
 import { run } from '../process/run-command.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -22,6 +25,17 @@ export async function ensureChromium(logger: Logger, env: NodeJS.ProcessEnv): Pr
   if (!canApt) {
     throw new PrerequisiteError('Chromium not found: install it (Debian/Ubuntu: sudo apt-get install chromium) or set TURNOVER_CHROMIUM to its path');
   }
+  // apt-get holds dpkg's lock and fails a second apt-get outright: our own runs take turns first
+  const cache = defaultCacheDir(env);
+  mkdirSync(cache, { recursive: true });
+  return withDirLock(join(cache, 'apt-chromium.lock'), () => aptInstallChromium(logger, env), (holder) =>
+    logger.info({ holder }, `waiting for process ${holder}, which is installing Chromium`),
+  );
+}
+
+async function aptInstallChromium(logger: Logger, env: NodeJS.ProcessEnv): Promise<string> {
+  const installed = findChromium(env);
+  if (installed) return installed; // the process we waited for installed it
   logger.info('installing Debian chromium for the browser tests (apt-get, once)');
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = await run('apt-get', ['update', '-qq'], { env: aptEnv });

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StackError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { checkMaven } from './prerequisites.js';
+import { withDirLock } from '../process/dir-lock.js';
 import { run } from '../process/run-command.js';
 
 /**
@@ -55,7 +56,15 @@ export async function ensureMavenClasspath(classpath: MavenClasspath, logger: Lo
   const jars = join(classpath.home, 'jars');
   const marker = join(classpath.home, '.complete');
   if (existsSync(marker)) return jars;
+  mkdirSync(dirname(classpath.home), { recursive: true });
+  // one resolver at a time: two at once (two first runs) delete the jars folder under each other
+  return withDirLock(`${classpath.home}.lock`, () => resolveClasspath(classpath, jars, marker, logger, env), (holder) =>
+    logger.info({ dir: jars, holder }, `waiting for process ${holder}, which is resolving ${classpath.what}`),
+  );
+}
 
+async function resolveClasspath(classpath: MavenClasspath, jars: string, marker: string, logger: Logger, env: NodeJS.ProcessEnv): Promise<string> {
+  if (existsSync(marker)) return jars; // the process we waited for resolved them
   await checkMaven(env);
   logger.info({ dir: jars }, `resolving ${classpath.what} from Maven Central (once; cached)`);
   rmSync(jars, { recursive: true, force: true });
