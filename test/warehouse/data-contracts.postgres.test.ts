@@ -48,8 +48,12 @@ const DIALECTS: readonly DialectUnderTest[] = [
   { name: 'vertica', skip: VERTICA_URL ? false : 'TURNOVER_TEST_VERTICA_URL is not set (no Vertica server on this machine)', warehouseUrl: () => VERTICA_URL! },
 ];
 
-/** Late events after the first build: new operations and corrections of two days of the week. */
-const LATE_FEED = { from: '2022-10-02', to: '2022-10-03', transactionsPerDay: 40, seed: 18, scenarios: ['corrections:20%@2022-10-02..2022-10-03'] };
+/**
+ * Events after the first build: new operations and corrections of two days of
+ * the week, some of them sent two days late (late arrivals are rows the source
+ * sent after their day was over, docs/marts.md).
+ */
+const LATE_FEED = { from: '2022-10-02', to: '2022-10-03', transactionsPerDay: 40, seed: 18, scenarios: ['corrections:20%@2022-10-02..2022-10-03', 'late:30%:2d@2022-10-02..2022-10-03'] };
 
 /**
  * A real transaction message of the fixtures as a new operation of a type
