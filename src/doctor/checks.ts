@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import { connectionFailure, operationalError } from '../db/operational-error.js';
 import { describeError, EXIT_CODES, TurnoverError, type ErrorCode } from '../errors.js';
 import type { KafkaConfig } from '../kafka/index.js';
@@ -7,6 +6,7 @@ import { StatusReader } from '../runner/status.js';
 import { findChromium } from '../setup/chromium.js';
 import { checkJava, checkMaven } from '../setup/prerequisites.js';
 import { checkPython } from '../setup/python-venv.js';
+import { portInUse } from '../process/ports.js';
 import type { StackStatus } from '../stack/index.js';
 
 /** One line of the doctor's screen. */
@@ -60,24 +60,10 @@ export function localStack(status: StackStatus, configuredElsewhere: boolean): F
   });
 }
 
-/** Whether something listens on 127.0.0.1:port (a connection is accepted within a second). */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    const done = (answer: boolean): void => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /** The dashboard port: free, a turnover dashboard, or taken by another program (which `up` and `dashboard` would meet). */
 export async function dashboardPort(port: number): Promise<Finding> {
   const section = 'ports';
-  if (!(await listening(port))) return ok(section, 'dashboard', `${port} free`);
+  if (!(await portInUse(port))) return ok(section, 'dashboard', `${port} free`);
   try {
     const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(3_000) });
     const body = (await response.json()) as { status?: string };
@@ -93,7 +79,7 @@ export async function stackPorts(status: StackStatus): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const c of status.components.filter((component) => !component.healthy && !component.pid)) {
     const port = Number(c.address.split(':').at(-1));
-    if (await listening(port)) findings.push(warn('ports', c.name, `${port} is in use by another program: turnover stack up would fail (--${c.name}-port)`));
+    if (await portInUse(port)) findings.push(warn('ports', c.name, `${port} is in use by another program: turnover stack up would fail (--${c.name}-port)`));
   }
   return findings;
 }

@@ -17,7 +17,7 @@ import { PACKAGE_ROOT } from '../support/paths.js';
 
 interface PartialDays {
   markPartialDays(option: object, today: string): { series: { markLine?: { data: { xAxis: string }[] }; data?: unknown[] }[]; xAxis: { axisLabel: { formatter: (d: string) => string } } };
-  presetRange(preset: string, marts: { firstDay: string; lastDay: string }, today: string): { from: string; to: string };
+  presetRange(preset: string, firstDay: string, end: string): { from: string; to: string };
 }
 interface Csv {
   toCsv(header: unknown[], rows: unknown[][]): string;
@@ -108,13 +108,15 @@ describe('today is a partial day', () => {
     assert.equal(markPartialDays({ xAxis: { type: 'value' }, series: [{}] }, '2026-12-07').series[0]!.markLine, undefined);
   });
 
-  it('presets end on the last day with data, today at the latest', async () => {
+  it('presets end where the default range ends (the last day with data, today at the latest), never before the first day', async () => {
     const { presetRange } = await page<PartialDays>('partial-days.js');
-    const marts = { firstDay: '2026-10-01', lastDay: '9999-12-31' };
-    assert.deepEqual(presetRange('7d', marts, '2026-12-07'), { from: '2026-12-01', to: '2026-12-07' });
-    assert.deepEqual(presetRange('30d', marts, '2026-12-07'), { from: '2026-11-08', to: '2026-12-07' });
-    assert.deepEqual(presetRange('mtd', marts, '2026-12-07'), { from: '2026-12-01', to: '2026-12-07' });
-    assert.deepEqual(presetRange('30d', { firstDay: '2022-10-01', lastDay: '2022-10-07' }, '2026-12-07'), { from: '2022-10-01', to: '2022-10-07' });
+    const { get } = api(extent('2026-10-01', '9999-12-31'), '2026-12-07T12:00:00Z');
+    const end = (await get<Overview>('/api/overview')).defaultRange!.to;
+    assert.equal(end, '2026-12-07');
+    assert.deepEqual(presetRange('7d', '2026-10-01', end), { from: '2026-12-01', to: '2026-12-07' });
+    assert.deepEqual(presetRange('30d', '2026-10-01', end), { from: '2026-11-08', to: '2026-12-07' });
+    assert.deepEqual(presetRange('mtd', '2026-10-01', end), { from: '2026-12-01', to: '2026-12-07' });
+    assert.deepEqual(presetRange('30d', '2022-10-01', '2022-10-07'), { from: '2022-10-01', to: '2022-10-07' });
   });
 
   it('CSV fields are quoted when they hold a comma, a quote or a line break', async () => {

@@ -5,7 +5,7 @@ import * as charts from './charts.js';
 import { csvDatasets, downloadCsv } from './csv.js';
 import { addDays, age, time } from './format.js';
 import { el, renderDriversTable, renderEmpty, renderFacts, renderKpis, renderQualityTable, renderRatesNote } from './panels.js';
-import { markPartialDays, presetRange, PRESETS } from './partial-days.js';
+import { markPartialDays, presetRange } from './partial-days.js';
 
 const $ = (id) => document.getElementById(id);
 const CHART_NAMES = ['turnover', 'transactions', 'accounts', 'average', 'waterfall', 'effects', 'mix', 'rates', 'rejects'];
@@ -138,9 +138,9 @@ function bindControls() {
   });
   for (const button of document.querySelectorAll('[data-preset]')) {
     button.addEventListener('click', () => {
-      const marts = page.overview?.marts;
-      if (!marts?.lastDay) return;
-      page.range = presetRange(button.dataset.preset, marts, page.overview.today);
+      const overview = page.overview;
+      if (!overview?.defaultRange) return;
+      page.range = presetRange(button.dataset.preset, overview.marts.firstDay, overview.defaultRange.to);
       page.followLatest = false;
       page.day = null;
       changed();

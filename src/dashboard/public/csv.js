@@ -1,4 +1,5 @@
 // Every chart and table of the page as a CSV file: the numbers the page drew, unformatted.
+import { EFFECTS } from './driver-charts.js';
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
 function field(value) {
@@ -10,7 +11,7 @@ export function toCsv(header, rows) {
   return [header, ...rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
 }
 
-const EFFECT_KEYS = ['accounts', 'frequency', 'ticket', 'fx', 'entryExit'];
+const EFFECT_KEYS = EFFECTS.map(([key]) => key);
 
 /** The datasets behind the page's panels, by the name a `data-csv` button carries. */
 export function csvDatasets(drawn, iso) {

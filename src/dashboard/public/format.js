@@ -48,14 +48,19 @@ export function time(iso) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
+/** `12 s`, `3 min`, `5 h`, `4 d`: a length of time, as coarse as it is long. */
+export function duration(seconds) {
+  const s = Math.round(seconds);
+  if (s < 90) return `${s} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} d`;
+}
+
 /** `12 s ago`, `3 min ago`, `5 h ago`, `4 d ago`. */
 export function age(iso, now = Date.now()) {
   if (!iso) return '';
-  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 90) return `${seconds} s ago`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min ago`;
-  if (seconds < 36 * 3600) return `${Math.round(seconds / 3600)} h ago`;
-  return `${Math.round(seconds / 86400)} d ago`;
+  return `${duration(Math.max(0, (now - Date.parse(iso)) / 1000))} ago`;
 }
 
 /** Every day from `from` to `to`, ISO. */

@@ -1,6 +1,6 @@
 // The parts of the page that are text, not charts: figures, tables, facts, the empty state.
 import { EFFECTS } from './charts.js';
-import { age, decimal, integer, percent, rate, signedUsd, time, usd } from './format.js';
+import { age, decimal, duration, integer, percent, rate, signedUsd, time, usd } from './format.js';
 
 /** Creates an element; text children become text nodes (never HTML). */
 export function el(tag, attributes = {}, ...children) {
@@ -118,7 +118,7 @@ export const FRESHNESS_TARGET_S = 5;
 const STALL_S = 60;
 const DAILY_S = 26 * 3600;
 
-const seconds = (value) => (value === null ? 'unknown' : value < 90 ? `${Math.round(value)} s` : value < 5400 ? `${Math.round(value / 60)} min` : value < 129_600 ? `${Math.round(value / 3600)} h` : `${Math.round(value / 86_400)} d`);
+const seconds = (value) => (value === null ? 'unknown' : duration(value));
 const levelOf = (s, amberUpTo = STALL_S) => (s === null ? 'warn' : s <= FRESHNESS_TARGET_S ? 'ok' : s <= amberUpTo ? 'warn' : 'bad');
 
 /**

@@ -1,8 +1,5 @@
-// Today is a partial day: marked on every chart of days; and the range presets, which end today at the latest.
+// Today is a partial day: marked on every chart of days; and the range presets, which end where the default range does.
 import { addDays } from './format.js';
-
-/** The range buttons: the last 7 days, the last 30 days, the month to date. */
-export const PRESETS = { '7d': 'last 7 days', '30d': 'last 30 days', mtd: 'month to date' };
 
 const PARTIAL_LINE = {
   silent: true,
@@ -40,9 +37,12 @@ export function markPartialDays(option, today) {
   return { ...option, xAxis: Array.isArray(option.xAxis) ? [xAxis, ...option.xAxis.slice(1)] : xAxis, series };
 }
 
-/** The range a preset stands for: it ends on the last day with data, and today at the latest. */
-export function presetRange(preset, marts, today) {
-  const end = marts.lastDay > today && marts.firstDay <= today ? today : marts.lastDay;
+/**
+ * The range a preset stands for ('7d', '30d' or 'mtd'), ending on `end`: the
+ * overview's default range end, which the server makes the last day with
+ * data and today at the latest; never before the first day with data.
+ */
+export function presetRange(preset, firstDay, end) {
   const from = preset === 'mtd' ? `${end.slice(0, 8)}01` : addDays(end, preset === '7d' ? -6 : -29);
-  return { from: marts.firstDay && from < marts.firstDay && marts.firstDay <= end ? marts.firstDay : from, to: end };
+  return { from: firstDay && from < firstDay && firstDay <= end ? firstDay : from, to: end };
 }
