@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const up = new UpProcess(['--state-dir', stateDir, '--kafka-port', '0', '--postgres-port', '0', '--port', '0', '--backfill-days', '1', '--transactions-per-day', '2000', '--rate', String(tailRate), '--mart-interval', '1']);
   try {
     await waitFor('the backfill', async () => backfillDone(stateDir), up, 300_000);
-    const urls = stackUrls(stateDir);
+    const urls = await stackUrls(stateDir);
     await waitFor('the live tail in the marts', async () => {
       const [row] = await queryRows<{ n: string | null }>(urls.warehouseUrl, 'select sum(cnt_transactions)::text as n from cdm.global_metrics where date_update = current_date');
       return Number(row?.n ?? 0) > 0;

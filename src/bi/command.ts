@@ -1,11 +1,19 @@
 import type { CommandSpec, OptionSpec } from '../command/command-spec.js';
 import { positiveInt } from '../command/parsers.js';
-import { STATE_DIR_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
+import { BI_WAREHOUSE_URL_ENV, STATE_DIR_OPTION } from '../command/shared-options.js';
 
 const DEFINITION_OPTION: OptionSpec = {
   flags: '--definition <file>',
   description: 'the dashboard definition (default: bi/turnover.yaml of the package)',
   env: 'TURNOVER_BI_DEFINITION',
+};
+
+const BI_WAREHOUSE_URL_OPTION: OptionSpec = {
+  flags: '--warehouse-url <url>',
+  description:
+    'the warehouse as the BI tool queries it, with a read-only login (postgres://… or vertica://…); ' +
+    'the local stack exports one limited to the marts. Without it: TURNOVER_WAREHOUSE_URL, with a warning',
+  env: BI_WAREHOUSE_URL_ENV,
 };
 
 const RETRY_FOR_OPTION: OptionSpec = {
@@ -35,7 +43,7 @@ export const BI_COMMAND: CommandSpec = {
             'definition\'s uuids. A second run changes nothing.',
           options: [
             { flags: '--superset-url <url>', description: 'a Superset to provision (default: the local one of the state dir)', env: 'TURNOVER_SUPERSET_URL' },
-            WAREHOUSE_URL_OPTION,
+            BI_WAREHOUSE_URL_OPTION,
             DEFINITION_OPTION,
             STATE_DIR_OPTION,
             RETRY_FOR_OPTION,
@@ -64,7 +72,7 @@ export const BI_COMMAND: CommandSpec = {
             { flags: '--url <url>', description: 'Metabase base URL, e.g. https://metabase.example.com', env: 'TURNOVER_METABASE_URL' },
             { flags: '--user <email>', description: 'Metabase user (an admin, to create the database)', env: 'TURNOVER_METABASE_USER' },
             { flags: '--password <password>', description: 'the user\'s password (or TURNOVER_METABASE_PASSWORD)', env: 'TURNOVER_METABASE_PASSWORD' },
-            WAREHOUSE_URL_OPTION,
+            BI_WAREHOUSE_URL_OPTION,
             DEFINITION_OPTION,
             RETRY_FOR_OPTION,
           ],

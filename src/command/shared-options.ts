@@ -48,6 +48,9 @@ export const LANDING_URL_OPTION: OptionSpec = {
   formerEnv: FORMER_LANDING_URL_ENV,
 };
 
+/** The warehouse as BI tools query it, with a read-only login; the local stack exports one. */
+export const BI_WAREHOUSE_URL_ENV = 'TURNOVER_BI_WAREHOUSE_URL';
+
 export const WAREHOUSE_URL_OPTION: OptionSpec = {
   flags: '--warehouse-url <url>',
   description: 'warehouse, postgres://… or vertica://user@host:5433/db',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handler } from '../command/command-spec.js';
-import { DEFAULT_GROUP, DEFAULT_TOPIC, FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
+import { BI_WAREHOUSE_URL_ENV, DEFAULT_GROUP, DEFAULT_TOPIC, FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
 import { ConfigError, describeError, TurnoverError } from '../errors.js';
 import type { KafkaConfig } from '../kafka/index.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
@@ -92,7 +92,7 @@ export const up: Handler = async (input, context) => {
     void supervisor.fatal.then(onFatal);
 
     const superset = config.withSuperset
-      ? startSuperset({ stateDir: config.stateDir, warehouseUrl: endpoints.warehouseUrl, logger, signal: stopping.signal, stdout })
+      ? startSuperset({ stateDir: config.stateDir, warehouseUrl: local[BI_WAREHOUSE_URL_ENV]!, logger, signal: stopping.signal, stdout })
           .then((stop) => {
             stopSuperset = stop;
           })

@@ -1,4 +1,5 @@
 import type { CommandContext, CommandInput, Handler } from '../command/command-spec.js';
+import { redact } from '../db/postgres-url.js';
 import { EXIT_CODES, StackError } from '../errors.js';
 import { LocalStack, stackEnv, type StackStatus } from './stack.js';
 import { resolveStackSettings, stackInitialised } from './stack-settings.js';
@@ -25,8 +26,9 @@ const up: Handler = async (input, context) => {
   const out = context.stdout;
   out.write(started.length === 0 ? 'stack already running\n' : `started: ${started.join(', ')}\n`);
   printStatus(await stack.status(), out);
-  out.write(`\nstate: ${stack.settings.stateDir}\nconnect with:\n  eval "$(npx turnover stack env${input.options.stateDir ? ` --state-dir ${shellQuote(stack.settings.stateDir)}` : ''})"\n`);
-  for (const [key, value] of Object.entries(stackEnv(stack.settings))) out.write(`  ${key}=${value}\n`);
+  out.write(`\nstate: ${stack.settings.stateDir}\nconnect with (the command prints the passwords, masked below):\n  eval "$(npx turnover stack env${input.options.stateDir ? ` --state-dir ${shellQuote(stack.settings.stateDir)}` : ''})"\n`);
+  // a terminal's scrollback and CI logs keep what up prints: the passwords stay in their 0600 files
+  for (const [key, value] of Object.entries(stackEnv(stack.settings))) out.write(`  ${key}=${redact(value)}\n`);
 };
 
 const down: Handler = async (input, context) => {

@@ -65,6 +65,11 @@ export async function resolveStackSettings(input: StackSettingsInput, env: NodeJ
   });
 }
 
+/** Where the local PostgreSQL's generated passwords are kept: 0600 files of the state dir. */
+export function postgresPasswordFiles(stateDir: string): { readonly superuser: string; readonly bi: string } {
+  return { superuser: join(stateDir, 'postgres-superuser.password'), bi: join(stateDir, 'postgres-bi.password') };
+}
+
 /** True when the state dir has been used by `stack up` before. */
 export function stackInitialised(stateDir: string): boolean {
   return readPersisted(stateDir) !== undefined;

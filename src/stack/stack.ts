@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
+import { BI_WAREHOUSE_URL_ENV, FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
 import type { Logger } from '../log/logger.js';
 import { assertPortFree } from '../process/ports.js';
 import { ensureKafkaJars } from '../setup/kafka-jars.js';
@@ -10,6 +10,7 @@ import { PostgresServer } from './postgres-server.js';
 import {
   LANDING_DATABASE,
   persistSettings,
+  postgresPasswordFiles,
   preparePostgresDir,
   WAREHOUSE_DATABASE,
   type StackSettings,
@@ -31,17 +32,33 @@ export interface StackStatus {
 /**
  * Connection settings of a running stack, as the pipeline's env vars. The
  * landing's URL goes out under its old name too, for scripts and Spark jobs
- * written against it.
+ * written against it. The URLs carry the generated passwords of the state
+ * dir (postgres-*.password): `stack env` is how a shell gets them.
+ * TURNOVER_BI_WAREHOUSE_URL is the read-only login of Superset and Metabase.
  */
 export function stackEnv(settings: StackSettings): Record<string, string> {
-  const pgBase = `postgres://postgres@127.0.0.1:${settings.postgresPort}`;
+  const server = postgresServer(settings);
   return {
     TURNOVER_KAFKA_BROKERS: `127.0.0.1:${settings.kafkaPort}`,
-    [LANDING_URL_ENV]: `${pgBase}/${LANDING_DATABASE}`,
-    [FORMER_LANDING_URL_ENV]: `${pgBase}/${LANDING_DATABASE}`,
-    TURNOVER_WAREHOUSE_URL: `${pgBase}/${WAREHOUSE_DATABASE}`,
+    [LANDING_URL_ENV]: server.urlFor(LANDING_DATABASE),
+    [FORMER_LANDING_URL_ENV]: server.urlFor(LANDING_DATABASE),
+    TURNOVER_WAREHOUSE_URL: server.urlFor(WAREHOUSE_DATABASE),
+    [BI_WAREHOUSE_URL_ENV]: server.biUrlFor(WAREHOUSE_DATABASE),
     TURNOVER_STATE_DIR: settings.stateDir,
   };
+}
+
+function postgresServer(settings: StackSettings, binDir = '', env: NodeJS.ProcessEnv = {}): PostgresServer {
+  const passwords = postgresPasswordFiles(settings.stateDir);
+  return new PostgresServer({
+    dir: settings.postgresDir,
+    port: settings.postgresPort,
+    binaries: { binDir, version: '' },
+    osUser: settings.postgresOsUser,
+    env,
+    passwordFile: passwords.superuser,
+    biPasswordFile: passwords.bi,
+  });
 }
 
 /**
@@ -73,13 +90,7 @@ export class LocalStack {
   }
 
   #postgres(binDir = ''): PostgresServer {
-    return new PostgresServer({
-      dir: this.settings.postgresDir,
-      port: this.settings.postgresPort,
-      binaries: { binDir, version: '' },
-      osUser: this.settings.postgresOsUser,
-      env: this.#env,
-    });
+    return postgresServer(this.settings, binDir, this.#env);
   }
 
   async status(): Promise<StackStatus> {
@@ -112,7 +123,12 @@ export class LocalStack {
       started.push('postgres');
     }
     persistSettings(this.settings);
-    await this.#postgres().ensureDatabases([LANDING_DATABASE, WAREHOUSE_DATABASE]);
+    const postgres = this.#postgres();
+    if (!started.includes('postgres')) await postgres.lockDoors(logger); // a running cluster an older turnover made
+    await postgres.ensureDatabases([LANDING_DATABASE, WAREHOUSE_DATABASE]);
+    await postgres.ensureBiRole();
+    await postgres.grantMartsToBi(WAREHOUSE_DATABASE);
+    await postgres.closeToPublic(LANDING_DATABASE);
 
     if (needs('kafka')) {
       if (this.#kafka().pid() === undefined) await assertPortFree(this.settings.kafkaPort, 'Kafka', '--kafka-port / TURNOVER_STACK_KAFKA_PORT');
@@ -122,6 +138,17 @@ export class LocalStack {
       started.push('kafka');
     }
     return started;
+  }
+
+  /**
+   * Opens the marts of another database of the stack's server to the BI
+   * login (tests and demos that keep a warehouse per run); returns its
+   * read-only URL.
+   */
+  async grantMartsToBi(database: string): Promise<string> {
+    const postgres = this.#postgres();
+    await postgres.grantMartsToBi(database);
+    return postgres.biUrlFor(database);
   }
 
   /**

@@ -190,7 +190,7 @@ describe('turnover bi … provision against a server that keeps failing (the rea
   it('Metabase answering 503 past --retry-for: one line on stderr, exit 5', async () => {
     bi.fail('POST /api/session', 503, 1_000);
     const result = await runCli(['bi', 'metabase', 'provision', '--url', bi.url, '--user', 'admin@example.com', '--retry-for', '2'], {
-      env: { TURNOVER_METABASE_PASSWORD: 'pw', TURNOVER_WAREHOUSE_URL: 'postgres://reporter:pw@warehouse.internal:5432/dwh' },
+      env: { TURNOVER_METABASE_PASSWORD: 'pw', TURNOVER_BI_WAREHOUSE_URL: 'postgres://reporter:pw@warehouse.internal:5432/dwh' },
     });
     assert.equal(result.code, 5, result.stderr);
     const lines = result.stderr.trim().split('\n');
@@ -202,7 +202,7 @@ describe('turnover bi … provision against a server that keeps failing (the rea
   it('Superset dropping every csrf_token request past --retry-for: one line on stderr, exit 5', async () => {
     bi.fail(CSRF, 'drop', 1_000);
     const result = await runCli(['bi', 'superset', 'provision', '--superset-url', bi.url, '--retry-for', '2'], {
-      env: { TURNOVER_SUPERSET_ADMIN_USER: 'admin', TURNOVER_SUPERSET_ADMIN_PASSWORD: 'pw', TURNOVER_WAREHOUSE_URL: 'postgres://reporter:pw@warehouse.internal:5432/dwh' },
+      env: { TURNOVER_SUPERSET_ADMIN_USER: 'admin', TURNOVER_SUPERSET_ADMIN_PASSWORD: 'pw', TURNOVER_BI_WAREHOUSE_URL: 'postgres://reporter:pw@warehouse.internal:5432/dwh' },
     });
     assert.equal(result.code, 5, result.stderr);
     const lines = result.stderr.trim().split('\n');

@@ -16,7 +16,7 @@ const CHARTS = definition.charts.length;
 
 function provision(metabase: FakeMetabase, extra: { args?: string[]; env?: Record<string, string> } = {}) {
   return runCli(['bi', 'metabase', 'provision', '--url', metabase.url, '--user', USER, ...(extra.args ?? [])], {
-    env: { TURNOVER_METABASE_PASSWORD: PASSWORD, TURNOVER_WAREHOUSE_URL: WAREHOUSE, ...extra.env },
+    env: { TURNOVER_METABASE_PASSWORD: PASSWORD, TURNOVER_BI_WAREHOUSE_URL: WAREHOUSE, ...extra.env },
   });
 }
 
@@ -114,7 +114,7 @@ describe('turnover bi metabase provision (against a fake Metabase API)', () => {
     });
     try {
       const cardsBefore = new Map([...metabase.cards.values()].map((c) => [c.entity_id, c.id]));
-      const result = await provision(metabase, { args: ['--definition', copy.file], env: { TURNOVER_WAREHOUSE_URL: WAREHOUSE.replace('warehouse.internal', 'warehouse-2.internal') } });
+      const result = await provision(metabase, { args: ['--definition', copy.file], env: { TURNOVER_BI_WAREHOUSE_URL: WAREHOUSE.replace('warehouse.internal', 'warehouse-2.internal') } });
       assert.equal(result.code, 0, result.stderr);
       const changed = loadDefinition(copy.file);
       const renamed = changed.charts.find((c) => c.key === 'turnover_last_day')!;
@@ -136,7 +136,7 @@ describe('turnover bi metabase provision (against a fake Metabase API)', () => {
     const vertica = new FakeMetabase(USER, PASSWORD);
     await vertica.start();
     try {
-      const result = await provision(vertica, { env: { TURNOVER_WAREHOUSE_URL: 'vertica://dbadmin:vpw@vertica.internal:5433/dwh?ConnectionLoadBalance=1' } });
+      const result = await provision(vertica, { env: { TURNOVER_BI_WAREHOUSE_URL: 'vertica://dbadmin:vpw@vertica.internal:5433/dwh?ConnectionLoadBalance=1' } });
       assert.equal(result.code, 0, result.stderr);
       const database = vertica.databases.values().next().value!;
       assert.equal(database.engine, 'vertica');
@@ -161,7 +161,7 @@ describe('turnover bi metabase provision (against a fake Metabase API)', () => {
     await closed.start();
     const url = closed.url;
     await closed.stop();
-    const result = await runCli(['bi', 'metabase', 'provision', '--url', url, '--user', USER, '--retry-for', '2'], { env: { TURNOVER_METABASE_PASSWORD: PASSWORD, TURNOVER_WAREHOUSE_URL: WAREHOUSE } });
+    const result = await runCli(['bi', 'metabase', 'provision', '--url', url, '--user', USER, '--retry-for', '2'], { env: { TURNOVER_METABASE_PASSWORD: PASSWORD, TURNOVER_BI_WAREHOUSE_URL: WAREHOUSE } });
     assert.equal(result.code, 5);
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 1, result.stderr);
@@ -172,7 +172,7 @@ describe('turnover bi metabase provision (against a fake Metabase API)', () => {
     const fresh = new FakeMetabase(USER, PASSWORD);
     await fresh.start();
     try {
-      const result = await provision(fresh, { env: { TURNOVER_WAREHOUSE_URL: 'postgres://reporter:pw@nowhere.invalid:5432/dwh' } });
+      const result = await provision(fresh, { env: { TURNOVER_BI_WAREHOUSE_URL: 'postgres://reporter:pw@nowhere.invalid:5432/dwh' } });
       assert.equal(result.code, 3);
       assert.equal(result.stderr, "turnover: Metabase cannot use the warehouse postgres://reporter@nowhere.invalid:5432/dwh: Couldn't connect to the database. Please check the connection details.\n");
       assert.deepEqual(writes(fresh.takeSequence()), ['POST /api/database']);
@@ -182,8 +182,21 @@ describe('turnover bi metabase provision (against a fake Metabase API)', () => {
     }
   });
 
+  it('without TURNOVER_BI_WAREHOUSE_URL it provisions with the pipeline\'s own login and warns that it should not', async () => {
+    const fresh = new FakeMetabase(USER, PASSWORD);
+    await fresh.start();
+    try {
+      const result = await provision(fresh, { env: { TURNOVER_BI_WAREHOUSE_URL: '', TURNOVER_WAREHOUSE_URL: WAREHOUSE } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /the BI tool gets the pipeline's own warehouse login \(TURNOVER_WAREHOUSE_URL\): give it a read-only one in TURNOVER_BI_WAREHOUSE_URL/);
+      assert.equal(fresh.databases.size, 1);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('a missing password is a configuration error that names where to put it', async () => {
-    const result = await runCli(['bi', 'metabase', 'provision', '--url', metabase.url, '--user', USER], { env: { TURNOVER_WAREHOUSE_URL: WAREHOUSE, TURNOVER_METABASE_PASSWORD: '' } });
+    const result = await runCli(['bi', 'metabase', 'provision', '--url', metabase.url, '--user', USER], { env: { TURNOVER_BI_WAREHOUSE_URL: WAREHOUSE, TURNOVER_METABASE_PASSWORD: '' } });
     assert.equal(result.code, 3);
     assert.match(result.stderr.trim(), /^turnover: the Metabase password \(TURNOVER_METABASE_PASSWORD or --password\) is not set$/);
   });

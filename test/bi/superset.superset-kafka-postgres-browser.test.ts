@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import type { Page, Response } from 'playwright-core';
 import { loadDefinition } from '../../src/bi/definition/definition.js';
 import { SupersetClient } from '../../src/bi/superset/superset-client.js';
@@ -48,16 +49,19 @@ describe('turnover bi superset: a real Superset over marts built from the live f
   let t: TestStack;
   let loaded: LoadedPipeline;
   let stateDir: string;
+  let biUrl = '';
   let url = '';
   let password = '';
 
+  // Superset gets the stack's read-only BI login, as `turnover up --with-superset` gives it
   const provision = (extra: string[] = [], env: Record<string, string> = {}) =>
-    cli(['bi', 'superset', 'provision', '--state-dir', stateDir, ...extra], { TURNOVER_WAREHOUSE_URL: loaded.warehouseUrl, ...env });
+    cli(['bi', 'superset', 'provision', '--state-dir', stateDir, ...extra], { TURNOVER_BI_WAREHOUSE_URL: biUrl, TURNOVER_WAREHOUSE_URL: '', ...env });
   const client = () => SupersetClient.login(url, 'admin', password);
 
   before(async () => {
     t = await useStack();
     loaded = await loadPipeline(t, 'bi_superset');
+    biUrl = await t.stack.grantMartsToBi(new URL(loaded.warehouseUrl).pathname.slice(1));
     stateDir = mkdtempSync(join(tmpdir(), 'turnover-bi-state-'));
   }, SLOW);
 
@@ -109,9 +113,29 @@ describe('turnover bi superset: a real Superset over marts built from the live f
     assert.match(status.stdout, /^superset {2}healthy/);
   });
 
+  it('the BI login reads the marts and nothing else, and cannot write them', async () => {
+    const bi = new pg.Client({ connectionString: biUrl });
+    await bi.connect();
+    try {
+      const marts = await bi.query('select count(*)::int as n from cdm.global_metrics');
+      assert.ok(marts.rows[0].n > 0, 'the BI login sees no global_metrics rows');
+      await assert.rejects(bi.query('select count(*) from stg.transactions'), /permission denied for schema stg/);
+      await assert.rejects(bi.query('delete from cdm.global_metrics'), /permission denied for table global_metrics/);
+      await assert.rejects(bi.query('create table cdm.scratch (x int)'), /permission denied for schema cdm/);
+    } finally {
+      await bi.end();
+    }
+    // the stack's own landing database (the pipeline's raw records): closed to everyone but its owner
+    const landing = new URL(t.env.TURNOVER_LANDING_URL!);
+    const intoLanding = new pg.Client({ connectionString: biUrl.replace(/\/[^/]+$/, landing.pathname) });
+    await assert.rejects(intoLanding.connect(), /permission denied for database/);
+    await intoLanding.end().catch(() => undefined);
+  });
+
   it('provisioning twice leaves exactly one of each object, and the second run changes nothing', SLOW, async () => {
     const first = await provision();
     assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stderr, /pipeline's own warehouse login/, 'the read-only login was not used');
     assert.match(first.stdout, new RegExp(`${1 + definition.datasets.size + definition.charts.length + 1} of ${1 + definition.datasets.size + definition.charts.length + 1} objects created or updated`));
 
     const api = await client();
@@ -129,6 +153,9 @@ describe('turnover bi superset: a real Superset over marts built from the live f
     assert.deepEqual(after, before, 'the second run changed something');
 
     assert.deepEqual(after.databases.result.map((d) => d.uuid), [definition.database.uuid]);
+    const connection = await api.get<{ result: { sqlalchemy_uri: string; expose_in_sqllab: boolean } }>(`/api/v1/database/${after.databases.result[0]!.id}/connection`);
+    assert.equal(connection.result.expose_in_sqllab, false, 'SQL Lab is open on the warehouse connection');
+    assert.match(connection.result.sqlalchemy_uri, /^postgresql\+psycopg2:\/\/turnover_bi:/);
     assert.deepEqual(after.datasets.result.map((d) => d.uuid).sort(), [...definition.datasets.values()].map((d) => d.uuid).sort());
     assert.deepEqual(after.charts.result.map((c) => c.uuid).sort(), definition.charts.map((c) => c.uuid).sort());
     assert.deepEqual(after.dashboards.result.map((d) => d.uuid), [definition.dashboard.uuid]);
@@ -261,7 +288,7 @@ describe('turnover bi superset: a real Superset over marts built from the live f
     // another definition (its own connection) pointed at a closed port: Superset tests the connection and refuses it
     const copy = copyDefinition((yaml) => yaml.replace('uuid: 86b17998-5eb7-4a62-ba74-6f485addeaa6\n  name: turnover warehouse', 'uuid: 3f1d5a53-7f43-4c1e-9a55-5a0d3b0c9e21\n  name: turnover unreachable'));
     try {
-      const closed = await provision(['--definition', copy.file], { TURNOVER_WAREHOUSE_URL: `postgres://postgres@127.0.0.1:${closedPort}/nowhere` });
+      const closed = await provision(['--definition', copy.file], { TURNOVER_BI_WAREHOUSE_URL: `postgres://postgres@127.0.0.1:${closedPort}/nowhere` });
       assert.notEqual(closed.code, 0);
       assert.equal(closed.stderr.trim().split('\n').length, 1, closed.stderr);
       assert.match(closed.stderr, new RegExp(`^turnover: Superset cannot use the warehouse postgres://postgres@127\\.0\\.0\\.1:${closedPort}/nowhere: .*Connection refused`));

@@ -7,6 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { queryRows } from '../staging/landing-support.js';
 import { track } from '../support/child-processes.js';
 import { CLI } from '../support/cli.js';
+import { resolveStackSettings, stackEnv } from '../../src/stack/index.js';
 
 /** A `turnover up` child process with its own state dir, driven like an operator would. */
 export class UpProcess {
@@ -52,11 +53,13 @@ export interface StackUrls {
   readonly warehouseUrl: string;
 }
 
-/** The endpoints of the stack `up` started in this state dir (ports chosen on its first start). */
-export function stackUrls(stateDir: string): StackUrls {
-  const ports = JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')) as { kafkaPort: number; postgresPort: number };
-  const base = `postgres://postgres@127.0.0.1:${ports.postgresPort}`;
-  return { brokers: `127.0.0.1:${ports.kafkaPort}`, stagingUrl: `${base}/turnover`, warehouseUrl: `${base}/turnover_dwh` };
+/**
+ * The endpoints of the stack `up` started in this state dir (ports chosen on
+ * its first start, passwords generated then), as `turnover stack env` gives them.
+ */
+export async function stackUrls(stateDir: string): Promise<StackUrls> {
+  const env = stackEnv(await resolveStackSettings({ stateDir }, process.env));
+  return { brokers: env.TURNOVER_KAFKA_BROKERS!, stagingUrl: env.TURNOVER_LANDING_URL!, warehouseUrl: env.TURNOVER_WAREHOUSE_URL! };
 }
 
 

@@ -47,7 +47,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     ]);
     const up = new UpProcess(args);
     await waitFor('the backfill', async () => backfillDone(stateDir), up, 240_000);
-    const urls = stackUrls(stateDir);
+    const urls = await stackUrls(stateDir);
 
     const backfilled = [day(-2), day(-1)];
     let expected = new Map<string, number>();
@@ -104,7 +104,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     dirs.push(cleanDir);
     const clean = new UpProcess(upArgs(cleanDir, feed));
     await waitFor('the clean run to finish its backfill', async () => backfillDone(cleanDir), clean, 240_000);
-    const cleanUrls = stackUrls(cleanDir);
+    const cleanUrls = await stackUrls(cleanDir);
     await waitFor('the clean run to catch up', () => caughtUp(cleanUrls, TOPIC), clean, 240_000);
     const expected = await snapshot(cleanUrls);
     const cleanTopic = await readTopic(cleanUrls.brokers, TOPIC);
@@ -117,7 +117,7 @@ describe('turnover up (real Kafka + PostgreSQL, every stage as a child process)'
     dirs.push(dir);
     const stack = await runCli(['stack', 'up', '--state-dir', dir, '--kafka-port', '0', '--postgres-port', '0'], { timeoutMs: 300_000 });
     assert.equal(stack.code, 0, stack.stderr);
-    const urls = stackUrls(dir);
+    const urls = await stackUrls(dir);
     const partial = await runCli(
       ['generate', '--from', day(-3), '--to', day(-3), '--seed', '7', '--transactions-per-day', '300', '--partitions', '3', '--max-messages', '400', ...scenarios.flatMap((s) => ['--scenario', s])],
       { env: { TURNOVER_KAFKA_BROKERS: urls.brokers, TURNOVER_KAFKA_TOPIC: TOPIC } },

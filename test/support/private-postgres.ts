@@ -6,7 +6,7 @@ import pg from 'pg';
 import { silentLogger } from '../../src/log/logger.js';
 import { preparePostgresBinaries } from '../../src/setup/postgres-binaries.js';
 import { PostgresServer } from '../../src/stack/postgres-server.js';
-import { preparePostgresDir, resolveStackSettings } from '../../src/stack/stack-settings.js';
+import { postgresPasswordFiles, preparePostgresDir, resolveStackSettings } from '../../src/stack/stack-settings.js';
 
 /**
  * A PostgreSQL server of its own for a test that crashes it: the stack's
@@ -27,9 +27,22 @@ export class PrivatePostgres {
     const settings = await preparePostgresDir(await resolveStackSettings({ stateDir, postgresPort: 0, kafkaPort: 0 }, process.env));
     // where LocalStack keeps the binaries: shared with the run's stack, copied once
     const binaries = preparePostgresBinaries(process.env, settings.postgresOsUser ? join('/var/tmp', 'turnover-root') : settings.cacheDir);
-    const server = new PostgresServer({ dir: settings.postgresDir, port: settings.postgresPort, binaries, osUser: settings.postgresOsUser, env: process.env });
+    const passwords = postgresPasswordFiles(stateDir);
+    const server = new PostgresServer({
+      dir: settings.postgresDir, port: settings.postgresPort, binaries, osUser: settings.postgresOsUser, env: process.env,
+      passwordFile: passwords.superuser, biPasswordFile: passwords.bi,
+    });
     await server.start(silentLogger());
     return new PrivatePostgres(server, stateDir);
+  }
+
+  get dataDir(): string {
+    return this.server.dataDir;
+  }
+
+  /** The 0600 file of the state dir with the superuser's generated password. */
+  get passwordFile(): string {
+    return postgresPasswordFiles(this.stateDir).superuser;
   }
 
   /** The server's log: what it refused, and why (a duplicate key is logged with the key). */

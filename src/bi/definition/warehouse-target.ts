@@ -1,9 +1,10 @@
 import { ConfigError } from '../../errors.js';
 
 /**
- * The warehouse a BI tool connects to, from the pipeline's own URL
- * (TURNOVER_WAREHOUSE_URL: postgres://… or vertica://…). Each tool gets it in
- * its own form: Superset a SQLAlchemy URI, Metabase an engine and details.
+ * The warehouse a BI tool connects to (postgres://… or vertica://…), with a
+ * read-only login: --warehouse-url / TURNOVER_BI_WAREHOUSE_URL, which the
+ * local stack exports for its marts-only role. Each tool gets it in its own
+ * form: Superset a SQLAlchemy URI, Metabase an engine and details.
  */
 export interface WarehouseTarget {
   readonly dialect: 'postgres' | 'vertica';
@@ -22,6 +23,22 @@ const SCHEMES: Readonly<Record<string, { dialect: WarehouseTarget['dialect']; po
   'postgresql:': { dialect: 'postgres', port: 5432 },
   'vertica:': { dialect: 'vertica', port: 5433 },
 };
+
+/** Where the BI commands' warehouse URL comes from, in error messages. */
+export const BI_WAREHOUSE_SOURCE = '--warehouse-url / TURNOVER_BI_WAREHOUSE_URL';
+
+/**
+ * The URL the BI tool should use: the one given (flag or TURNOVER_BI_WAREHOUSE_URL),
+ * else the pipeline's own TURNOVER_WAREHOUSE_URL with a warning, since that
+ * login can write and read everything, and anyone with the BI tool's SQL
+ * editor could then too.
+ */
+export function biWarehouseUrl(given: unknown, pipelineUrl: string | undefined, warn: (message: string) => void): unknown {
+  if (typeof given === 'string' && given !== '') return given;
+  if (!pipelineUrl) return given;
+  warn('the BI tool gets the pipeline\'s own warehouse login (TURNOVER_WAREHOUSE_URL): give it a read-only one in TURNOVER_BI_WAREHOUSE_URL (the local stack exports one)');
+  return pipelineUrl;
+}
 
 export function parseWarehouseTarget(value: unknown, source: string): WarehouseTarget {
   if (typeof value !== 'string' || value === '') {

@@ -1,7 +1,7 @@
 import type { Handler } from '../../command/command-spec.js';
 import { ConfigError } from '../../errors.js';
 import { loadDefinition } from '../definition/definition.js';
-import { describeTarget, parseWarehouseTarget } from '../definition/warehouse-target.js';
+import { BI_WAREHOUSE_SOURCE, biWarehouseUrl, describeTarget, parseWarehouseTarget } from '../definition/warehouse-target.js';
 import { printReport } from '../report.js';
 import { provisionMetabase } from './metabase-provision.js';
 
@@ -16,7 +16,8 @@ export const provision: Handler = async (input, context) => {
   if (!/^https?:\/\//.test(url)) throw new ConfigError(`--url must be an http(s):// URL, got "${url}"`);
   const user = required(input.options.user, '--user / TURNOVER_METABASE_USER');
   const password = required(input.options.password, 'the Metabase password (TURNOVER_METABASE_PASSWORD or --password)');
-  const target = parseWarehouseTarget(input.options.warehouseUrl, '--warehouse-url / TURNOVER_WAREHOUSE_URL');
+  const warehouseUrl = biWarehouseUrl(input.options.warehouseUrl, context.env.TURNOVER_WAREHOUSE_URL, (message) => context.logger.warn(message));
+  const target = parseWarehouseTarget(warehouseUrl, BI_WAREHOUSE_SOURCE);
   const definition = loadDefinition(input.options.definition as string | undefined);
   context.logger.info({ metabase: url, warehouse: describeTarget(target) }, 'provisioning the turnover dashboard into Metabase');
   const retryForMs = input.options.retryFor === undefined ? undefined : Number(input.options.retryFor) * 1000;

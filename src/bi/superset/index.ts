@@ -2,7 +2,7 @@ import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { readAdmin, resolveSupersetSettings } from '../../stack/index.js';
 import { loadDefinition, type Definition } from '../definition/definition.js';
-import { parseWarehouseTarget } from '../definition/warehouse-target.js';
+import { BI_WAREHOUSE_SOURCE, parseWarehouseTarget } from '../definition/warehouse-target.js';
 import { provisionSuperset as provision, type SupersetProvisionReport } from './superset-provision.js';
 
 /**
@@ -32,7 +32,7 @@ export interface ProvisionOptions {
 /** Creates or updates the connection, datasets, charts and dashboard of the definition. */
 export async function provisionSuperset(options: ProvisionOptions): Promise<SupersetProvisionReport> {
   const env = options.env ?? process.env;
-  const target = parseWarehouseTarget(options.warehouseUrl, '--warehouse-url / TURNOVER_WAREHOUSE_URL');
+  const target = parseWarehouseTarget(options.warehouseUrl, BI_WAREHOUSE_SOURCE);
   const definition = typeof options.definition === 'object' ? options.definition : loadDefinition(options.definition);
   const local = await resolveSupersetSettings({ stateDir: options.stateDir }, env);
   const url = options.supersetUrl ?? local.url;

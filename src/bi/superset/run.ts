@@ -1,7 +1,7 @@
 import type { Handler } from '../../command/command-spec.js';
 import { StackError } from '../../errors.js';
 import { LocalSuperset, resolveSupersetSettings } from '../../stack/index.js';
-import { describeTarget, parseWarehouseTarget } from '../definition/warehouse-target.js';
+import { BI_WAREHOUSE_SOURCE, biWarehouseUrl, describeTarget, parseWarehouseTarget } from '../definition/warehouse-target.js';
 import { printReport } from '../report.js';
 import { provisionSuperset } from './index.js';
 import type { SupersetProvisionReport } from './superset-provision.js';
@@ -13,11 +13,12 @@ const provision: Handler = async (input, context) => {
   if (supersetUrl === undefined && !(await new LocalSuperset(settings, context.env).healthy())) {
     throw new StackError(`no Superset answers at ${settings.url}: run \`turnover bi superset up\` or pass --superset-url`);
   }
-  const target = parseWarehouseTarget(input.options.warehouseUrl, '--warehouse-url / TURNOVER_WAREHOUSE_URL');
+  const warehouseUrl = biWarehouseUrl(input.options.warehouseUrl, context.env.TURNOVER_WAREHOUSE_URL, (message) => context.logger.warn(message));
+  const target = parseWarehouseTarget(warehouseUrl, BI_WAREHOUSE_SOURCE);
   context.logger.info({ warehouse: describeTarget(target) }, 'provisioning the turnover dashboard into Superset');
   const report: SupersetProvisionReport = await provisionSuperset({
     logger: context.logger,
-    warehouseUrl: input.options.warehouseUrl as string,
+    warehouseUrl: String(warehouseUrl),
     supersetUrl,
     stateDir: input.options.stateDir as string | undefined,
     env: context.env,

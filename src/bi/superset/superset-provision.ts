@@ -82,7 +82,8 @@ export async function provisionSuperset(options: SupersetProvisionOptions): Prom
 async function provisionDatabase(client: SupersetClient, options: SupersetProvisionOptions, note: (o: ProvisionedObject) => void): Promise<number> {
   const { definition, target } = options;
   const name = definition.database.name;
-  const wanted = { database_name: name, sqlalchemy_uri: sqlalchemyUri(target), expose_in_sqllab: true };
+  // no SQL Lab: the dashboard's datasets are all anyone needs, and an editor would let any Superset user query whatever the login reaches
+  const wanted = { database_name: name, sqlalchemy_uri: sqlalchemyUri(target), expose_in_sqllab: false };
   const base = { kind: 'database' as const, key: 'database', name };
   let id = (await client.findByUuid('database', [definition.database.uuid])).get(definition.database.uuid);
   if (id === undefined) {
@@ -99,7 +100,7 @@ async function provisionDatabase(client: SupersetClient, options: SupersetProvis
   }
   // Superset never returns a stored password, only a mask: compare the URI with the mask in place.
   const current = (await client.get<Result<{ database_name: string; sqlalchemy_uri: string; expose_in_sqllab: boolean }>>(`/api/v1/database/${id}/connection`)).result;
-  const same = current.database_name === name && current.sqlalchemy_uri === sqlalchemyUri(target, { masked: true }) && current.expose_in_sqllab;
+  const same = current.database_name === name && current.sqlalchemy_uri === sqlalchemyUri(target, { masked: true }) && !current.expose_in_sqllab;
   if (!same) await client.put(`/api/v1/database/${id}`, wanted).catch(connectionRefused('Superset', describeTarget(target)));
   note({ ...base, id, action: same ? 'unchanged' : 'updated' });
   return id;

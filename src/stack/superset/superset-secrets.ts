@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { writePrivate } from '../secret-file.js';
 
 /**
  * The local Superset's secrets live only in its state dir, each file 0600:
@@ -17,11 +18,6 @@ export interface AdminCredentials {
 
 const SECRET_FILE = 'secret_key';
 const ADMIN_FILE = 'admin.json';
-
-function writePrivate(path: string, text: string): void {
-  writeFileSync(path, text, { mode: 0o600 });
-  chmodSync(path, 0o600); // writeFileSync keeps the mode of an existing file
-}
 
 /** Path of the secret key file, created with a fresh random key when missing. */
 export function ensureSecretKey(dir: string): string {
@@ -46,11 +42,6 @@ export function readAdmin(dir: string): AdminCredentials | undefined {
 export function writeAdmin(dir: string, admin: AdminCredentials): void {
   mkdirSync(dir, { recursive: true });
   writePrivate(join(dir, ADMIN_FILE), `${JSON.stringify(admin)}\n`);
-}
-
-/** A password for the admin when the operator gave none: 24 URL-safe characters. */
-export function randomPassword(): string {
-  return randomBytes(18).toString('base64url');
 }
 
 /** The admin the operator asked for in TURNOVER_SUPERSET_ADMIN_USER / _PASSWORD, if any. */

@@ -11,7 +11,8 @@ import { treeRss } from '../../process/process-state.js';
 import { stopPid } from '../../process/stop.js';
 import { ensureVenv } from '../../setup/python-venv.js';
 import { renderSupersetConfig } from './superset-config.js';
-import { adminFromEnv, ensureSecretKey, randomPassword, readAdmin, writeAdmin, type AdminCredentials } from './superset-secrets.js';
+import { randomPassword } from '../secret-file.js';
+import { adminFromEnv, ensureSecretKey, readAdmin, writeAdmin, type AdminCredentials } from './superset-secrets.js';
 import { persistSupersetSettings, SUPERSET_DEFAULTS, type SupersetSettings } from './superset-settings.js';
 
 export interface SupersetStatus {
