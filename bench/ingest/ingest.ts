@@ -26,7 +26,7 @@ import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
 import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
-import { cpuSeconds, fmt, machineLine, peakRssMb } from './machine.js';
+import { cpuSeconds, fmt, machineLine, peakRssMb } from '../harness/machine.js';
 
 const PARTITIONS = 3;
 const REFERENCE_COMMIT_ROWS = 10_000;

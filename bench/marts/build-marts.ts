@@ -8,7 +8,7 @@ import { buildMarts } from '../../src/marts/index.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { useStack } from '../../test/support/stack.js';
-import { procStat } from '../ingest/machine.js';
+import { procStat } from '../harness/machine.js';
 
 /**
  * Marts benchmark (SPEC §6): DAYS days × ROWS_PER_DAY transaction rows a day

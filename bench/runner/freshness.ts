@@ -18,7 +18,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { runCli } from '../../test/support/cli.js';
 import { backfillDone, freshStateDir, stackUrls, UpProcess, waitFor } from '../../test/runner/up-harness.js';
 import { queryRows } from '../../test/staging/landing-support.js';
-import { machineLine } from '../ingest/machine.js';
+import { machineLine } from '../harness/machine.js';
 
 const PROBE_DAY = '2000-01-01';
 const probes = Number(process.argv[2] ?? 60);

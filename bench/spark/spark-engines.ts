@@ -31,7 +31,7 @@ import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
 import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
-import { cpuSeconds, machineLine } from '../ingest/machine.js';
+import { cpuSeconds, machineLine } from '../harness/machine.js';
 import { GroupSampler } from './process-group.js';
 
 const PARTITIONS = 3;

@@ -8,7 +8,7 @@ import { PostgresSession } from '../../src/warehouse/postgres/postgres-session.j
 import { CLI, runCli } from '../../test/support/cli.js';
 import { useStack } from '../../test/support/stack.js';
 import { fixtureValues } from '../../test/staging/landing-support.js';
-import { procStat } from '../ingest/machine.js';
+import { procStat } from '../harness/machine.js';
 
 /**
  * STG load benchmark (SPEC §6): ≥ 1,000,000 landed records of the live
