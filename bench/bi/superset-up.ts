@@ -12,7 +12,7 @@ import { venvReady } from '../../src/setup/python-venv.js';
 import { LocalStack, stackEnv } from '../../src/stack/stack.js';
 import { resolveStackSettings } from '../../src/stack/stack-settings.js';
 import { runCli, type CliResult } from '../../test/support/cli.js';
-import { machineLine } from '../ingest/machine.js';
+import { machineLine } from '../harness/machine.js';
 
 /**
  * Time from `turnover bi superset up` on a fresh state dir (the venv already

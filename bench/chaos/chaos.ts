@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { chaosReport } from '../../test/chaos/chaos-report.js';
 import { runChaos } from '../../test/chaos/chaos-run.js';
 import { chaosSeed } from '../../test/chaos/fault-schedule.js';
-import { machineLine } from '../ingest/machine.js';
+import { machineLine } from '../harness/machine.js';
 
 function positiveNumber(name: string, text: string): number {
   const value = Number(text);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { parseFeedValue, parseMessage, parseFeedValueWithSchema } from '../../src/contracts/index.js';
 import { LIVE_FEED } from '../../test/support/paths.js';
-import { machineLine } from '../ingest/machine.js';
+import { machineLine } from '../harness/machine.js';
 
 const values: Buffer[] = [];
 for (const file of [LIVE_FEED.messages, LIVE_FEED.transactions100]) {

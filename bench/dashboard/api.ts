@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { PACKAGE_ROOT } from '../../src/paths.js';
 import { migratedDatabases, queryRows } from '../../test/staging/landing-support.js';
 import { useStack } from '../../test/support/stack.js';
-import { machineLine } from '../ingest/machine.js';
+import { machineLine } from '../harness/machine.js';
 
 /**
  * Response times of the dashboard's API, in process, over a year of synthetic

@@ -24,7 +24,7 @@ import { KafkaSink } from '../../src/generator/sinks/kafka-sink.js';
 import type { FeedSink } from '../../src/generator/sinks/feed-sink.js';
 import { runCli } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
-import { cpuSeconds, fmt, machineLine } from '../ingest/machine.js';
+import { cpuSeconds, fmt, machineLine } from '../harness/machine.js';
 
 const MESSAGES = Number(process.argv[2] ?? 1_000_000);
 const PARTITIONS = 3;

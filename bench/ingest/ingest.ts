@@ -4,14 +4,20 @@
  * one COPY BINARY connection (rows pre-encoded, commit every 10,000, into
  * the same raw.kafka_messages table with its primary key).
  *
- *   node dist/bench/ingest/ingest.js [messages]        (default 1,000,000)
+ *   node dist/bench/ingest/ingest.js [messages] [--json]        (default 1,000,000)
+ *
+ * A warm-up run of the reference (not counted), then ROUNDS (default 3)
+ * rounds of reference and ingest, each round giving one ratio; the medians,
+ * ranges and verdicts come from bench/harness. "Steady" counts only the rows
+ * landed after the first poll that saw a row, over the time since that poll.
  *
  * Env: TURNOVER_BENCH_SIZES=natural,600 (value sizes: the live feed's own
  * ~400 B, and padded to 600 B like PLATFORM.md); TURNOVER_BENCH_ENGINES=node
  * (add `spark` once `turnover ingest --engine spark` exists: it is run the
  * same way, as a child process on a fresh landing database, and measured by
  * the same poll of raw.kafka_messages); TURNOVER_TEST_STATE_DIR to reuse a
- * running stack instead of starting a throwaway one.
+ * running stack instead of starting a throwaway one; ROUNDS; BENCH_JSON=path
+ * (or --json: the JSON on stdout, the report on stderr).
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,34 +32,29 @@ import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
 import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
-import { cpuSeconds, fmt, machineLine, peakRssMb } from './machine.js';
+import { cpuSeconds, fmt, machineLine, peakRssMb } from '../harness/machine.js';
+import { dropDatabases } from '../harness/databases.js';
+import { BenchReport } from '../harness/report.js';
+import { cpuSecondsUp, megabytesUp, percentDown, rateDown } from '../harness/rounding.js';
+import { roundsFrom, runRounds } from '../harness/rounds.js';
+import { steadyFromFirstRow, type Sample } from '../harness/steady.js';
+import type { Target } from '../harness/verdict.js';
 
 const PARTITIONS = 3;
 const REFERENCE_COMMIT_ROWS = 10_000;
 
 interface Measure {
   readonly what: string;
+  /** From process launch (or the reference's first COPY) to the last row landed. */
   readonly rowsPerS: number;
-  /** Rate from the first landed row to the last (start-up excluded). */
+  /** Rows landed after the first poll that saw a row, over the time since that poll (start-up excluded). */
   readonly steadyRowsPerS?: number;
+  /** Launch to the first poll that saw a row. */
+  readonly firstRowS?: number;
   readonly clientCpuPerM?: number;
   readonly serverCpuPerM?: number;
   readonly peakRssMb?: number;
   readonly brokerCpuPerM?: number;
-}
-
-/**
- * Each measurement lands 1M rows (~0.6–0.8 GB) in a fresh database, plus the
- * unused warehouse database of freshDatabases: drop both once measured, so a
- * run on a long-lived stack (TURNOVER_TEST_STATE_DIR) does not fill the disk.
- */
-async function dropDatabases(t: TestStack, urls: { stagingUrl: string; warehouseUrl: string }): Promise<void> {
-  await withClient(t.postgresUrl('postgres'), async (c) => {
-    for (const url of [urls.stagingUrl, urls.warehouseUrl]) {
-      const name = new URL(url).pathname.slice(1).replaceAll('"', '');
-      await c.query(`drop database if exists "${name}" with (force)`);
-    }
-  });
 }
 
 async function deleteTopic(t: TestStack, topic: string): Promise<void> {
@@ -116,7 +117,7 @@ async function reference(t: TestStack, topic: string, messages: number, size: nu
     };
   } finally {
     await client.end();
-    await dropDatabases(t, databases);
+    await dropDatabases(t, [databases.stagingUrl, databases.warehouseUrl]);
   }
 }
 
@@ -133,7 +134,7 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let firstRowAt: bigint | undefined;
+  const samples: Sample[] = [];
   let peak = 0;
   let childCpu = 0;
   let backend: number | undefined;
@@ -151,11 +152,11 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
         engine === 'node'
           ? Number((await poll.query('select coalesce(sum(next_offset), 0) as n from raw.consumer_offsets')).rows[0].n)
           : Number((await poll.query('select count(*) as n from raw.kafka_messages')).rows[0].n);
-      if (landed > 0 && firstRowAt === undefined) {
-        firstRowAt = process.hrtime.bigint();
+      samples.push({ atS: Number(process.hrtime.bigint() - started) / 1e9, rows: landed });
+      if (landed > 0 && backend === undefined) {
         const b = (await poll.query("select pid from pg_stat_activity where application_name = 'turnover-ingest' and datname = current_database() limit 1")).rows[0];
-        backend = b ? Number(b.pid) : undefined;
-        serverCpu0 = backend ? cpuSeconds(backend) : 0;
+        backend = b ? Number(b.pid) : Number.NaN;
+        serverCpu0 = Number.isNaN(backend) ? 0 : cpuSeconds(backend);
       }
       if (landed >= messages) break;
       if (landed !== progress.landed) progress = { landed, at: Date.now() };
@@ -168,19 +169,21 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
   } finally {
     await poll.end();
   }
-  const done = process.hrtime.bigint();
+  // the last sample is the poll that saw every row: the run's end
+  const done = started + BigInt(Math.round(samples.at(-1)!.atS * 1e9));
   const brokerCpu = broker ? cpuSeconds(broker) - brokerCpu0 : Number.NaN;
-  const serverCpu = backend ? cpuSeconds(backend) - serverCpu0 : Number.NaN;
+  const serverCpu = backend !== undefined && !Number.isNaN(backend) ? cpuSeconds(backend) - serverCpu0 : Number.NaN;
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) throw new Error(`turnover ingest exited with ${code} on SIGTERM`);
   const count = await withClient(stagingUrl, async (c) => Number((await c.query('select count(*) as n, count(distinct ("offset", partition)) as d from raw.kafka_messages')).rows[0].n));
-  await dropDatabases(t, databases);
+  await dropDatabases(t, [databases.stagingUrl, databases.warehouseUrl]);
   if (count !== messages) throw new Error(`landed ${count} rows, expected ${messages}`);
   return {
     what: `(b) turnover ingest --engine ${engine}, exactly-once`,
     rowsPerS: messages / (Number(done - started) / 1e9),
-    steadyRowsPerS: firstRowAt ? messages / (Number(done - firstRowAt) / 1e9) : undefined,
+    steadyRowsPerS: steadyFromFirstRow(samples)?.rowsPerS,
+    firstRowS: samples.find((s) => s.rows > 0)?.atS,
     clientCpuPerM: childCpu * (1e6 / messages),
     serverCpuPerM: serverCpu * (1e6 / messages),
     peakRssMb: peak,
@@ -188,10 +191,28 @@ async function ingest(t: TestStack, engine: string, topic: string, messages: num
   };
 }
 
+/** The targets of the node engine (SPEC §6 and issue 22), by figure. */
+function nodeTargets(messages: number, size: number | undefined): Record<'launch' | 'steady' | 'rate' | 'cpu' | 'rss', Target[]> {
+  const fullSize = messages >= 2_000_000 && size === undefined ? undefined : 'issue 22 states it for 2,000,000 records of the live feed\'s size';
+  return {
+    launch: [
+      { better: 'higher', bound: 0.9, source: 'SPEC §6' },
+      { better: 'higher', bound: 0.9, source: 'issue 22, from launch', notApplicable: fullSize },
+    ],
+    steady: [{ better: 'higher', bound: 1, source: 'issue 22, steady', notApplicable: fullSize }],
+    rate: [{ better: 'higher', bound: 100_000, source: 'SPEC §6 stretch', notApplicable: size === undefined ? undefined : 'stated for the live feed\'s ~400 B values' }],
+    cpu: [{ better: 'lower', bound: 2.5, source: 'issue 22' }],
+    rss: [{ better: 'lower', bound: 300, source: 'SPEC §6, issue 22' }],
+  };
+}
+
 async function main(): Promise<void> {
-  const messages = Number(process.argv[2] ?? process.env.TURNOVER_BENCH_MESSAGES ?? 1_000_000);
+  const report = new BenchReport('ingest: turnover ingest against PostgreSQL alone (one COPY BINARY connection), same run');
+  const messages = Number(report.args.positional[0] ?? process.env.TURNOVER_BENCH_MESSAGES ?? 1_000_000);
   const sizes = (process.env.TURNOVER_BENCH_SIZES ?? 'natural,600').split(',').map((s) => (s === 'natural' ? undefined : Number(s)));
   const engines = (process.env.TURNOVER_BENCH_ENGINES ?? 'node').split(',');
+  const rounds = roundsFrom(process.env);
+  report.settings({ messages, sizes: sizes.map((s) => s ?? 'natural').join(','), engines: engines.join(','), rounds, partitions: PARTITIONS });
   const t = await useStack();
   try {
     for (const size of sizes) {
@@ -199,26 +220,50 @@ async function main(): Promise<void> {
       const produceStart = Date.now();
       await produceFeed(t.kafka, topic, { from: 0, count: messages, partitions: PARTITIONS, targetBytes: size });
       const avg = Math.round(liveFeedTemplates().reduce((n, _, i) => n + feedValue(liveFeedTemplates(), i, size).length, 0) / liveFeedTemplates().length);
-      console.log(`\n### ${fmt(messages)} messages, values ${size ? `padded to ${size} B` : `of the live feed (avg ${avg} B)`}, ${PARTITIONS} partitions`);
-      console.log(`produced in ${((Date.now() - produceStart) / 1000).toFixed(1)} s (kafkajs producer)`);
-      console.log(machineLine());
-      const results: Measure[] = [];
-      results.push(await reference(t, topic, messages, size));
-      for (const engine of engines) results.push(await ingest(t, engine, topic, messages));
-      results.push({ ...(await reference(t, topic, messages, size)), what: '(a) again, after (b)' });
-      const refs = results.filter((r) => r.what.startsWith('(a)'));
-      const ref = refs.reduce((n, r) => n + r.rowsPerS, 0) / refs.length;
-      console.log('| run | rows/s | steady rows/s | vs (a) mean | client CPU-s/1M | PG backend CPU-s/1M | broker CPU-s/1M | peak RSS MB |\n|---|---|---|---|---|---|---|---|');
-      for (const r of results) {
-        const ratio = r.what.startsWith('(b)') ? `${Math.round((r.rowsPerS / ref) * 100)}% (steady ${r.steadyRowsPerS ? Math.round((r.steadyRowsPerS / ref) * 100) : '?'}%)` : '';
-        console.log(`| ${r.what} | ${fmt(r.rowsPerS)} | ${r.steadyRowsPerS ? fmt(r.steadyRowsPerS) : ''} | ${ratio} | ${r.clientCpuPerM?.toFixed(1) ?? ''} | ${r.serverCpuPerM?.toFixed(1) ?? ''} | ${r.brokerCpuPerM?.toFixed(1) ?? ''} | ${r.peakRssMb ?? ''} |`);
-      }
-      console.log(machineLine());
+      const values = size ? `padded to ${size} B` : `of the live feed (avg ${avg} B)`;
+      report.log(`\n### ${fmt(messages)} messages, values ${values}, ${PARTITIONS} partitions`);
+      report.log(`produced in ${((Date.now() - produceStart) / 1000).toFixed(1)} s (kafkajs producer); warm-up: (a) once, not counted`);
+      report.log(machineLine());
+      report.log('| round | run | rows/s from launch | steady rows/s | first row s | vs (a) of the round: launch (steady) | client CPU-s/1M | PG backend CPU-s/1M | broker CPU-s/1M | peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|');
+      const measured = await runRounds({
+        rounds,
+        warmUp: () => reference(t, topic, messages, size),
+        reference: () => reference(t, topic, messages, size),
+        subject: async () => {
+          const runs: Measure[] = [];
+          for (const engine of engines) runs.push(await ingest(t, engine, topic, messages));
+          return runs;
+        },
+        onRound: ({ round, reference: ref, subject }) => {
+          for (const r of [ref!, ...subject]) {
+            const ratio = r === ref ? '' : `${percentDown(r.rowsPerS / ref!.rowsPerS)} (${percentDown((r.steadyRowsPerS ?? Number.NaN) / ref!.rowsPerS)})`;
+            report.log(
+              `| ${round} | ${r.what} | ${rateDown(r.rowsPerS)} | ${r.steadyRowsPerS ? rateDown(r.steadyRowsPerS) : ''} | ${r.firstRowS?.toFixed(2) ?? ''} | ${ratio} | ` +
+                `${r.clientCpuPerM?.toFixed(1) ?? ''} | ${r.serverCpuPerM?.toFixed(1) ?? ''} | ${r.brokerCpuPerM?.toFixed(1) ?? ''} | ${r.peakRssMb ?? ''} |`,
+            );
+          }
+          report.round({ size: size ?? 'natural', round, reference: ref, runs: subject });
+        },
+      });
+      const label = `${size ? `${size} B` : 'live-feed size'}`;
+      report.log(`\nmedians over ${rounds} rounds (${label}):`);
+      report.figure({ name: `(a) PostgreSQL alone, rows/s`, better: 'higher', format: rateDown }, measured.map((m) => m.reference!.rowsPerS));
+      engines.forEach((engine, e) => {
+        const runs = measured.map((m) => ({ ref: m.reference!, run: m.subject[e]! }));
+        const targets = engine === 'node' ? nodeTargets(messages, size) : undefined;
+        report.figure({ name: `(b) ${engine}, rows/s from launch`, better: 'higher', format: rateDown, targets: targets?.rate }, runs.map((r) => r.run.rowsPerS));
+        report.figure({ name: `(b) ${engine}, steady rows/s`, better: 'higher', format: rateDown }, runs.map((r) => r.run.steadyRowsPerS ?? Number.NaN));
+        report.figure({ name: `(b) ${engine} / (a), from launch`, better: 'higher', format: percentDown, targets: targets?.launch }, runs.map((r) => r.run.rowsPerS / r.ref.rowsPerS));
+        report.figure({ name: `(b) ${engine} / (a), steady`, better: 'higher', format: percentDown, targets: targets?.steady }, runs.map((r) => (r.run.steadyRowsPerS ?? Number.NaN) / r.ref.rowsPerS));
+        report.figure({ name: `(b) ${engine}, client CPU-s per 1M`, better: 'lower', format: cpuSecondsUp, targets: targets?.cpu }, runs.map((r) => r.run.clientCpuPerM ?? Number.NaN));
+        report.figure({ name: `(b) ${engine}, peak RSS`, better: 'lower', format: megabytesUp, targets: targets?.rss }, runs.map((r) => r.run.peakRssMb ?? Number.NaN));
+      });
       await deleteTopic(t, topic);
     }
   } finally {
     await t.release();
   }
+  report.finish();
 }
 
 await main();

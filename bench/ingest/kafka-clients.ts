@@ -18,7 +18,7 @@ import { RecordBatchReader } from '../../src/kafka/record-batch-reader.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { useStack } from '../../test/support/stack.js';
 import { produceFeed } from '../../test/ingest/feed.js';
-import { cpuSeconds, fmt, machineLine, peakRssMb } from './machine.js';
+import { cpuSeconds, fmt, machineLine, peakRssMb } from '../harness/machine.js';
 
 interface ClientResult {
   readonly client: string;

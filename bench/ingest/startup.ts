@@ -15,7 +15,7 @@ import pg from 'pg';
 import { CLI } from '../../test/support/cli.js';
 import { useStack } from '../../test/support/stack.js';
 import { produceFeed } from '../../test/ingest/feed.js';
-import { cpuSeconds, machineLine } from './machine.js';
+import { cpuSeconds, machineLine } from '../harness/machine.js';
 
 const IDLE_S = 20;
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../src/process/ports.js';
 import { PACKAGE_ROOT } from '../../test/support/paths.js';
-import { machineLine } from '../ingest/machine.js';
+import { machineLine } from '../harness/machine.js';
 
 const FOUR_WEEKS = 28;
 const LIMIT_MS = 300_000;

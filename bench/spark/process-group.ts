@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { procStat } from '../ingest/machine.js';
+import { procStat } from '../harness/machine.js';
 
 /**
  * Resources of a whole process group (launcher + driver JVM + Python driver),

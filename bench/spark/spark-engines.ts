@@ -6,7 +6,13 @@
  * each into a fresh landing database, then each once more with a SIGKILL of
  * its whole process group at ~40% and a restart, counting duplicates.
  *
- *   node dist/bench/spark/spark-engines.js [messages]     (default 1,000,000)
+ *   node dist/bench/spark/spark-engines.js [messages] [--json]     (default 1,000,000)
+ *
+ * Throughput: a warm-up run of plain (not counted), then ROUNDS (default 3)
+ * rounds, each running plain and then every other engine, so that each round
+ * gives each engine one ratio to plain, from launch and in steady state
+ * (rows landed after the engine said it is consuming, over the time since);
+ * medians, ranges and verdicts come from bench/harness.
  *
  * Env: TURNOVER_BENCH_SIZE (pad values to N bytes; default: the live feed's
  * own ~400 B), TURNOVER_BENCH_SPARK_CONF (extra `key=value,…` for the
@@ -14,7 +20,8 @@
  * TURNOVER_BENCH_RUNS (default throughput,kill), TURNOVER_BENCH_ENGINES (default
  * node,spark,plain,staging; staging = bench/spark/staging_job.py, the
  * staging-table design measured for docs/spark.md), TURNOVER_TEST_STATE_DIR to
- * reuse a running stack.
+ * reuse a running stack; ROUNDS; BENCH_JSON=path (or --json: the JSON on
+ * stdout, the report on stderr).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +38,13 @@ import { CLI } from '../../test/support/cli.js';
 import { useStack, type TestStack } from '../../test/support/stack.js';
 import { feedValue, liveFeedTemplates, produceFeed } from '../../test/ingest/feed.js';
 import { migrateLanding, withClient } from '../../test/ingest/ingest-harness.js';
-import { cpuSeconds, machineLine } from '../ingest/machine.js';
+import { cpuSeconds, machineLine } from '../harness/machine.js';
+import { dropDatabases } from '../harness/databases.js';
+import { BenchReport } from '../harness/report.js';
+import { cpuSecondsUp, megabytesUp, percentDown, rateDown } from '../harness/rounding.js';
+import { roundsFrom, runRounds } from '../harness/rounds.js';
+import { steadyFrom, type Sample } from '../harness/steady.js';
+import type { Target } from '../harness/verdict.js';
 import { GroupSampler } from './process-group.js';
 
 const PARTITIONS = 3;
@@ -53,6 +66,9 @@ interface Result {
   readonly engine: Engine;
   readonly startupS: number;
   readonly allLandedS: number;
+  /** All rows over launch to the last row landed. */
+  readonly launchRate: number;
+  /** Rows landed after the engine said it is consuming, over the time since. */
   readonly steadyRate: number;
   readonly peakRssMb: number;
   readonly cpuPerM: number;
@@ -120,12 +136,13 @@ async function landed(poll: pg.Client, engine: Engine, distinct = false): Promis
 let spark: Awaited<ReturnType<typeof prepareSpark>> | undefined;
 let plainTable = 'raw.kafka_messages';
 
-async function waitLanded(poll: pg.Client, engine: Engine, run: Launch, target: number, onSample: () => void, distinct = false): Promise<void> {
+async function waitLanded(poll: pg.Client, engine: Engine, run: Launch, target: number, onSample: () => void, distinct = false, onLanded: (n: number) => void = () => undefined): Promise<void> {
   let last = { n: -1, at: Date.now() };
   for (;;) {
     if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`${engine} exited (${run.child.exitCode ?? run.child.signalCode}):\n${run.tail.join('\n')}`);
     onSample();
     const n = await landed(poll, engine, distinct);
+    onLanded(n);
     if (n >= target) return;
     if (n !== last.n) last = { n, at: Date.now() };
     if (Date.now() - last.at > 180_000) throw new Error(`${engine} stalled at ${n} of ${target}`);
@@ -134,7 +151,8 @@ async function waitLanded(poll: pg.Client, engine: Engine, run: Launch, target: 
 }
 
 async function throughput(engine: Engine, t: TestStack, topic: string, messages: number): Promise<Result> {
-  const { stagingUrl } = await t.freshDatabases(`bench_spark_${engine}`);
+  const databases = await t.freshDatabases(`bench_spark_${engine}`);
+  const { stagingUrl } = databases;
   await migrateLanding(stagingUrl);
   plainTable = 'raw.kafka_messages';
   const checkpoint = mkdtempSync(join(tmpdir(), 'turnover-bench-plain-'));
@@ -147,6 +165,7 @@ async function throughput(engine: Engine, t: TestStack, topic: string, messages:
   let cpu = 0;
   const backends = new Map<number, number>();
   const pollPid = Number((await poll.query('select pg_backend_pid() as pid')).rows[0].pid);
+  const samples: Sample[] = [];
   try {
     await waitLanded(poll, engine, run, messages, () => {
       const s = group.sample();
@@ -155,22 +174,35 @@ async function throughput(engine: Engine, t: TestStack, topic: string, messages:
       void poll.query('select pid from pg_stat_activity where datname = current_database() and pid <> $1', [pollPid]).then(({ rows }) => {
         for (const r of rows) backends.set(Number(r.pid), Math.max(backends.get(Number(r.pid)) ?? 0, cpuSeconds(Number(r.pid)) || 0));
       }, () => undefined);
-    });
-    const done = Date.now();
+    }, false, (n) => samples.push({ atS: (Date.now() - started) / 1000, rows: n }));
+    // the last sample is the poll that saw every row: the run's end
+    const doneS = samples.at(-1)!.atS;
     const ready = await Promise.race([run.ready, sleep(0).then(() => started)]);
-    return { engine, startupS: (ready - started) / 1000, allLandedS: (done - started) / 1000, steadyRate: messages / ((done - ready) / 1000), peakRssMb: peak, cpuPerM: cpu * (1e6 / messages), pgCpuPerM: [...backends.values()].reduce((a, b) => a + b, 0) * (1e6 / messages) };
+    const steady = steadyFrom(samples, (ready - started) / 1000);
+    return {
+      engine,
+      startupS: (ready - started) / 1000,
+      allLandedS: doneS,
+      launchRate: messages / doneS,
+      steadyRate: steady?.rowsPerS ?? Number.NaN,
+      peakRssMb: peak,
+      cpuPerM: cpu * (1e6 / messages),
+      pgCpuPerM: [...backends.values()].reduce((a, b) => a + b, 0) * (1e6 / messages),
+    };
   } finally {
     killGroup(run.child, engine === 'plain' ? 'SIGKILL' : 'SIGTERM');
     await poll.end();
     await sleep(3_000);
     killGroup(run.child, 'SIGKILL');
     rmSync(checkpoint, { recursive: true, force: true });
+    await dropDatabases(t, [databases.stagingUrl, databases.warehouseUrl]);
   }
 }
 
 /** SIGKILL of the whole process group at ~40%, restart (plain: on its checkpoint), then count. */
 async function afterKill(engine: Engine, t: TestStack, topic: string, messages: number): Promise<{ duplicates: number; missing: number }> {
-  const { stagingUrl } = await t.freshDatabases(`bench_kill_${engine}`);
+  const databases = await t.freshDatabases(`bench_kill_${engine}`);
+  const { stagingUrl } = databases;
   await migrateLanding(stagingUrl);
   plainTable = 'raw.kafka_messages';
   if (engine === 'plain') {
@@ -201,14 +233,24 @@ async function afterKill(engine: Engine, t: TestStack, topic: string, messages: 
   } finally {
     await poll.end();
     rmSync(checkpoint, { recursive: true, force: true });
+    await dropDatabases(t, [databases.stagingUrl, databases.warehouseUrl]);
   }
 }
 
+/** SPEC §6: the node engine ≥ 2× plain, the Spark engine ≥ 80% of plain (both stated for the same run). */
+const TARGETS: Partial<Record<Engine, Target[]>> = {
+  node: [{ better: 'higher', bound: 2, source: 'SPEC §6' }],
+  spark: [{ better: 'higher', bound: 0.8, source: 'SPEC §6' }],
+};
+
 async function main(): Promise<void> {
-  const messages = Number(process.argv[2] ?? 1_000_000);
+  const report = new BenchReport('Spark: the node and Spark engines against plain Structured Streaming, same run');
+  const messages = Number(report.args.positional[0] ?? 1_000_000);
   const size = process.env.TURNOVER_BENCH_SIZE ? Number(process.env.TURNOVER_BENCH_SIZE) : undefined;
   const runs = (process.env.TURNOVER_BENCH_RUNS ?? 'throughput,kill').split(',');
   const engines = (process.env.TURNOVER_BENCH_ENGINES ?? 'node,spark,plain,staging').split(',') as Engine[];
+  const rounds = roundsFrom(process.env);
+  report.settings({ messages, size: size ?? 'natural', runs: runs.join(','), engines: engines.join(','), rounds, master: MASTER });
   spark = await prepareSpark(defaultCacheDir(process.env), silentLogger(), process.env);
   const t = await useStack();
   try {
@@ -217,32 +259,60 @@ async function main(): Promise<void> {
     await produceFeed(t.kafka, topic, { from: 0, count: messages, partitions: PARTITIONS, targetBytes: size });
     const templates = liveFeedTemplates();
     const avg = Math.round(templates.reduce((n, _, i) => n + feedValue(templates, i, size).length, 0) / templates.length);
-    console.log(`### ${fmt(messages)} messages (avg value ${avg} B), ${PARTITIONS} partitions, Spark master ${MASTER}`);
-    console.log(`produced in ${((Date.now() - produceStart) / 1000).toFixed(1)} s (kafkajs producer)`);
-    console.log(machineLine());
+    report.log(`### ${fmt(messages)} messages (avg value ${avg} B), ${PARTITIONS} partitions, Spark master ${MASTER}`);
+    report.log(`produced in ${((Date.now() - produceStart) / 1000).toFixed(1)} s (kafkajs producer)`);
     if (runs.includes('throughput')) {
-      const results: Result[] = [];
-      for (const engine of engines) {
-        results.push(await throughput(engine, t, topic, messages));
-        console.log(machineLine());
-      }
-      const plain = results.find((r) => r.engine === 'plain') ?? results[0]!;
-      console.log('| engine | start-up s | msg/s after start-up | vs plain | launch to all landed s | peak RSS MB (all its processes) | CPU-s per 1M: its processes | PostgreSQL backends |\n|---|---|---|---|---|---|---|---|');
-      for (const r of results) {
-        console.log(`| ${r.engine} | ${r.startupS.toFixed(1)} | ${fmt(r.steadyRate)} | ${Math.round((r.steadyRate / plain.steadyRate) * 100)}% | ${r.allLandedS.toFixed(1)} | ${r.peakRssMb} | ${r.cpuPerM.toFixed(1)} | ${r.pgCpuPerM.toFixed(1)} |`);
+      const hasPlain = engines.includes('plain');
+      const others = engines.filter((e) => e !== 'plain');
+      report.log(hasPlain ? 'warm-up: plain once, not counted' : 'no plain in TURNOVER_BENCH_ENGINES: no ratios, no warm-up');
+      report.log('| round | engine | start-up s | msg/s from launch | msg/s steady | vs plain of the round: launch (steady) | launch to all landed s | peak RSS MB (all its processes) | CPU-s per 1M: its processes | PostgreSQL backends |\n|---|---|---|---|---|---|---|---|---|---|');
+      const measured = await runRounds({
+        rounds,
+        warmUp: hasPlain ? () => throughput('plain', t, topic, messages) : undefined,
+        reference: hasPlain ? () => throughput('plain', t, topic, messages) : undefined,
+        subject: async () => {
+          const results: Result[] = [];
+          for (const engine of others) {
+            results.push(await throughput(engine, t, topic, messages));
+            report.log(machineLine());
+          }
+          return results;
+        },
+        onRound: ({ round, reference: plain, subject }) => {
+          for (const r of plain ? [plain, ...subject] : subject) {
+            const vs = plain && r !== plain ? `${percentDown(r.launchRate / plain.launchRate)} (${percentDown(r.steadyRate / plain.steadyRate)})` : '';
+            report.log(
+              `| ${round} | ${r.engine} | ${r.startupS.toFixed(1)} | ${rateDown(r.launchRate)} | ${rateDown(r.steadyRate)} | ${vs} | ${r.allLandedS.toFixed(1)} | ${r.peakRssMb} | ${r.cpuPerM.toFixed(1)} | ${r.pgCpuPerM.toFixed(1)} |`,
+            );
+          }
+          report.round({ round, plain, engines: subject });
+        },
+      });
+      report.log(`\nmedians over ${rounds} rounds:`);
+      for (const [e, engine] of (hasPlain ? ['plain' as Engine, ...others] : others).entries()) {
+        const results = measured.map((m) => (engine === 'plain' ? m.reference! : m.subject[hasPlain ? e - 1 : e]!));
+        report.figure({ name: `${engine}, msg/s from launch`, better: 'higher', format: rateDown }, results.map((r) => r.launchRate));
+        report.figure({ name: `${engine}, msg/s steady`, better: 'higher', format: rateDown }, results.map((r) => r.steadyRate));
+        report.figure({ name: `${engine}, CPU-s per 1M (its processes)`, better: 'lower', format: cpuSecondsUp }, results.map((r) => r.cpuPerM));
+        report.figure({ name: `${engine}, peak RSS`, better: 'lower', format: megabytesUp }, results.map((r) => r.peakRssMb));
+        if (!hasPlain || engine === 'plain') continue;
+        const plain = measured.map((m) => m.reference!);
+        report.figure({ name: `${engine} / plain, from launch`, better: 'higher', format: percentDown, targets: TARGETS[engine] }, results.map((r, i) => r.launchRate / plain[i]!.launchRate));
+        report.figure({ name: `${engine} / plain, steady`, better: 'higher', format: percentDown, targets: TARGETS[engine] }, results.map((r, i) => r.steadyRate / plain[i]!.steadyRate));
       }
     }
     if (runs.includes('kill')) {
-      console.log('| engine | SIGKILL at ~40% + restart: duplicates | missing |\n|---|---|---|');
+      report.log('\none run each:\n| engine | SIGKILL at ~40% + restart: duplicates | missing |\n|---|---|---|');
       for (const engine of engines.filter((e) => e !== 'staging')) {
         const { duplicates, missing } = await afterKill(engine, t, topic, messages);
-        console.log(`| ${engine} | ${fmt(duplicates)} | ${fmt(missing)} |`);
+        report.log(`| ${engine} | ${fmt(duplicates)} | ${fmt(missing)} |`);
+        report.round({ kill: engine, duplicates, missing });
       }
     }
-    console.log(machineLine());
   } finally {
     await t.release();
   }
+  report.finish();
 }
 
 await main();

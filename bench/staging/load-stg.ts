@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PACKAGE_ROOT } from '../../src/paths.js';
@@ -8,31 +7,35 @@ import { PostgresSession } from '../../src/warehouse/postgres/postgres-session.j
 import { CLI, runCli } from '../../test/support/cli.js';
 import { useStack } from '../../test/support/stack.js';
 import { fixtureValues } from '../../test/staging/landing-support.js';
-import { procStat } from '../ingest/machine.js';
+import { machineLine, procStat } from '../harness/machine.js';
+import { dropDatabases } from '../harness/databases.js';
+import { BenchReport } from '../harness/report.js';
+import { cpuSecondsUp, megabytesUp, rateDown, timesDown } from '../harness/rounding.js';
+import { roundsFrom, runRounds } from '../harness/rounds.js';
+import type { Target } from '../harness/verdict.js';
 
 /**
  * STG load benchmark (SPEC §6): ≥ 1,000,000 landed records of the live
  * feed's shape -> STG on the local PostgreSQL, side by side with the
  * reference, one in-database INSERT … SELECT that parses the same raw rows
- * with jsonb and deduplicates. ROUNDS rounds alternate reference and loader
- * (a fresh warehouse each time), so both see the same machine. Prints rows/s,
+ * with jsonb and deduplicates. A warm-up run of the reference (not counted),
+ * then ROUNDS (default 3) rounds alternate reference and loader (a fresh
+ * warehouse each time), so both see the same machine; medians, ranges and
+ * verdicts come from bench/harness. Prints rows/s,
  * the ratio, the loader's peak RSS and CPU-seconds of every process involved
  * (from /proc: on a shared machine CPU time says more than wall time), then
  * one "replay" load of the same records into a warehouse that already holds
  * them (every key stored: the lookup path). `RECORDS=…`, `CHUNK=…`,
- * `ROUNDS=…`, `WORKERS=…` change the run.
+ * `ROUNDS=…`, `WORKERS=…` change the run; `BENCH_JSON=path` (or `--json`:
+ * the JSON on stdout, the report on stderr) records it.
  */
 const RECORDS = Number(process.env.RECORDS ?? 1_000_000);
 const PARTITIONS = 3;
 const CHUNK = Number(process.env.CHUNK ?? 20_000);
-const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const ROUNDS = roundsFrom(process.env);
 const WORKERS = Number(process.env.WORKERS ?? 1);
 
 type Json = Record<string, any>;
-
-function machine(): string {
-  return `${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-}
 
 /** CPU seconds (user + system) of a process so far, or undefined once it is gone. */
 const cpuOf = (pid: number): number | undefined => procStat(pid)?.cpuSeconds;
@@ -163,8 +166,22 @@ async function loader(env: NodeJS.ProcessEnv, databases: readonly string[], admi
   return { seconds, databaseCpu, loaderCpu, peakRssMb: peak, summary: out.trim() };
 }
 
-const rate = (records: number, seconds: number) => Math.round(records / seconds).toLocaleString('en');
+const rate = (records: number, seconds: number) => rateDown(records / seconds);
 
+/** SPEC §6 and issue 22 state them for ≥ 1,000,000 landed records. */
+function targets(records: number): Record<'ratio' | 'rate', Target[]> {
+  const small = records >= 1_000_000 ? undefined : 'stated for ≥ 1,000,000 landed records';
+  return {
+    ratio: [
+      { better: 'higher', bound: 2, source: 'SPEC §6', notApplicable: small },
+      { better: 'higher', bound: 3, source: 'issue 22', notApplicable: small },
+    ],
+    rate: [{ better: 'higher', bound: 200_000, source: 'SPEC §6 stretch, issue 22', notApplicable: small }],
+  };
+}
+
+const report = new BenchReport('STG load: turnover load-stg against one in-database INSERT … SELECT, same run');
+report.settings({ records: RECORDS, partitions: PARTITIONS, chunk: CHUNK, workers: WORKERS, rounds: ROUNDS });
 const t = await useStack();
 try {
   const first = await t.freshDatabases('bench_stg');
@@ -172,31 +189,52 @@ try {
   const migrated = await runCli(['migrate'], { env: { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: first.warehouseUrl } });
   if (migrated.code !== 0) throw new Error(migrated.stderr);
   const landed = await landFeed(stagingUrl);
-  console.log(`landed ${landed.count} records, average value ${(landed.bytes / landed.count).toFixed(0)} bytes, ${PARTITIONS} partitions; chunk ${CHUNK}, ${WORKERS} parse worker(s)`);
-  const ratios: number[] = [];
+  report.log(`landed ${landed.count} records, average value ${(landed.bytes / landed.count).toFixed(0)} bytes, ${PARTITIONS} partitions; chunk ${CHUNK}, ${WORKERS} parse worker(s)`);
   let lastWarehouse = '';
   let lastEnv: NodeJS.ProcessEnv = {};
-  for (let round = 1; round <= ROUNDS; round++) {
-    console.log(`round ${round}: ${machine()}`);
-    const ref = await reference(stagingUrl);
-    console.log(`  reference INSERT … SELECT (jsonb parse + dedup, one backend): ${ref.rows} rows in ${ref.seconds.toFixed(1)} s = ${rate(landed.count, ref.seconds)} raw rows/s, backend ${ref.databaseCpu.toFixed(1)} CPU-s`);
-    const warehouseUrl = round === 1 ? first.warehouseUrl : (await t.freshDatabases(`bench_stg_${round}`)).warehouseUrl;
-    const env = { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
-    const setup = await runCli(['migrate'], { env });
-    if (setup.code !== 0) throw new Error(setup.stderr);
-    const databases = [new URL(stagingUrl).pathname.slice(1), new URL(warehouseUrl).pathname.slice(1)];
-    const run = await loader(env, databases, t.postgresUrl('postgres'));
-    console.log(
-      `  turnover load-stg: ${run.seconds.toFixed(1)} s = ${rate(landed.count, run.seconds)} raw rows/s (process start included), peak RSS ${run.peakRssMb!.toFixed(0)} MB, ` +
-        `CPU-s: load-stg ${run.loaderCpu!.toFixed(1)} + PostgreSQL backends ${run.databaseCpu.toFixed(1)}`,
-    );
-    console.log(`    ${run.summary}`);
-    ratios.push(ref.seconds / run.seconds);
-    console.log(`  ratio load-stg / reference: ${(ref.seconds / run.seconds).toFixed(2)}x`);
-    lastWarehouse = warehouseUrl;
-    lastEnv = env;
-  }
-  console.log(`ratios: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')}`);
+  const describeReference = (ref: Measured & { rows: number }) =>
+    `reference INSERT … SELECT (jsonb parse + dedup, one backend): ${ref.rows} rows in ${ref.seconds.toFixed(1)} s = ${rate(landed.count, ref.seconds)} raw rows/s, backend ${ref.databaseCpu.toFixed(1)} CPU-s`;
+  const measured = await runRounds({
+    rounds: ROUNDS,
+    warmUp: async () => report.log(`warm-up, not counted: ${describeReference(await reference(stagingUrl))}`),
+    reference: async (round) => {
+      report.log(`round ${round}: ${machineLine()}`);
+      const ref = await reference(stagingUrl);
+      report.log(`  ${describeReference(ref)}`);
+      return ref;
+    },
+    subject: async (round) => {
+      const warehouseUrl = round === 1 ? first.warehouseUrl : (await t.freshDatabases(`bench_stg_${round}`)).warehouseUrl;
+      const env = { TURNOVER_LANDING_URL: stagingUrl, TURNOVER_WAREHOUSE_URL: warehouseUrl };
+      const setup = await runCli(['migrate'], { env });
+      if (setup.code !== 0) throw new Error(setup.stderr);
+      const databases = [new URL(stagingUrl).pathname.slice(1), new URL(warehouseUrl).pathname.slice(1)];
+      const run = await loader(env, databases, t.postgresUrl('postgres'));
+      report.log(
+        `  turnover load-stg: ${run.seconds.toFixed(1)} s = ${rate(landed.count, run.seconds)} raw rows/s (process start included), peak RSS ${run.peakRssMb!.toFixed(0)} MB, ` +
+          `CPU-s: load-stg ${run.loaderCpu!.toFixed(1)} + PostgreSQL backends ${run.databaseCpu.toFixed(1)}`,
+      );
+      report.log(`    ${run.summary}`);
+      // each round's warehouse holds every record in STG: keep only the last, which the replay needs
+      if (lastWarehouse) await dropDatabases(t, [lastWarehouse]);
+      lastWarehouse = warehouseUrl;
+      lastEnv = env;
+      return run;
+    },
+    onRound: ({ round, reference: ref, subject: run }) => {
+      report.log(`  ratio load-stg / reference: ${timesDown(ref!.seconds / run.seconds)}`);
+      report.round({ round, reference: ref, loader: run });
+    },
+  });
+
+  const goals = targets(landed.count);
+  report.log(`\nmedians over ${ROUNDS} rounds:`);
+  report.figure({ name: 'reference INSERT … SELECT, raw rows/s', better: 'higher', format: rateDown }, measured.map((m) => landed.count / m.reference!.seconds));
+  report.figure({ name: 'load-stg, raw rows/s (process start included)', better: 'higher', format: rateDown, targets: goals.rate }, measured.map((m) => landed.count / m.subject.seconds));
+  report.figure({ name: 'load-stg / reference', better: 'higher', format: timesDown, targets: goals.ratio }, measured.map((m) => m.reference!.seconds / m.subject.seconds));
+  report.figure({ name: 'load-stg CPU-s, its process + PostgreSQL backends', better: 'lower', format: cpuSecondsUp }, measured.map((m) => m.subject.loaderCpu! + m.subject.databaseCpu));
+  report.figure({ name: 'reference CPU-s, its backend', better: 'lower', format: cpuSecondsUp }, measured.map((m) => m.reference!.databaseCpu));
+  report.figure({ name: 'load-stg peak RSS', better: 'lower', format: megabytesUp }, measured.map((m) => m.subject.peakRssMb!));
 
   // replay: the same records again into a warehouse that holds them all (watermarks reset): every chunk takes the lookup path
   const client = new pg.Client({ connectionString: lastWarehouse });
@@ -205,12 +243,12 @@ try {
   await client.end();
   const databases = [new URL(stagingUrl).pathname.slice(1), new URL(lastWarehouse).pathname.slice(1)];
   const replay = await loader(lastEnv, databases, t.postgresUrl('postgres'));
-  console.log(
-    `replay into a warehouse holding every key: ${replay.seconds.toFixed(1)} s = ${rate(landed.count, replay.seconds)} raw rows/s, peak RSS ${replay.peakRssMb!.toFixed(0)} MB, ` +
+  report.log(
+    `\nreplay into a warehouse holding every key (one run, no target): ${replay.seconds.toFixed(1)} s = ${rate(landed.count, replay.seconds)} raw rows/s, peak RSS ${replay.peakRssMb!.toFixed(0)} MB, ` +
       `CPU-s: load-stg ${replay.loaderCpu!.toFixed(1)} + PostgreSQL backends ${replay.databaseCpu.toFixed(1)}`,
   );
-  console.log(`  ${replay.summary}`);
-  console.log(`after: ${machine()}`);
+  report.log(`  ${replay.summary}`);
 } finally {
   await t.release();
 }
+report.finish();

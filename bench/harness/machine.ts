@@ -1,10 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
-/** The machine line every benchmark prints (cores, RAM, load). */
-export function machineLine(): string {
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  return `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, load average ${load}, ${new Date().toISOString()}`;
+/** What a benchmark's header and its JSON say about the machine at one moment. */
+export interface MachineState {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly ramGb: number;
+  readonly node: string;
+  /** 1, 5 and 15 minute load averages. */
+  readonly loadAverage: readonly number[];
+  readonly at: string;
+}
+
+export function machineState(): MachineState {
+  return {
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    ramGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+    at: new Date().toISOString(),
+  };
+}
+
+/** The machine line every benchmark prints (cores, RAM, load, date). */
+export function machineLine(state: MachineState = machineState()): string {
+  const load = state.loadAverage.map((l) => l.toFixed(2)).join(' ');
+  return `machine: ${state.cores} cores (${state.cpuModel}), ${state.ramGb} GB RAM, Node ${state.node}, load average ${load}, ${state.at}`;
 }
 
 const TICKS_PER_SECOND = 100;
