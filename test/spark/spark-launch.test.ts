@@ -28,7 +28,8 @@ describe('spark launch settings', () => {
     assert.equal(env.TURNOVER_KAFKA_SASL_MECHANISM, 'scram-sha-512');
     assert.equal(env.TURNOVER_KAFKA_SECURITY_PROTOCOL, 'SASL_SSL');
     assert.equal(env.TURNOVER_KAFKA_BROKERS, 'k1:9093,k2:9093');
-    assert.equal(env.TURNOVER_STAGING_URL, 'postgres://u:secret@db:5432/landing');
+    assert.equal(env.TURNOVER_LANDING_URL, 'postgres://u:secret@db:5432/landing');
+    assert.equal(env.TURNOVER_STAGING_URL, 'postgres://u:secret@db:5432/landing', 'the old name, for jobs written against it');
     assert.equal(env.SPARK_HOME, undefined, 'another Spark installation must not be picked up');
     assert.equal(env.PYSPARK_PYTHON, '/venv/bin/python');
     assert.equal(env.SPARK_LOCAL_IP, '127.0.0.1');
