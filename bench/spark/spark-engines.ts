@@ -30,6 +30,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { pickValues, SECRET_NAMES } from '../../src/command/edge-values.js';
+import { parseOptions } from '../../src/command/option-values.js';
+import { INGEST_OPTIONS } from '../../src/ingest/command.js';
 import { ingestConfigFrom } from '../../src/ingest/options.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { defaultCacheDir, PACKAGE_ROOT } from '../../src/paths.js';
@@ -82,7 +85,7 @@ function launch(engine: Engine, t: TestStack, stagingUrl: string, topic: string,
   const env = { ...process.env, ...t.env, TURNOVER_LANDING_URL: stagingUrl, TURNOVER_KAFKA_TOPIC: topic, TURNOVER_KAFKA_GROUP: group };
   let child: ChildProcess;
   if (engine === 'plain' || engine === 'staging') {
-    const config = sparkLaunchConfigFrom(ingestConfigFrom({ brokers: t.env.TURNOVER_KAFKA_BROKERS, topic, group, stagingUrl }, env), { master: MASTER });
+    const config = sparkLaunchConfigFrom(ingestConfigFrom(parseOptions(INGEST_OPTIONS, { brokers: t.env.TURNOVER_KAFKA_BROKERS, topic, group, stagingUrl }), pickValues(env, SECRET_NAMES)), { master: MASTER });
     const args = submitArguments(config, spark!.jars, engine === 'plain' ? PLAIN_JOB : STAGING_JOB);
     child = spawn(spark!.sparkSubmit, args, {
       env: {

@@ -75,6 +75,13 @@ class KafkaPropertiesTest(unittest.TestCase):
         config = job_config({"TURNOVER_KAFKA_BROKERS": "k:1", "TURNOVER_STAGING_URL": "postgres://u@h:5432/d", "TURNOVER_KAFKA_TOPIC": "t"})
         self.assertEqual((config.topic, config.group), ("t", "turnover-ingest"))
 
+    def test_job_config_reads_the_landing_url_then_its_old_name(self):
+        base = {"TURNOVER_KAFKA_BROKERS": "k:1"}
+        old = job_config({**base, "TURNOVER_STAGING_URL": "postgres://u@h:5432/old"})
+        both = job_config({**base, "TURNOVER_LANDING_URL": "postgres://u@h:5432/new", "TURNOVER_STAGING_URL": "postgres://u@h:5432/old"})
+        self.assertIn("/old", old.staging_url)
+        self.assertIn("/new", both.staging_url)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -96,9 +96,10 @@ def job_config(env: Mapping[str, str] = os.environ) -> JobConfig:
         raise ConfigError("no topic: set TURNOVER_KAFKA_TOPIC")
     if not group:
         raise ConfigError("no consumer group: set TURNOVER_KAFKA_GROUP")
-    url = env.get("TURNOVER_STAGING_URL", "")
+    # TURNOVER_STAGING_URL is the landing URL's old name, still read when the new one is not set
+    url = env.get("TURNOVER_LANDING_URL") or env.get("TURNOVER_STAGING_URL", "")
     if not (url.startswith("postgres://") or url.startswith("postgresql://")):
-        raise ConfigError("TURNOVER_STAGING_URL is not set: expected postgres://user@host:port/database")
+        raise ConfigError("TURNOVER_LANDING_URL (old name TURNOVER_STAGING_URL) is not set: expected postgres://user@host:port/database")
     here = os.path.dirname(os.path.abspath(__file__))
     sql_dir = env.get("TURNOVER_SQL_DIR") or os.path.join(here, "..", "..", "sql")
     launcher = env.get("TURNOVER_SPARK_LAUNCHER_PID", "")

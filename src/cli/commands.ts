@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../command/command-spec.js';
+import { defineOptions, type CommandSpec } from '../command/command-spec.js';
 import { STACK_COMMAND } from '../stack/command.js';
 import { MIGRATE_COMMAND } from '../migrate/command.js';
 import { GENERATE_COMMAND, REPLAY_COMMAND } from '../generator/command.js';
@@ -20,6 +20,12 @@ import { DOCTOR_COMMAND } from '../doctor/command.js';
  */
 const BI = withSubcommands(BI_COMMAND, ['superset'], (own) => [SUPERSET_UP_COMMAND, ...own, SUPERSET_STATUS_COMMAND, SUPERSET_DOWN_COMMAND]);
 
+/** Options of every command: how it logs (read by the entry point, src/cli/main.ts). */
+export const ROOT_OPTIONS = defineOptions({
+  logLevel: { flags: '--log-level <level>', description: 'log level', env: 'TURNOVER_LOG_LEVEL', defaultValue: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  logFormat: { flags: '--log-format <format>', description: 'log format on stderr', env: 'TURNOVER_LOG_FORMAT', defaultValue: 'text', choices: ['text', 'json'] },
+});
+
 /**
  * Every subcommand of SPEC §5. Names are fixed: docs, DAGs and operators call them.
  * Each stage declares its own spec next to its code; handlers load lazily.
@@ -27,10 +33,7 @@ const BI = withSubcommands(BI_COMMAND, ['superset'], (own) => [SUPERSET_UP_COMMA
 export const ROOT_COMMAND: CommandSpec = {
   name: 'turnover',
   summary: 'streaming turnover analytics: Kafka -> PostgreSQL landing -> warehouse STG -> marts -> dashboards',
-  options: [
-    { flags: '--log-level <level>', description: 'log level', env: 'TURNOVER_LOG_LEVEL', defaultValue: 'info', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
-    { flags: '--log-format <format>', description: 'log format on stderr', env: 'TURNOVER_LOG_FORMAT', defaultValue: 'text', choices: ['text', 'json'] },
-  ],
+  options: ROOT_OPTIONS,
   subcommands: [
     STACK_COMMAND,
     MIGRATE_COMMAND,

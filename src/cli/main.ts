@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { describeError, exitCodeOf, TurnoverError } from '../errors.js';
-import { createLogger, type LogFormat } from '../log/logger.js';
+import { createLogger } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { ROOT_COMMAND } from './commands.js';
+import { ROOT_COMMAND, ROOT_OPTIONS } from './commands.js';
 import { buildProgram } from '../command/program.js';
 import type { CommandContext } from '../command/command-spec.js';
+import { pickValues, SECRET_NAMES, TEST_HOOK_NAMES } from '../command/edge-values.js';
+import { parseOptions } from '../command/option-values.js';
 
 /**
  * The only place that turns errors into messages and exit statuses.
@@ -37,11 +39,16 @@ async function main(argv: string[]): Promise<number> {
 
   let status = 0;
   const program = buildProgram(ROOT_COMMAND, version, async (_spec, handler, input) => {
-    const logger = createLogger({
-      level: String(input.options.logLevel ?? 'info'),
-      format: (input.options.logFormat ?? 'text') as LogFormat,
-    });
-    const context: CommandContext = { logger, signal: shutdown.signal, stdout: process.stdout, env: process.env };
+    const { logLevel, logFormat } = parseOptions(ROOT_OPTIONS, input.options);
+    const logger = createLogger({ level: logLevel, format: logFormat });
+    // the environment stays here: a handler gets the secrets and test hooks it may read, by name
+    const context: CommandContext = {
+      logger,
+      signal: shutdown.signal,
+      stdout: process.stdout,
+      secrets: pickValues(process.env, SECRET_NAMES),
+      testHooks: pickValues(process.env, TEST_HOOK_NAMES),
+    };
     status = (await handler(input, context)) ?? 0;
   });
   try {

@@ -1,8 +1,8 @@
-import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../command/shared-options.js';
 import { postgresUrl } from '../db/postgres-url.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.js';
-import { clockFrom, type Clock } from '../test-hooks/clock.js';
+import { kafkaConfigFrom, type KafkaConfig, type KafkaSecrets } from '../kafka/kafka-config.js';
+import { clockFrom, type Clock, type ClockHooks } from '../test-hooks/clock.js';
+import type { DashboardOptions } from './command.js';
 
 /** What `turnover dashboard` was asked to do, validated once at the edge and frozen. */
 export interface DashboardConfig {
@@ -41,34 +41,32 @@ export const DASHBOARD_DEFAULTS = Object.freeze({
 
 const HOST = /^[A-Za-z0-9.-]+$|^[0-9a-fA-F:]+$/;
 
-export function resolveDashboardConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): DashboardConfig {
-  const host = String(options.host ?? DASHBOARD_DEFAULTS.host);
+export function resolveDashboardConfig(options: DashboardOptions, secrets: KafkaSecrets, hooks: ClockHooks): DashboardConfig {
+  const { host, refresh: refreshSeconds, warehouseUrl, statementTimeout: statementTimeoutSeconds } = options;
   if (!HOST.test(host)) throw new UsageError(`--host must be an IP address or a host name, got "${host}"`);
-  const refreshSeconds = (options.refresh as number | undefined) ?? DASHBOARD_DEFAULTS.refreshSeconds;
   if (refreshSeconds !== 0 && (refreshSeconds < DASHBOARD_DEFAULTS.minRefreshSeconds || refreshSeconds > DASHBOARD_DEFAULTS.maxRefreshSeconds)) {
     throw new UsageError(`--refresh must be 0 (off) or ${DASHBOARD_DEFAULTS.minRefreshSeconds}-${DASHBOARD_DEFAULTS.maxRefreshSeconds} seconds, got ${refreshSeconds}`);
   }
-  if (typeof options.warehouseUrl !== 'string' || options.warehouseUrl === '') {
+  if (warehouseUrl === undefined || warehouseUrl === '') {
     throw new ConfigError('TURNOVER_WAREHOUSE_URL is not set: expected postgres://… or vertica://… (for the local stack: eval "$(npx turnover stack env)")');
   }
-  const statementTimeoutSeconds = (options.statementTimeout as number | undefined) ?? DASHBOARD_DEFAULTS.statementTimeoutSeconds;
   if (statementTimeoutSeconds > DASHBOARD_DEFAULTS.maxStatementTimeoutSeconds) {
     throw new UsageError(`--statement-timeout must be at most ${DASHBOARD_DEFAULTS.maxStatementTimeoutSeconds} seconds (the dashboard answers every request within a minute), got ${statementTimeoutSeconds}`);
   }
   const stagingUrl = options.stagingUrl === undefined || options.stagingUrl === '' ? undefined : postgresUrl(options.stagingUrl, 'TURNOVER_LANDING_URL');
-  const kafka = options.brokers === undefined || options.brokers === '' ? undefined : kafkaConfigFrom(options, env);
+  const kafka = options.brokers === undefined || options.brokers === '' ? undefined : kafkaConfigFrom(options, secrets);
   return Object.freeze({
     host,
-    port: (options.port as number | undefined) ?? DASHBOARD_DEFAULTS.port,
+    port: options.port,
     refreshSeconds,
-    warehouseUrl: options.warehouseUrl,
+    warehouseUrl,
     stagingUrl,
     kafka,
-    topic: String(options.topic ?? DEFAULT_TOPIC),
-    group: String(options.group ?? DEFAULT_GROUP),
+    topic: options.topic,
+    group: options.group,
     statementTimeoutSeconds,
-    maxWaiting: (options.maxWaiting as number | undefined) ?? DASHBOARD_DEFAULTS.maxWaiting,
-    now: clockFrom(env),
+    maxWaiting: options.maxWaiting,
+    now: clockFrom(hooks),
   });
 }
 

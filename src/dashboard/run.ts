@@ -1,10 +1,11 @@
 import type { Handler } from '../command/command-spec.js';
 import { startDashboard } from './dashboard.js';
 import { isLoopback, resolveDashboardConfig } from './options.js';
+import type { DashboardOptions } from './command.js';
 
 /** `turnover dashboard`: serves until SIGINT/SIGTERM, then closes connections and exits 0. */
-export const dashboardCommand: Handler = async (input, context) => {
-  const config = resolveDashboardConfig(input.options, context.env);
+export const dashboardCommand: Handler<DashboardOptions> = async (input, context) => {
+  const config = resolveDashboardConfig(input.options, context.secrets, context.testHooks);
   if (!isLoopback(config.host)) {
     context.logger.warn({ host: config.host }, 'listening beyond loopback: anyone who can reach this address sees the dashboard (read-only, no login)');
   }

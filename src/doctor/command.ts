@@ -1,8 +1,20 @@
-import type { CommandSpec } from '../command/command-spec.js';
+import { defineCommand, defineOptions, type OptionsOf } from '../command/command-spec.js';
 import { port } from '../command/parsers.js';
 import { KAFKA_GROUP_OPTION, KAFKA_OPTIONS, LANDING_URL_OPTION, STATE_DIR_OPTION, WAREHOUSE_URL_OPTION } from '../command/shared-options.js';
 
-export const DOCTOR_COMMAND: CommandSpec = {
+export const DOCTOR_OPTIONS = defineOptions({
+  ...STATE_DIR_OPTION,
+  ...LANDING_URL_OPTION,
+  ...WAREHOUSE_URL_OPTION,
+  ...KAFKA_OPTIONS,
+  ...KAFKA_GROUP_OPTION,
+  dashboardPort: { flags: '--dashboard-port <port>', description: 'the dashboard port to look at', env: 'TURNOVER_DASHBOARD_PORT', defaultValue: 18080, schema: port('--dashboard-port') },
+  json: { flags: '--json', description: 'print the checks as JSON' },
+});
+
+export type DoctorOptions = OptionsOf<typeof DOCTOR_OPTIONS>;
+
+export const DOCTOR_COMMAND = defineCommand({
   name: 'doctor',
   summary: 'one screen: prerequisites, ports, the local stack, Kafka lag, the last STG load and mart build; exit status says what is wrong',
   description:
@@ -11,15 +23,7 @@ export const DOCTOR_COMMAND: CommandSpec = {
     'local stack when they are not set. Exit status (docs/operations.md): 0 when nothing failed (warnings allowed), else the ' +
     'most basic failure: 4 a prerequisite, 3 configuration (bad URL, schema missing), 5 a server not answering, 6 the ' +
     'local stack not running.',
-  options: [
-    STATE_DIR_OPTION,
-    LANDING_URL_OPTION,
-    WAREHOUSE_URL_OPTION,
-    ...KAFKA_OPTIONS,
-    KAFKA_GROUP_OPTION,
-    { flags: '--dashboard-port <port>', description: 'the dashboard port to look at', env: 'TURNOVER_DASHBOARD_PORT', defaultValue: 18080, parse: port('--dashboard-port') },
-    { flags: '--json', description: 'print the checks as JSON' },
-  ],
+  options: DOCTOR_OPTIONS,
   examples: ['turnover doctor', 'eval "$(turnover stack env)" && turnover doctor --json'],
   load: async () => (await import('./run.js')).doctor,
-};
+});

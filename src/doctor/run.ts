@@ -1,8 +1,9 @@
 import type { Handler } from '../command/command-spec.js';
-import { DEFAULT_GROUP, DEFAULT_TOPIC } from '../command/shared-options.js';
 import { postgresUrl } from '../db/postgres-url.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
+import { childEnv } from '../process/child-env.js';
 import { LocalStack, resolveStackSettings, stackEnv } from '../stack/index.js';
+import type { DoctorOptions } from './command.js';
 import { dashboardPort, exitStatusOf, localStack, pipeline, prerequisites, stackPorts, type Finding, type PipelineSources } from './checks.js';
 
 const LABEL = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
@@ -12,15 +13,17 @@ const LABEL = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
  * looked at is the one the TURNOVER_* settings name (all three: landing,
  * warehouse, brokers), else the running local stack's.
  */
-export const doctor: Handler = async (input, context) => {
+export const doctor: Handler<DoctorOptions> = async (input, context) => {
   const { options } = input;
   const now = new Date();
-  const findings: Finding[] = await prerequisites(context.env);
-  const settings = await resolveStackSettings(options, context.env);
-  const status = await new LocalStack(settings, context.env).status();
+  // the prerequisites are programs this process starts (java, mvn, python): they get its environment
+  const env = childEnv();
+  const findings: Finding[] = await prerequisites(env);
+  const settings = await resolveStackSettings(options, env);
+  const status = await new LocalStack(settings, env).status();
   const configured = [options.stagingUrl, options.warehouseUrl, options.brokers].every((v) => typeof v === 'string' && v !== '');
   findings.push(...localStack(status, configured));
-  findings.push(await dashboardPort(options.dashboardPort as number), ...(await stackPorts(status)));
+  findings.push(await dashboardPort(options.dashboardPort), ...(await stackPorts(status)));
 
   const local = status.healthy ? stackEnv(settings) : undefined;
   let sources: PipelineSources | undefined;
@@ -29,9 +32,9 @@ export const doctor: Handler = async (input, context) => {
     sources = {
       stagingUrl: postgresUrl(pick(options.stagingUrl, 'TURNOVER_LANDING_URL'), 'TURNOVER_LANDING_URL'),
       warehouseUrl: String(pick(options.warehouseUrl, 'TURNOVER_WAREHOUSE_URL')),
-      kafka: kafkaConfigFrom({ ...options, brokers: pick(options.brokers, 'TURNOVER_KAFKA_BROKERS') }, context.env),
-      topic: String(options.topic ?? DEFAULT_TOPIC),
-      group: String(options.group ?? DEFAULT_GROUP),
+      kafka: kafkaConfigFrom({ ...options, brokers: pick(options.brokers, 'TURNOVER_KAFKA_BROKERS') }, context.secrets),
+      topic: options.topic,
+      group: options.group,
     };
     findings.push(...(await pipeline(sources, context.logger, now)));
   }

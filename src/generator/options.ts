@@ -1,6 +1,7 @@
 import { addDays, clampedDay } from '../contracts/days.js';
 import { UsageError } from '../errors.js';
-import { kafkaConfigFrom, type KafkaConfig, type ProducerLibrary } from '../kafka/index.js';
+import { kafkaConfigFrom, type KafkaConfig, type KafkaSecrets, type ProducerLibrary } from '../kafka/index.js';
+import type { GenerateOptions, ReplayOptions } from './command.js';
 import { MESSAGES_PER_OPERATION } from './feed-mix.js';
 import { parseScenario, type Scenario } from './scenarios.js';
 import type { KeyMode } from './sinks/kafka-sink.js';
@@ -36,16 +37,19 @@ export function transactionsPerDayForRate(rate: number): number {
   return Math.max(1, Math.round((rate * 86_400) / MESSAGES_PER_OPERATION));
 }
 
-export function destinationFrom(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): Destination {
-  if (typeof options.out === 'string' && options.out) return { kind: 'file', path: options.out };
+/** generate's and replay's options that say where the messages go (generate's are a superset). */
+export type DestinationOptions = Omit<ReplayOptions, 'json'>;
+
+export function destinationFrom(options: DestinationOptions, secrets: KafkaSecrets): Destination {
+  if (options.out) return { kind: 'file', path: options.out };
   return {
     kind: 'kafka',
-    kafka: kafkaConfigFrom(options, env),
-    topic: String(options.topic),
-    partitions: Number(options.partitions),
-    keys: options.key as KeyMode,
-    producer: options.producer as ProducerLibrary,
-    batchSize: Number(options.batchSize),
+    kafka: kafkaConfigFrom(options, secrets),
+    topic: options.topic,
+    partitions: options.partitions,
+    keys: options.key,
+    producer: options.producer,
+    batchSize: options.batchSize,
   };
 }
 
@@ -54,12 +58,11 @@ export function destinationFrom(options: Readonly<Record<string, unknown>>, env:
  * is the last 7 full days; with only --from, up to yesterday; with only --to,
  * the 7 days ending there.
  */
-export function generateConfigFrom(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv, now: Date): GenerateConfig {
+export function generateConfigFrom(options: GenerateOptions, secrets: KafkaSecrets, now: Date): GenerateConfig {
   const notes: string[] = [];
   const yesterday = addDays(now.toISOString().slice(0, 10), -1);
-  const rate = options.rate as number | undefined;
-  let from = options.from as string | undefined;
-  let to = options.to as string | undefined;
+  const { rate, customers, maxMessages, skipMessages } = options;
+  let { from, to } = options;
   if (from === undefined && to === undefined && rate === undefined) {
     from = addDays(yesterday, -6);
     to = yesterday;
@@ -79,21 +82,21 @@ export function generateConfigFrom(options: Readonly<Record<string, unknown>>, e
     to = yesterday;
     if (from > to) from = to = undefined;
   }
-  const scenarios = ((options.scenario as string[] | undefined) ?? []).map(parseScenario);
-  if (options.customers !== undefined && Number(options.customers) > MAX_CUSTOMERS) {
-    throw new UsageError(`--customers ${String(options.customers)} is more than the ${MAX_CUSTOMERS.toLocaleString('en-US')} accounts the generator can number`);
+  const scenarios = (options.scenario ?? []).map(parseScenario);
+  if (customers !== undefined && customers > MAX_CUSTOMERS) {
+    throw new UsageError(`--customers ${String(customers)} is more than the ${MAX_CUSTOMERS.toLocaleString('en-US')} accounts the generator can number`);
   }
   return Object.freeze({
-    seed: Number(options.seed),
+    seed: options.seed,
     ...(from !== undefined && to !== undefined ? { range: Object.freeze({ from, to }) } : {}),
     ...(rate === undefined ? {} : { rate }),
-    transactionsPerDay: Number(options.transactionsPerDay),
-    ...(options.customers === undefined ? {} : { customers: Number(options.customers) }),
+    transactionsPerDay: options.transactionsPerDay,
+    ...(customers === undefined ? {} : { customers }),
     scenarios: Object.freeze(scenarios),
-    ...(options.maxMessages === undefined ? {} : { maxMessages: Number(options.maxMessages) }),
-    skipMessages: options.skipMessages === undefined ? 0 : Number(options.skipMessages),
-    json: options.json === true,
-    destination: Object.freeze(destinationFrom(options, env)),
+    ...(maxMessages === undefined ? {} : { maxMessages }),
+    skipMessages: skipMessages ?? 0,
+    json: options.json,
+    destination: Object.freeze(destinationFrom(options, secrets)),
     notes: Object.freeze(notes),
   });
 }

@@ -1,4 +1,5 @@
 import type { Handler } from '../command/command-spec.js';
+import type { ReplayOptions } from './command.js';
 import { UsageError } from '../errors.js';
 import { destinationFrom } from './options.js';
 import { Progress } from './progress.js';
@@ -8,10 +9,10 @@ import { openSink } from './sinks/open-sink.js';
 import { sinkFailure } from './sinks/feed-sink.js';
 
 /** `turnover replay FILE`: exit 0 when every line was produced, 130 when interrupted. */
-export const handler: Handler = async ({ args, options }, { logger, signal, stdout, env }) => {
+export const handler: Handler<ReplayOptions> = async ({ args, options }, { logger, signal, stdout, secrets }) => {
   const path = args[0];
   if (!path) throw new UsageError('replay needs a FILE');
-  const destination = destinationFrom(options, env);
+  const destination = destinationFrom(options, secrets);
   let format: ReplayFormat | undefined;
   let count = 0;
   let stopped = false;

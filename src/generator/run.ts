@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handler } from '../command/command-spec.js';
+import type { GenerateOptions } from './command.js';
 import type { Logger } from '../log/logger.js';
 import { dateOfDay, DAY_MS } from './days.js';
 import { generateFeed, type FeedOptions } from './feed.js';
@@ -93,8 +94,8 @@ function printSummary(config: GenerateConfig, sink: FeedSink, state: RunState, s
 }
 
 /** `turnover generate`: exit 0 when done (or a live tail stopped by a signal), 130 when a backfill was interrupted. */
-export const handler: Handler = async ({ options }, { logger, signal, stdout, env }) => {
-  const config = generateConfigFrom(options, env, new Date());
+export const handler: Handler<GenerateOptions> = async ({ options }, { logger, signal, stdout, secrets }) => {
+  const config = generateConfigFrom(options, secrets, new Date());
   for (const note of config.notes) logger.info(note);
   logger.info(`generating ${describeRun(config)}`);
   const sink = await openSink(config.destination, logger);

@@ -7,7 +7,7 @@ import { PlatformaticProducer } from './platformatic/platformatic-producer.js';
 import type { AdminTuning } from './kafkajs/kafkajs-admin.js';
 
 export type * from './client.js';
-export { kafkaConfigFrom, type KafkaConfig } from './kafka-config.js';
+export { kafkaConfigFrom, type KafkaConfig, type KafkaSecrets } from './kafka-config.js';
 export { partitionForKey } from './partitioner.js';
 export { decodeRecords } from './decode-records.js';
 export { createConsumer } from './consumer.js';

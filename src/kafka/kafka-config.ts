@@ -25,11 +25,13 @@ export interface KafkaConfigInput {
 
 const BROKER = /^[A-Za-z0-9._-]+(\.[A-Za-z0-9._-]+)*:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
 
-/**
- * Builds the config from parsed CLI options (flags with env fallback) and
- * the environment for the one secret that has no flag.
- */
-export function kafkaConfigFrom(input: KafkaConfigInput, env: NodeJS.ProcessEnv): KafkaConfig {
+/** Where the one secret that has no flag comes from (the command's secrets accessor, src/command/edge-values.ts). */
+export interface KafkaSecrets {
+  get(name: 'TURNOVER_KAFKA_SASL_PASSWORD'): string | undefined;
+}
+
+/** Builds the config from parsed CLI options (flags with env fallback) and the SASL password. */
+export function kafkaConfigFrom(input: KafkaConfigInput, secrets: KafkaSecrets): KafkaConfig {
   const rawBrokers = typeof input.brokers === 'string' ? input.brokers : '';
   const brokers = rawBrokers.split(',').map((b) => b.trim()).filter(Boolean);
   if (brokers.length === 0) {
@@ -48,7 +50,7 @@ export function kafkaConfigFrom(input: KafkaConfigInput, env: NodeJS.ProcessEnv)
   if (protocol.startsWith('SASL')) {
     if (!mechanism) throw new ConfigError(`${protocol} needs a SASL mechanism: set TURNOVER_KAFKA_SASL_MECHANISM (scram-sha-512, scram-sha-256 or plain)`);
     const username = typeof input.saslUsername === 'string' ? input.saslUsername : '';
-    const password = env.TURNOVER_KAFKA_SASL_PASSWORD ?? '';
+    const password = secrets.get('TURNOVER_KAFKA_SASL_PASSWORD') ?? '';
     if (!username) throw new ConfigError('SASL needs a user name: set TURNOVER_KAFKA_SASL_USERNAME');
     if (!password) throw new ConfigError('SASL needs a password: set TURNOVER_KAFKA_SASL_PASSWORD (there is no flag, so it never shows in ps)');
     sasl = Object.freeze({ mechanism, username, password });

@@ -1,12 +1,14 @@
+import { NO_VALUES } from '../command/edge-values.js';
 import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../retry/retry-unavailable.js';
 import { UsageError } from '../errors.js';
-import { pauseAtFromEnv, type PauseAt } from '../test-hooks/pause-point.js';
+import { pauseAtFromEnv, type PauseAt, type PauseHooks } from '../test-hooks/pause-point.js';
 import type { DialectName } from '../warehouse/index.js';
+import type { BuildMartsOptions } from './command.js';
 import type { Day } from './days.js';
 
 /** What `turnover build-marts` was asked to do, validated once at the edge. */
 export interface BuildMartsConfig {
-  readonly warehouseUrl: unknown;
+  readonly warehouseUrl: string | undefined;
   /** Both or neither: without them the `stg.touched_days` queue decides. */
   readonly interval?: { readonly from: Day; readonly to: Day };
   readonly daysPerTransaction: number;
@@ -32,9 +34,8 @@ export function parallelFor(config: Pick<BuildMartsConfig, 'parallel'>, dialect:
   return config.parallel ?? DEFAULT_PARALLEL[dialect];
 }
 
-export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = {}): BuildMartsConfig {
-  const from = options.from as Day | undefined;
-  const to = options.to as Day | undefined;
+export function resolveBuildMartsConfig(options: BuildMartsOptions, hooks: PauseHooks = NO_VALUES): BuildMartsConfig {
+  const { from, to } = options;
   if ((from === undefined) !== (to === undefined)) {
     throw new UsageError('give both --from and --to (an interval), or neither (the days STG touched since the last build)');
   }
@@ -42,10 +43,10 @@ export function resolveBuildMartsConfig(options: Readonly<Record<string, unknown
   return Object.freeze({
     warehouseUrl: options.warehouseUrl,
     ...(from !== undefined && to !== undefined ? { interval: Object.freeze({ from, to }) } : {}),
-    daysPerTransaction: (options.daysPerTransaction as number | undefined) ?? DEFAULT_DAYS_PER_TRANSACTION,
-    parallel: options.parallel as number | undefined,
-    dryRun: options.dryRun === true,
-    unavailableTimeoutMs: ((options.unavailableTimeout as number | undefined) ?? ONE_SHOT_UNAVAILABLE_TIMEOUT_S) * 1000,
-    pauseAt: pauseAtFromEnv(env),
+    daysPerTransaction: options.daysPerTransaction,
+    parallel: options.parallel,
+    dryRun: options.dryRun,
+    unavailableTimeoutMs: (options.unavailableTimeout ?? ONE_SHOT_UNAVAILABLE_TIMEOUT_S) * 1000,
+    pauseAt: pauseAtFromEnv(hooks),
   });
 }

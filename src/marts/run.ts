@@ -6,9 +6,10 @@ import { openWarehouse } from '../warehouse/index.js';
 import { buildMarts, describeDays } from './build.js';
 import { parallelFor, resolveBuildMartsConfig } from './options.js';
 import type { BuildSummary } from './types.js';
+import type { BuildMartsOptions } from './command.js';
 
-export const buildMartsCommand: Handler = async (input, context) => {
-  const config = resolveBuildMartsConfig(input.options, context.env);
+export const buildMartsCommand: Handler<BuildMartsOptions> = async (input, context) => {
+  const config = resolveBuildMartsConfig(input.options, context.testHooks);
   const pause = new PausePoint(config.pauseAt);
   let retries = 0;
   let earlierSteps = 0;

@@ -2,9 +2,10 @@ import type { Handler } from '../command/command-spec.js';
 import { postgresUrl } from '../db/postgres-url.js';
 import { migrateLanding } from '../landing/index.js';
 import { openWarehouse } from '../warehouse/index.js';
+import type { MigrateOptions } from './command.js';
 
-export const migrate: Handler = async (input, context) => {
-  const only = input.options.only as 'landing' | 'warehouse' | undefined;
+export const migrate: Handler<MigrateOptions> = async (input, context) => {
+  const { only } = input.options;
   const applied: string[] = [];
   if (only !== 'warehouse') {
     const url = postgresUrl(input.options.stagingUrl, 'TURNOVER_LANDING_URL');

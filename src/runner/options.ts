@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defaultStateDir } from '../paths.js';
+import type { UpOptions } from './command.js';
 
 /** `turnover up`'s options, validated once at the edge. */
 export interface UpConfig {
@@ -18,20 +19,20 @@ export interface UpConfig {
   readonly keepStack: boolean;
 }
 
-export function upConfigFrom(options: Readonly<Record<string, unknown>>): UpConfig {
-  const scenarios = options.scenario as string[] | undefined;
+export function upConfigFrom(options: UpOptions): UpConfig {
+  const scenarios = options.scenario;
   return Object.freeze({
-    stateDir: resolve(typeof options.stateDir === 'string' && options.stateDir ? options.stateDir : defaultStateDir()),
-    dashboardPort: Number(options.port),
-    generator: options.generator !== false,
-    backfillDays: Number(options.backfillDays),
-    transactionsPerDay: Number(options.transactionsPerDay),
-    rate: Number(options.rate),
-    seed: Number(options.seed),
+    stateDir: resolve(options.stateDir || defaultStateDir()),
+    dashboardPort: options.port,
+    generator: options.generator,
+    backfillDays: options.backfillDays,
+    transactionsPerDay: options.transactionsPerDay,
+    rate: options.rate,
+    seed: options.seed,
     scenarios: scenarios === undefined ? undefined : scenarios.filter((s) => s !== 'none'),
-    partitions: Number(options.partitions),
-    martIntervalMs: Math.round(Number(options.martInterval) * 1000),
-    withSuperset: options.withSuperset === true,
-    keepStack: options.keepStack === true,
+    partitions: options.partitions,
+    martIntervalMs: Math.round(options.martInterval * 1000),
+    withSuperset: options.withSuperset,
+    keepStack: options.keepStack,
   });
 }

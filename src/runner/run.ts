@@ -1,12 +1,14 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handler } from '../command/command-spec.js';
-import { BI_WAREHOUSE_URL_ENV, DEFAULT_GROUP, DEFAULT_TOPIC, FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
+import { NO_VALUES, type Secrets } from '../command/edge-values.js';
+import { BI_WAREHOUSE_URL_ENV, FORMER_LANDING_URL_ENV, LANDING_URL_ENV } from '../command/shared-options.js';
 import { ConfigError, describeError, TurnoverError } from '../errors.js';
 import type { KafkaConfig } from '../kafka/index.js';
 import { kafkaConfigFrom } from '../kafka/kafka-config.js';
 import type { Logger } from '../log/logger.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import { childEnv as processEnv } from '../process/child-env.js';
 import { PidFile } from '../process/pid-file.js';
 import { assertPortFree, freePort } from '../process/ports.js';
 import { Backoff, isRetriable, isRetriableExit, restartPolicy } from '../retry/index.js';
@@ -16,6 +18,7 @@ import { ensureTopic, topicMessages } from './feed-topic.js';
 import { martLoop } from './mart-loop.js';
 import { startSuperset } from './superset.js';
 import { liveLine } from '../log/live-line.js';
+import type { UpOptions } from './command.js';
 import { upConfigFrom, type UpConfig } from './options.js';
 import { statusLine, StatusReader, type PipelineStatus } from './status.js';
 import { Supervisor, type ChildExit } from './supervisor.js';
@@ -43,9 +46,11 @@ function failure(exit: ChildExit): TurnoverError {
   return new ConfigError(`${exit.name} stopped with a configuration error: ${last.replace(/^turnover:\s*/, '')}`);
 }
 
-export const up: Handler = async (input, context) => {
-  const { logger, env, signal, stdout } = context;
+export const up: Handler<UpOptions> = async (input, context) => {
+  const { logger, signal, stdout } = context;
   const config = upConfigFrom(input.options);
+  // the stack's servers and every stage are children: they start from this process's environment
+  const env = processEnv();
   // already running is the first thing to say: its dashboard holds the port the next check would complain about
   const unlock = lockRunner(join(config.stateDir, 'up'));
   if (config.dashboardPort !== 0) {
@@ -69,7 +74,7 @@ export const up: Handler = async (input, context) => {
     stdout.write(running ? 'using the running local stack (Kafka + PostgreSQL)\n' : 'starting the local stack (Kafka + PostgreSQL)…\n');
     stackStarted = await stack.up(logger);
     const local = stackEnv(stack.settings);
-    const endpoints = pipelineEndpoints(config, env, local);
+    const endpoints = pipelineEndpoints(config, input.options, context.secrets, local);
     const childEnv: NodeJS.ProcessEnv = { ...env, ...endpoints.env, TURNOVER_LOG_FORMAT: 'text', TURNOVER_LOG_LEVEL: env.TURNOVER_LOG_LEVEL ?? 'info' };
     for (const key of endpoints.unset) delete childEnv[key];
 
@@ -145,22 +150,27 @@ interface Endpoints {
 
 /**
  * The local stack's endpoints, except that `--no-generator` ingests the
- * external feed named by TURNOVER_KAFKA_* when it is set.
+ * external feed named by TURNOVER_KAFKA_* (the Kafka options, read like every
+ * Kafka command reads them) when its brokers are set.
  */
-function pipelineEndpoints(config: UpConfig, env: NodeJS.ProcessEnv, local: Record<string, string>): Endpoints {
-  const external = !config.generator && Boolean(env.TURNOVER_KAFKA_BROKERS);
-  const brokers = external ? env.TURNOVER_KAFKA_BROKERS! : local.TURNOVER_KAFKA_BROKERS!;
-  const topic = env.TURNOVER_KAFKA_TOPIC || DEFAULT_TOPIC;
-  const group = env.TURNOVER_KAFKA_GROUP || DEFAULT_GROUP;
-  const kafka = kafkaConfigFrom(
-    external
-      ? { brokers, saslMechanism: env.TURNOVER_KAFKA_SASL_MECHANISM, saslUsername: env.TURNOVER_KAFKA_SASL_USERNAME, sslCa: env.TURNOVER_KAFKA_SSL_CA, securityProtocol: env.TURNOVER_KAFKA_SECURITY_PROTOCOL }
-      : { brokers },
-    external ? env : {},
-  );
+function pipelineEndpoints(config: UpConfig, options: UpOptions, secrets: Secrets, local: Record<string, string>): Endpoints {
+  const external = !config.generator && Boolean(options.brokers);
+  const brokers = external && options.brokers ? options.brokers : local.TURNOVER_KAFKA_BROKERS!;
+  const { topic, group } = options;
+  const { saslMechanism, saslUsername, sslCa, securityProtocol, clientId } = options;
+  const kafka = kafkaConfigFrom(external ? { brokers, saslMechanism, saslUsername, sslCa, securityProtocol } : { brokers }, external ? secrets : NO_VALUES);
+  // the external feed's settings as the runner read them (its env, or a flag), for the stages to read the same
+  const feedSettings = Object.entries({
+    TURNOVER_KAFKA_SASL_MECHANISM: saslMechanism,
+    TURNOVER_KAFKA_SASL_USERNAME: saslUsername,
+    TURNOVER_KAFKA_SSL_CA: sslCa,
+    TURNOVER_KAFKA_SECURITY_PROTOCOL: securityProtocol,
+    TURNOVER_KAFKA_CLIENT_ID: clientId,
+  }).filter((entry): entry is [string, string] => external && entry[1] !== undefined);
   const stagingUrl = local[LANDING_URL_ENV]!;
   const warehouseUrl = local.TURNOVER_WAREHOUSE_URL!;
   const childEnv: Record<string, string> = {
+    ...Object.fromEntries(feedSettings),
     TURNOVER_KAFKA_BROKERS: brokers,
     TURNOVER_KAFKA_TOPIC: topic,
     TURNOVER_KAFKA_GROUP: group,

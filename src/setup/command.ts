@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../command/command-spec.js';
+import { defineCommand } from '../command/command-spec.js';
 
-export const SETUP_COMMAND: CommandSpec = {
+export const SETUP_COMMAND = defineCommand({
   name: 'setup',
   summary: 'fetch and cache what the pipeline and its tests need (Kafka jars, PostgreSQL binaries, Python venvs, Chromium)',
   description:
@@ -9,4 +9,4 @@ export const SETUP_COMMAND: CommandSpec = {
   arguments: [{ name: '[components...]', description: 'what to prepare' }],
   load: async () => (await import('./run.js')).setup,
   examples: ['turnover setup', 'turnover setup kafka postgres python:airflow chromium'],
-};
+});

@@ -1,6 +1,7 @@
 import type { Handler } from '../command/command-spec.js';
 import { UsageError } from '../errors.js';
 import { defaultCacheDir } from '../paths.js';
+import { childEnv } from '../process/child-env.js';
 import { ensureChromium } from './chromium.js';
 import { ensureKafkaJars } from './kafka-jars.js';
 import { postgresOsUser, preparePostgresBinaries } from './postgres-binaries.js';
@@ -9,7 +10,9 @@ import { prepareSpark } from './spark-install.js';
 import { ensureVenv, venvNames } from './python-venv.js';
 
 export const setup: Handler = async (input, context) => {
-  const { logger, env, stdout } = context;
+  const { logger, stdout } = context;
+  // every step runs tools (java, mvn, pip, apt) or places caches the environment names (TURNOVER_CACHE_DIR)
+  const env = childEnv();
   const cacheDir = defaultCacheDir(env);
   const wanted = input.args.length > 0 ? input.args : ['kafka', 'postgres'];
   const steps: [string, () => Promise<string>][] = [];

@@ -1,12 +1,15 @@
-import type { CommandContext, CommandInput, Handler } from '../command/command-spec.js';
+import type { Handler } from '../command/command-spec.js';
 import { redact } from '../db/postgres-url.js';
 import { EXIT_CODES, StackError } from '../errors.js';
+import { childEnv } from '../process/child-env.js';
+import type { StackDirOptions, StackStatusOptions, StackUpOptions } from './command.js';
 import { LocalStack, stackEnv, type StackStatus } from './stack.js';
-import { resolveStackSettings, stackInitialised } from './stack-settings.js';
+import { resolveStackSettings, stackInitialised, type StackSettingsInput } from './stack-settings.js';
 
-async function stackFor(input: CommandInput, context: CommandContext): Promise<LocalStack> {
-  const settings = await resolveStackSettings(input.options, context.env);
-  return new LocalStack(settings, context.env);
+/** The stack of these options; its servers (java, postgres) start with this process's environment. */
+async function stackFor(options: StackSettingsInput): Promise<LocalStack> {
+  const env = childEnv();
+  return new LocalStack(await resolveStackSettings(options, env), env);
 }
 
 function shellQuote(value: string): string {
@@ -20,8 +23,8 @@ function printStatus(status: StackStatus, out: NodeJS.WritableStream): void {
   }
 }
 
-const up: Handler = async (input, context) => {
-  const stack = await stackFor(input, context);
+const up: Handler<StackUpOptions> = async (input, context) => {
+  const stack = await stackFor(input.options);
   const started = await stack.up(context.logger);
   const out = context.stdout;
   out.write(started.length === 0 ? 'stack already running\n' : `started: ${started.join(', ')}\n`);
@@ -31,14 +34,14 @@ const up: Handler = async (input, context) => {
   for (const [key, value] of Object.entries(stackEnv(stack.settings))) out.write(`  ${key}=${redact(value)}\n`);
 };
 
-const down: Handler = async (input, context) => {
-  const stack = await stackFor(input, context);
+const down: Handler<StackDirOptions> = async (input, context) => {
+  const stack = await stackFor(input.options);
   const stopped = await stack.down(context.logger);
   context.stdout.write(stopped.length === 0 ? 'stack is not running\n' : `stopped: ${stopped.join(', ')}\n`);
 };
 
-const status: Handler = async (input, context) => {
-  const stack = await stackFor(input, context);
+const status: Handler<StackStatusOptions> = async (input, context) => {
+  const stack = await stackFor(input.options);
   const result = await stack.status();
   if (input.options.json) {
     context.stdout.write(`${JSON.stringify({ ...result, stateDir: stack.settings.stateDir })}\n`);
@@ -50,8 +53,8 @@ const status: Handler = async (input, context) => {
   return result.healthy ? 0 : EXIT_CODES.STACK;
 };
 
-const env: Handler = async (input, context) => {
-  const stack = await stackFor(input, context);
+const env: Handler<StackDirOptions> = async (input, context) => {
+  const stack = await stackFor(input.options);
   const result = await stack.status();
   if (!result.healthy) {
     const down = result.components.filter((c) => !c.healthy).map((c) => c.name).join(' and ');

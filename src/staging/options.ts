@@ -2,6 +2,7 @@ import { postgresUrl } from '../db/postgres-url.js';
 import { ONE_SHOT_UNAVAILABLE_TIMEOUT_S } from '../retry/retry-unavailable.js';
 import { ConfigError } from '../errors.js';
 import { pauseAtFromEnv, type PauseAt } from '../test-hooks/pause-point.js';
+import type { LoadStgOptions } from './command.js';
 
 /** The loader's configuration, validated once at the edge and frozen. */
 export interface LoadStgConfig {
@@ -33,31 +34,34 @@ export interface LoadStgConfig {
 
 const FAULTS = ['reconciliation-mismatch'] as const;
 
-export function loadStgConfig(options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv): LoadStgConfig {
+/** Test-only settings the loader reads (src/command/edge-values.ts). */
+export interface LoadStgHooks {
+  get(name: 'TURNOVER_FAULT_INJECT' | 'TURNOVER_TEST_PAUSE_AT' | 'TURNOVER_TEST_PAUSE_DIR'): string | undefined;
+}
+
+export function loadStgConfig(options: LoadStgOptions, hooks: LoadStgHooks): LoadStgConfig {
   const stagingUrl = postgresUrl(options.stagingUrl, 'TURNOVER_LANDING_URL');
-  if (typeof options.warehouseUrl !== 'string' || options.warehouseUrl === '') {
+  const { warehouseUrl, topic: topics, untilCaughtUp, unavailableTimeout: timeout } = options;
+  if (warehouseUrl === undefined || warehouseUrl === '') {
     throw new ConfigError('TURNOVER_WAREHOUSE_URL is not set: expected postgres://… or vertica://… (for the local stack: eval "$(npx turnover stack env)")');
   }
-  const fault = env.TURNOVER_FAULT_INJECT;
+  const fault = hooks.get('TURNOVER_FAULT_INJECT');
   if (fault !== undefined && fault !== '' && !(FAULTS as readonly string[]).includes(fault)) {
     throw new ConfigError(`TURNOVER_FAULT_INJECT=${fault} is not a known fault (${FAULTS.join(', ')})`);
   }
-  const topics = options.topic === undefined ? undefined : (options.topic as string[]);
-  const untilCaughtUp = options.untilCaughtUp === true;
-  const timeout = options.unavailableTimeout as number | undefined;
   return Object.freeze({
     stagingUrl,
-    warehouseUrl: options.warehouseUrl,
-    chunkSize: options.chunkSize as number,
-    parseWorkers: options.parseWorkers as number,
-    readAhead: (options.parseWorkers as number) + 1,
+    warehouseUrl,
+    chunkSize: options.chunkSize,
+    parseWorkers: options.parseWorkers,
+    readAhead: options.parseWorkers + 1,
     untilCaughtUp,
-    pollIntervalMs: Math.round((options.pollInterval as number) * 1000),
+    pollIntervalMs: Math.round(options.pollInterval * 1000),
     topics: topics && topics.length > 0 ? Object.freeze([...topics]) : undefined,
-    purgeOlderThanDays: options.purgeLandedOlderThan as number | undefined,
+    purgeOlderThanDays: options.purgeLandedOlderThan,
     progressIntervalMs: 5_000,
     unavailableTimeoutMs: (timeout ?? (untilCaughtUp ? ONE_SHOT_UNAVAILABLE_TIMEOUT_S : Infinity)) * 1000,
     faults: Object.freeze({ loseParsedRecord: fault === 'reconciliation-mismatch' }),
-    pauseAt: pauseAtFromEnv(env),
+    pauseAt: pauseAtFromEnv(hooks),
   });
 }

@@ -11,6 +11,7 @@ import { StgLoader, type LoadTotals } from './loader.js';
 import { loadStgConfig, type LoadStgConfig } from './options.js';
 import { ParserPool } from './parser-pool.js';
 import { addCounts } from './types.js';
+import type { LoadStgOptions } from './command.js';
 
 /** What the load did over all its sessions (one per outage survived). */
 interface RunTotals extends LoadTotals {
@@ -18,8 +19,8 @@ interface RunTotals extends LoadTotals {
   retries: number;
 }
 
-export const loadStg: Handler = async (input, context) => {
-  const config = loadStgConfig(input.options, context.env);
+export const loadStg: Handler<LoadStgOptions> = async (input, context) => {
+  const config = loadStgConfig(input.options, context.testHooks);
   const started = Date.now();
   const totals: RunTotals = { read: 0, inserted: 0, updated: 0, duplicates: 0, rejected: 0, conflicts: 0, chunks: 0, purged: 0, refused: 0, watermarks: new Map(), lookups: 0, retries: 0 };
   const pause = new PausePoint(config.pauseAt);

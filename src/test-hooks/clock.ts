@@ -10,8 +10,13 @@ import { ConfigError } from '../errors.js';
  */
 export type Clock = () => Date;
 
-export function clockFrom(env: NodeJS.ProcessEnv): Clock {
-  const text = env.TURNOVER_TEST_NOW;
+/** Where the variable comes from: the command's test hooks (src/command/edge-values.ts). */
+export interface ClockHooks {
+  get(name: 'TURNOVER_TEST_NOW'): string | undefined;
+}
+
+export function clockFrom(hooks: ClockHooks): Clock {
+  const text = hooks.get('TURNOVER_TEST_NOW');
   if (text === undefined || text === '') return () => new Date();
   const start = Date.parse(text);
   if (Number.isNaN(start)) throw new ConfigError(`TURNOVER_TEST_NOW must be an ISO timestamp, got "${text}"`);

@@ -34,14 +34,19 @@ export interface PauseAt {
   readonly dir: string;
 }
 
-export function pauseAtFromEnv(env: NodeJS.ProcessEnv): PauseAt | undefined {
-  const spec = env.TURNOVER_TEST_PAUSE_AT;
+/** Where the two variables come from: the command's test hooks (src/command/edge-values.ts). */
+export interface PauseHooks {
+  get(name: 'TURNOVER_TEST_PAUSE_AT' | 'TURNOVER_TEST_PAUSE_DIR'): string | undefined;
+}
+
+export function pauseAtFromEnv(hooks: PauseHooks): PauseAt | undefined {
+  const spec = hooks.get('TURNOVER_TEST_PAUSE_AT');
   if (spec === undefined || spec === '') return undefined;
   const match = /^([a-z-]+)(?:#([1-9]\d*))?$/.exec(spec);
   if (!match || !(match[1]! in PAUSE_PHASES)) {
     throw new ConfigError(`TURNOVER_TEST_PAUSE_AT=${spec} is not <phase>[#<n>] with a known phase (${Object.keys(PAUSE_PHASES).join(', ')})`);
   }
-  const dir = env.TURNOVER_TEST_PAUSE_DIR;
+  const dir = hooks.get('TURNOVER_TEST_PAUSE_DIR');
   if (!dir) throw new ConfigError('TURNOVER_TEST_PAUSE_AT is set without TURNOVER_TEST_PAUSE_DIR');
   return Object.freeze({ phase: match[1] as PausePhase, arrival: Number(match[2] ?? 1), dir });
 }

@@ -1,9 +1,10 @@
 import type { Handler } from '../command/command-spec.js';
 import { RejectsFoundError, UsageError } from '../errors.js';
 import { validateFile, type ValidationSummary } from '../contracts/validate-file.js';
+import type { ValidateOptions } from './command.js';
 
 /** `turnover validate [--json] [--fail-on-reject] FILE`: exit 0 whenever the file was read, or 10 with --fail-on-reject when it held rejects. */
-export const handler: Handler = async ({ args, options }, { stdout, signal }) => {
+export const handler: Handler<ValidateOptions> = async ({ args, options }, { stdout, signal }) => {
   const path = args[0];
   if (!path) throw new UsageError('validate needs a FILE');
   const summary = await validateFile(path, { signal });

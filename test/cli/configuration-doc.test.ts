@@ -7,7 +7,7 @@ import { ROOT_COMMAND } from '../../src/cli/commands.js';
 import { PACKAGE_ROOT } from '../support/paths.js';
 
 function optionVariables(spec: CommandSpec): string[] {
-  return [...(spec.options ?? []).flatMap((o) => [o.env, o.formerEnv].filter((v): v is string => v !== undefined)), ...(spec.subcommands ?? []).flatMap(optionVariables)];
+  return [...Object.values(spec.options ?? {}).flatMap((o) => [o.env, o.formerEnv].filter((v): v is string => v !== undefined)), ...(spec.subcommands ?? []).flatMap(optionVariables)];
 }
 
 describe('docs/configuration.md', () => {

@@ -21,7 +21,7 @@ async function parsedUrl(argv: readonly string[]): Promise<unknown> {
       {
         name: 'run',
         summary: 'test',
-        options: [{ flags: '--some-url <url>', description: 'a URL', env: CURRENT, formerEnv: FORMER }],
+        options: { someUrl: { flags: '--some-url <url>', description: 'a URL', env: CURRENT, formerEnv: FORMER } },
         load: async () => async () => undefined,
       },
     ],
@@ -60,7 +60,7 @@ describe('command kit: an option read under its env variable\'s old name', () =>
   });
 
   it('says so in --help', () => {
-    const program = buildProgram({ name: 'turnover', summary: 't', options: [{ flags: '--some-url <url>', description: 'a URL', env: CURRENT, formerEnv: FORMER }] }, '0.0.0', async () => undefined);
+    const program = buildProgram({ name: 'turnover', summary: 't', options: { someUrl: { flags: '--some-url <url>', description: 'a URL', env: CURRENT, formerEnv: FORMER } } }, '0.0.0', async () => undefined);
     assert.match(program.helpInformation().replace(/\s+/g, ' '), new RegExp(`old env name ${FORMER} still read\\) \\(env: ${CURRENT}\\)`));
   });
 });

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pickValues, SECRET_NAMES } from '../../src/command/edge-values.js';
+import { parseOptions } from '../../src/command/option-values.js';
+import { INGEST_OPTIONS } from '../../src/ingest/command.js';
 import { ingestConfigFrom } from '../../src/ingest/options.js';
 import { artifactName, sparkJarList } from '../../src/setup/spark-jars.js';
 import { jobEnvironment, submitArguments } from '../../src/ingest/engines/spark/spark-env.js';
-import { collectConf, sparkLaunchConfigFrom } from '../../src/ingest/engines/spark/spark-options.js';
+import { sparkLaunchConfigFrom } from '../../src/ingest/engines/spark/spark-options.js';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +15,8 @@ import { UsageError } from '../../src/errors.js';
 /** How `turnover ingest --engine spark` maps its settings onto spark-submit (no Spark needed). */
 describe('spark launch settings', () => {
   const ingest = ingestConfigFrom(
-    { topic: 'feed', group: 'g', brokers: 'k1:9093,k2:9093', saslMechanism: 'scram-sha-512', saslUsername: 'svc', stagingUrl: 'postgres://u:secret@db:5432/landing', progressInterval: 5 },
-    { TURNOVER_KAFKA_SASL_PASSWORD: 's3cret-pass' },
+    parseOptions(INGEST_OPTIONS, { topic: 'feed', group: 'g', brokers: 'k1:9093,k2:9093', saslMechanism: 'scram-sha-512', saslUsername: 'svc', stagingUrl: 'postgres://u:secret@db:5432/landing', progressInterval: 5 }),
+    pickValues({ TURNOVER_KAFKA_SASL_PASSWORD: 's3cret-pass' }, SECRET_NAMES),
   );
 
   it('keeps secrets out of the command line and hands them to the job through its environment', () => {
@@ -25,7 +28,8 @@ describe('spark launch settings', () => {
     assert.equal(env.TURNOVER_KAFKA_SASL_MECHANISM, 'scram-sha-512');
     assert.equal(env.TURNOVER_KAFKA_SECURITY_PROTOCOL, 'SASL_SSL');
     assert.equal(env.TURNOVER_KAFKA_BROKERS, 'k1:9093,k2:9093');
-    assert.equal(env.TURNOVER_STAGING_URL, 'postgres://u:secret@db:5432/landing');
+    assert.equal(env.TURNOVER_LANDING_URL, 'postgres://u:secret@db:5432/landing');
+    assert.equal(env.TURNOVER_STAGING_URL, 'postgres://u:secret@db:5432/landing', 'the old name, for jobs written against it');
     assert.equal(env.SPARK_HOME, undefined, 'another Spark installation must not be picked up');
     assert.equal(env.PYSPARK_PYTHON, '/venv/bin/python');
     assert.equal(env.SPARK_LOCAL_IP, '127.0.0.1');
@@ -50,8 +54,8 @@ describe('spark launch settings', () => {
   });
 
   it('--conf takes key=value only', () => {
-    assert.deepEqual(collectConf('a=b=c', collectConf('x=1', undefined)), ['x=1', 'a=b=c']);
-    assert.throws(() => collectConf('novalue', undefined), UsageError);
+    assert.deepEqual(parseOptions(INGEST_OPTIONS, { conf: ['x=1', 'a=b=c'] }).conf, ['x=1', 'a=b=c']);
+    assert.throws(() => parseOptions(INGEST_OPTIONS, { conf: ['novalue'] }), (e: unknown) => e instanceof UsageError && e.message === '--conf expects key=value, got "novalue"');
   });
 
   it('spark.jars leaves out every artifact PySpark already ships', () => {

@@ -33,8 +33,8 @@ export const BI_WAREHOUSE_SOURCE = '--warehouse-url / TURNOVER_BI_WAREHOUSE_URL'
  * login can write and read everything, and anyone with the BI tool's SQL
  * editor could then too.
  */
-export function biWarehouseUrl(given: unknown, pipelineUrl: string | undefined, warn: (message: string) => void): unknown {
-  if (typeof given === 'string' && given !== '') return given;
+export function biWarehouseUrl(given: string | undefined, pipelineUrl: string | undefined, warn: (message: string) => void): string | undefined {
+  if (given) return given;
   if (!pipelineUrl) return given;
   warn('the BI tool gets the pipeline\'s own warehouse login (TURNOVER_WAREHOUSE_URL): give it a read-only one in TURNOVER_BI_WAREHOUSE_URL (the local stack exports one)');
   return pipelineUrl;

@@ -1,4 +1,5 @@
 import type { CommandContext } from '../../command/command-spec.js';
+import type { IngestOptions } from '../command.js';
 import type { IngestConfig } from '../types.js';
 
 /** What `--engine` picks. */
@@ -16,7 +17,7 @@ export interface IngestEngine {
   run(config: IngestConfig, context: IngestEngineContext): Promise<void>;
 }
 
-/** The command's context, and its flags for the settings only one engine has (Spark's `--master`, `--conf`). */
+/** The command's context, and its typed options for the settings only one engine has (Spark's `--master`, `--conf`). */
 export interface IngestEngineContext extends CommandContext {
-  readonly options: Readonly<Record<string, unknown>>;
+  readonly options: IngestOptions;
 }

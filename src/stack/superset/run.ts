@@ -1,17 +1,20 @@
-import type { CommandContext, CommandInput, Handler } from '../../command/command-spec.js';
+import type { Handler } from '../../command/command-spec.js';
 import { EXIT_CODES } from '../../errors.js';
+import { childEnv } from '../../process/child-env.js';
+import type { SupersetDirOptions, SupersetStatusOptions, SupersetUpOptions } from './command.js';
 import { LocalSuperset } from './superset-server.js';
-import { resolveSupersetSettings, supersetInitialised } from './superset-settings.js';
+import { resolveSupersetSettings, supersetInitialised, type SupersetSettingsInput } from './superset-settings.js';
 
-async function supersetFor(input: CommandInput, context: CommandContext): Promise<LocalSuperset> {
-  const settings = await resolveSupersetSettings(input.options, context.env);
-  return new LocalSuperset(settings, context.env);
+/** The local Superset of these options; its venv's tools and gunicorn start with this process's environment. */
+async function supersetFor(options: SupersetSettingsInput): Promise<LocalSuperset> {
+  const env = childEnv();
+  return new LocalSuperset(await resolveSupersetSettings(options, env), env);
 }
 
 const megabytes = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
-const up: Handler = async (input, context) => {
-  const superset = await supersetFor(input, context);
+const up: Handler<SupersetUpOptions> = async (input, context) => {
+  const superset = await supersetFor(input.options);
   const result = await superset.up(context.logger, context.signal);
   const out = context.stdout;
   if (!result.started) {
@@ -29,8 +32,8 @@ const up: Handler = async (input, context) => {
   return 0;
 };
 
-const status: Handler = async (input, context) => {
-  const superset = await supersetFor(input, context);
+const status: Handler<SupersetStatusOptions> = async (input, context) => {
+  const superset = await supersetFor(input.options);
   const s = await superset.status();
   if (input.options.json) {
     context.stdout.write(`${JSON.stringify({ ...s, dir: superset.settings.dir })}\n`);
@@ -44,8 +47,8 @@ const status: Handler = async (input, context) => {
   return s.healthy ? 0 : EXIT_CODES.STACK;
 };
 
-const down: Handler = async (input, context) => {
-  const superset = await supersetFor(input, context);
+const down: Handler<SupersetDirOptions> = async (input, context) => {
+  const superset = await supersetFor(input.options);
   const stopped = await superset.down(context.logger);
   context.stdout.write(stopped ? 'Superset stopped\n' : 'Superset is not running\n');
 };

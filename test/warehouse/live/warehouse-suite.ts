@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { NO_VALUES } from '../../../src/command/edge-values.js';
+import { parseOptions } from '../../../src/command/option-values.js';
+import { DASHBOARD_OPTIONS } from '../../../src/dashboard/command.js';
 import { startDashboard, resolveDashboardConfig, type DashboardServer } from '../../../src/dashboard/index.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { openWarehouse, type DialectName } from '../../../src/warehouse/index.js';
@@ -145,7 +148,7 @@ export function describeWarehouseSuite(target: WarehouseTarget): void {
     it("every dashboard endpoint answers from this warehouse, and its last day with data is the reference's", async () => {
       let server: DashboardServer | undefined;
       try {
-        server = await startDashboard(resolveDashboardConfig({ warehouseUrl, port: 0, host: '127.0.0.1', refresh: 0 }, {}), silentLogger());
+        server = await startDashboard(resolveDashboardConfig(parseOptions(DASHBOARD_OPTIONS, { warehouseUrl, port: 0, host: '127.0.0.1', refresh: 0 }), NO_VALUES, NO_VALUES), silentLogger());
         const range = 'from=2022-09-30&to=2022-10-02';
         for (const path of ['health', 'overview', `global-metrics?${range}`, 'drivers?day=2022-10-01', `currency-mix?${range}`, `rates?${range}`, `data-quality?${range}`, 'freshness']) {
           const response = await fetch(new URL(`api/${path}`, server.url));

@@ -6,7 +6,7 @@ import type { JobIncarnation, SparkLaunchConfig } from './types.js';
  * The job's environment: the canonical TURNOVER_* variables, resolved from
  * flags and env by the CLI (spark/turnover_spark/config.py reads them), and
  * what makes spark-submit use the venv's Spark and Python. Secrets (the SASL
- * password, a password in the staging URL) travel here, never as arguments:
+ * password, a password in the landing URL) travel here, never as arguments:
  * a command line is visible to every user in `ps`, an environment is not.
  */
 export function jobEnvironment(config: SparkLaunchConfig, venvDir: string, base: NodeJS.ProcessEnv, launcherPid: number, target: JobIncarnation): NodeJS.ProcessEnv {
@@ -23,6 +23,8 @@ export function jobEnvironment(config: SparkLaunchConfig, venvDir: string, base:
     TURNOVER_KAFKA_TOPIC: ingest.topic,
     TURNOVER_KAFKA_GROUP: ingest.group,
     TURNOVER_KAFKA_SECURITY_PROTOCOL: ingest.kafka.securityProtocol,
+    TURNOVER_LANDING_URL: ingest.stagingUrl,
+    // the old name too, the same URL: a job written against it (bench/spark's plain jobs) must not read a stale inherited one
     TURNOVER_STAGING_URL: ingest.stagingUrl,
     TURNOVER_INGEST_PROGRESS_INTERVAL: String(ingest.progressIntervalS),
     TURNOVER_SQL_DIR: SQL_DIR,

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandContext } from '../../../command/command-spec.js';
 import { ConfigError, ConflictError, OffsetMismatchError, TurnoverError, UnavailableError } from '../../../errors.js';
 import { PACKAGE_ROOT, defaultCacheDir } from '../../../paths.js';
+import { childEnv } from '../../../process/child-env.js';
 import { logEvent, parseEvent, type JobState } from './job-events.js';
 import { jobEnvironment, submitArguments } from './spark-env.js';
 import { prepareSpark } from '../../../setup/spark-install.js';
@@ -25,8 +26,10 @@ const STDERR_TAIL_LINES = 30;
  * topic was recreated while it ran), the check runs again — it stops, or
  * opens the next incarnation and the job is started again in it.
  */
-export async function runSparkIngester(config: SparkLaunchConfig, context: Pick<CommandContext, 'logger' | 'signal' | 'env'>, hooks: SparkIngestHooks): Promise<void> {
-  const { logger, signal, env } = context;
+export async function runSparkIngester(config: SparkLaunchConfig, context: Pick<CommandContext, 'logger' | 'signal'>, hooks: SparkIngestHooks): Promise<void> {
+  const { logger, signal } = context;
+  // spark-submit, the venv's pip and Maven are children: they start from this process's environment
+  const env = childEnv();
   const spark = await prepareSpark(defaultCacheDir(env), logger, env);
   let previous: number | undefined;
   for (;;) {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../../../errors.js';
+import { eachText } from '../../../command/parsers.js';
 import type { IngestConfig } from '../../types.js';
 import type { SparkLaunchConfig } from './types.js';
 
@@ -8,10 +8,14 @@ export const SPARK_DEFAULTS = Object.freeze({
   stopTimeoutMs: 60_000,
 });
 
-/** `--conf key=value` (repeatable): commander's collector for the option spec. */
-export function collectConf(value: string, previous: unknown): string[] {
-  if (!/^[^=\s]+=/.test(value)) throw new UsageError(`--conf expects key=value, got "${value}"`);
-  return [...(Array.isArray(previous) ? (previous as string[]) : []), value];
+/** `--conf key=value` (repeatable): every occurrence a Spark setting. */
+export const SPARK_CONF = eachText((value) => /^[^=\s]+=/.test(value), (value) => `--conf expects key=value, got "${value}"`);
+
+/** The flags only the Spark engine reads (`turnover ingest --master … --conf …`), and the Kafka CA file it hands to the job. */
+export interface SparkOptions {
+  readonly master: string;
+  readonly conf?: readonly string[] | undefined;
+  readonly sslCa?: string | undefined;
 }
 
 /**
@@ -35,13 +39,12 @@ export function isLocal(master: string): boolean {
 }
 
 /** The one place that turns the ingest config and the Spark flags into the launch settings. */
-export function sparkLaunchConfigFrom(ingest: IngestConfig, options: Readonly<Record<string, unknown>>): SparkLaunchConfig {
-  const master = typeof options.master === 'string' && options.master.trim() ? options.master.trim() : SPARK_DEFAULTS.master;
-  const given = Array.isArray(options.conf) ? (options.conf as string[]) : [];
-  const conf = [...defaultConf(master), ...given.map((pair): [string, string] => {
+export function sparkLaunchConfigFrom(ingest: IngestConfig, options: SparkOptions): SparkLaunchConfig {
+  const master = options.master.trim() || SPARK_DEFAULTS.master;
+  const conf = [...defaultConf(master), ...(options.conf ?? []).map((pair): [string, string] => {
     const at = pair.indexOf('=');
     return [pair.slice(0, at).trim(), pair.slice(at + 1)];
   })];
-  const sslCa = typeof options.sslCa === 'string' && options.sslCa ? resolve(options.sslCa) : undefined;
+  const sslCa = options.sslCa ? resolve(options.sslCa) : undefined;
   return Object.freeze({ ingest, master, conf: Object.freeze(conf), sslCaPath: sslCa, stopTimeoutMs: SPARK_DEFAULTS.stopTimeoutMs });
 }
