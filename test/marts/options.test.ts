@@ -20,4 +20,10 @@ describe('build-marts options', () => {
     assert.throws(() => resolveBuildMartsConfig({ from: '2026-01-02', to: '2026-01-01' }), UsageError);
     assert.deepEqual(resolveBuildMartsConfig({ from: '2026-01-01', to: '2026-01-02' }).interval, { from: '2026-01-01', to: '2026-01-02' });
   });
+
+  it('--verify changes nothing, so it refuses --dry-run beside it', () => {
+    assert.equal(resolveBuildMartsConfig({}).verify, false);
+    assert.equal(resolveBuildMartsConfig({ verify: true }).verify, true);
+    assert.throws(() => resolveBuildMartsConfig({ verify: true, dryRun: true }), UsageError);
+  });
 });
