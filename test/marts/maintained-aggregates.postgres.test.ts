@@ -14,7 +14,7 @@ import { freshPipeline, landAndLoad, martSnapshot, queryRows, type MartDatabases
 /**
  * Incremental maintenance against the full rebuild, its referee (issue 23):
  * seeded random cycles of new events, redeliveries, corrections (winning or
- * losing by sent_dttm), late events, late and corrected rates, a load killed
+ * losing by sent_dttm), test accounts, unknown types, late events, late and corrected rates, a load killed
  * inside its transaction and a build that died after its fold. Each cycle
  * goes through the real landing, load-stg and a queue build (which takes
  * currency_daily from the maintained totals); then every mart must equal what
@@ -41,6 +41,8 @@ interface EventAction {
   /** -1: a test account. */
   readonly account: number;
   readonly amount: number;
+  /** A transaction type the contract does not know (kept in STG, counted in data quality). */
+  readonly unknownType: boolean;
   /** Sent the next day (late), else during its day; the seconds order versions of one key. */
   readonly late: boolean;
   readonly sentSecond: number;
@@ -62,6 +64,7 @@ const event: fc.Arbitrary<Action> = fc.record({
   currency: fc.integer({ min: 0, max: CURRENCIES.length - 1 }),
   account: fc.constantFrom(-1, 1, 2, 3, 4),
   amount: fc.oneof(fc.constant(0), fc.integer({ min: -5_000_000, max: 5_000_000 })),
+  unknownType: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
   late: fc.boolean(),
   sentSecond: fc.integer({ min: 0, max: 3600 }),
 });
@@ -103,7 +106,7 @@ function eventMessage(a: EventAction): Buffer {
         currency_code: currency.code,
         country: currency.country,
         status: a.status,
-        transaction_type: a.amount < 0 ? 'sbp_outgoing' : 'sbp_incoming',
+        transaction_type: a.unknownType ? 'mystery_transfer' : a.amount < 0 ? 'sbp_outgoing' : 'sbp_incoming',
         amount: a.amount,
         transaction_dt: `${day} 11:00:00`,
       },

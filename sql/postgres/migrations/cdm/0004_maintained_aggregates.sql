@@ -33,7 +33,8 @@ create table if not exists cdm.currency_totals (
 
 -- The transaction metrics of cdm.data_quality_daily, one row per (day, kind,
 -- dimension):
---   type         / transaction_type: rows of that type (any status)
+--   type         / transaction_type: rows of that type (any status), for
+--                  types not known when the rows were logged
 --   test_account / currency: done rows of a test account
 --   chargeback   / currency: chargebacks of customer accounts, gross minor units
 --   late         / '': rows sent after their day and loaded after its first build
@@ -85,6 +86,7 @@ select notable.date_update, notable.kind, notable.dimension, sum(notable.events)
 from (
     select t.transaction_date as date_update, 'type' as kind, t.transaction_type as dimension, 1 as events, 0::numeric as amount_minor
     from stg.transactions as t
+    where t.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
     union all
     select t.transaction_date, 'test_account', t.currency_code::text, 1, 0
     from stg.transactions as t

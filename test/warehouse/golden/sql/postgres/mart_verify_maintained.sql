@@ -59,6 +59,7 @@ stg_events as (
         select t.transaction_date as date_update, 'type' as kind, t.transaction_type as dimension, 1 as events, 0::numeric as amount_minor
         from stg.transactions as t
         where t.transaction_date between $1::date and $2::date
+          and t.transaction_type not in (select known.transaction_type from cdm.known_transaction_types as known)
         union all
         select t.transaction_date, 'test_account', t.currency_code::text, 1, 0
         from stg.transactions as t
@@ -91,6 +92,10 @@ maintained_events as (
     from cdm.event_counts
     where event_counts.date_update between $1::date and $2::date
       and (event_counts.cnt <> 0 or event_counts.amount_minor <> 0)
+      and not (
+          event_counts.kind = 'type'
+          and event_counts.dimension in (select known.transaction_type from cdm.known_transaction_types as known)
+      )
 ),
 
 account_differences as (
