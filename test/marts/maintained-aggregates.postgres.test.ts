@@ -8,6 +8,7 @@ import { buildMarts } from '../../src/marts/index.js';
 import { foldChanges } from '../../src/marts/maintained-aggregates.js';
 import { verifyMaintained } from '../../src/marts/verify.js';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/index.js';
+import { runCli } from '../support/cli.js';
 import { useStack, type TestStack } from '../support/stack.js';
 import { freshPipeline, landAndLoad, martSnapshot, queryRows, type MartDatabases } from './marts-support.js';
 
@@ -200,5 +201,27 @@ describe('incremental marts: maintained aggregates equal the full rebuild after 
       }),
       { seed: 23, numRuns: 12, endOnFailure: true },
     );
+  });
+
+  it('build-marts --verify: exit 0 on maintained aggregates, exit 7 with the first difference on a broken one, exit 2 beside --dry-run', { timeout: 300_000 }, async () => {
+    const db = await freshPipeline(t, 'marts_maintained_verify');
+    await landAndLoad(db, [
+      eventMessage({ kind: 'event', operation: 1, status: 'done', day: 0, currency: 0, account: 3, amount: 12_345, unknownType: false, late: false, sentSecond: 0 }),
+      eventMessage({ kind: 'event', operation: 2, status: 'chargeback', day: 1, currency: 2, account: 4, amount: -500, unknownType: true, late: true, sentSecond: 0 }),
+    ]);
+    const ok = await runCli(['build-marts', '--verify'], { env: db.env });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'verified every day: the maintained aggregates equal STG\n');
+    const interval = await runCli(['build-marts', '--verify', '--from', DAYS[0], '--to', DAYS[0]], { env: db.env });
+    assert.equal(interval.stdout, `verified ${DAYS[0]}..${DAYS[0]}: the maintained aggregates equal STG\n`);
+
+    await queryRows(db.warehouseUrl, 'update cdm.account_daily set amount_minor = amount_minor + 1');
+    const broken = await runCli(['build-marts', '--verify'], { env: db.env });
+    assert.equal(broken.code, 7, broken.stderr);
+    // only the account rows were broken, not the currency totals folded beside them
+    assert.equal(broken.stderr, `turnover: build-marts --verify: the maintained aggregates differ from STG over every day: ${DAYS[0]} currency 410 account 3: STG 1 transactions, 12345 minor units, maintained 1 transactions, 12346 minor units\n`);
+
+    const usage = await runCli(['build-marts', '--verify', '--dry-run'], { env: db.env });
+    assert.equal(usage.code, 2);
   });
 });
