@@ -3,6 +3,7 @@ import type { PausePoint } from '../test-hooks/pause-point.js';
 import type { Warehouse, WarehouseSession } from '../warehouse/index.js';
 import { contiguousRuns, type Day } from './days.js';
 import { buildDayByDay, consumeEntries, isDataError, type StepOutcome } from './failures.js';
+import { foldChanges, FROM_AGGREGATES, maintainsAggregates } from './maintained-aggregates.js';
 import { planInterval, planQueue } from './plan.js';
 import { readBuildState } from './state.js';
 import type { BuildPlan, BuildStep, BuildSummary, FailedDay } from './types.js';
@@ -33,7 +34,10 @@ export interface BuildMartsRequest {
  * reads the queue under it. Each step is one transaction that records the
  * build, replaces its days in every mart (`replaceDays`: delete, then insert
  * from STG and the marts before it), rebuilds the drivers of the following
- * built day and consumes the queue rows it completes.
+ * built day and consumes the queue rows it completes. A queue run where the
+ * warehouse maintains aggregates first folds STG's change log into them (a
+ * transaction of its own) and its steps take currency_daily and data
+ * quality from them instead of scanning the days in STG (maintained-aggregates.ts).
  *
  * Up to `parallel` steps run at once, but each step waits for the previous
  * one to commit before its drivers (they read the previous day) and so before
@@ -58,7 +62,13 @@ export async function buildMarts(warehouse: Warehouse, request: BuildMartsReques
     return await lease.transaction(async (session) => {
       await session.query(warehouse.sql('mart_build_lock'));
       const plan = await makePlan(warehouse, request);
-      const done = await runSteps(warehouse, plan, request, logger);
+      // after the plan read the queue: maintained-aggregates.ts says why that order is right
+      const fromAggregates = plan.mode === 'queue' && maintainsAggregates(warehouse);
+      if (fromAggregates) {
+        const changed = await foldChanges(warehouse);
+        logger.debug({ aggregateRows: changed }, 'folded the change logs of STG into the maintained aggregates');
+      }
+      const done = await runSteps(warehouse, plan, request, logger, fromAggregates);
       let consumed = done.consumed;
       if (!done.interrupted && plan.consumeOnly.length > 0) {
         consumed += await warehouse.transaction((s) => consumeEntries(warehouse, s, plan.consumeOnly));
@@ -82,6 +92,7 @@ async function runSteps(
   plan: BuildPlan,
   request: BuildMartsRequest,
   logger: Logger,
+  fromAggregates: boolean,
 ): Promise<{ stepsDone: number; consumed: number; failed: FailedDay[]; interrupted: boolean }> {
   const commits: Promise<void>[] = [];
   const failedDays: FailedDay[] = [];
@@ -102,7 +113,7 @@ async function runSteps(
       const step = plan.steps[index]!;
       const previous = index === 0 ? Promise.resolve() : commits[index - 1]!;
       const stepStarted = performance.now();
-      const run = (part: BuildStep): Promise<StepOutcome> => warehouse.transaction((session) => runStep(warehouse, session, part, previous));
+      const run = (part: BuildStep): Promise<StepOutcome> => warehouse.transaction((session) => runStep(warehouse, session, part, previous, fromAggregates));
       const commit = run(step).catch((error: unknown) => {
         if (!isDataError(error)) throw error;
         return buildDayByDay(warehouse, step, error, run, logger);
@@ -145,6 +156,7 @@ async function runStep(
   session: WarehouseSession,
   step: BuildStep,
   previousCommitted: Promise<void>,
+  fromAggregates: boolean,
 ): Promise<StepOutcome> {
   // first: the drivers of a day need it (and the day before) marked as built
   await session.query(warehouse.sql('mart_build_days_record'), [step.from, step.to]);
@@ -153,15 +165,20 @@ async function runStep(
   for (const table of MART_TABLES) {
     // the drivers read the day before, which the previous step may still be writing
     if (table === 'turnover_drivers') await previousCommitted;
-    const result = await replace(warehouse, session, table, step.from, step.to);
+    const result = await replace(warehouse, session, table, step.from, step.to, fromAggregates);
     if (table === 'global_metrics') currencyRows = result.inserted;
   }
-  if (step.driversOf) await replace(warehouse, session, 'turnover_drivers', step.driversOf, step.driversOf);
+  if (step.driversOf) await replace(warehouse, session, 'turnover_drivers', step.driversOf, step.driversOf, fromAggregates);
   return { currencyRows, consumed: await consumeEntries(warehouse, session, step.consume), failed: [] };
 }
 
-function replace(warehouse: Warehouse, session: WarehouseSession, table: MartTable, from: Day, to: Day) {
-  return session.replaceDays({ table: `cdm.${table}`, dayColumn: 'date_update', from, to, insertSql: warehouse.sql(`mart_${table}`), params: [from, to] });
+function replace(warehouse: Warehouse, session: WarehouseSession, table: MartTable, from: Day, to: Day, fromAggregates: boolean) {
+  return session.replaceDays({ table: `cdm.${table}`, dayColumn: 'date_update', from, to, insertSql: warehouse.sql(martStatement(table, fromAggregates)), params: [from, to] });
+}
+
+/** The statement that rebuilds a mart's days: from STG, or from the maintained aggregates on a queue build. */
+function martStatement(table: MartTable, fromAggregates: boolean): string {
+  return (fromAggregates ? FROM_AGGREGATES[table] : undefined) ?? `mart_${table}`;
 }
 
 /** `2023-03-01..2023-03-03, 2023-03-07` */

@@ -20,6 +20,12 @@ export const BUILD_MARTS_OPTIONS = defineOptions({
     schema: positiveInt('--parallel'),
   },
   dryRun: { flags: '--dry-run', description: 'print the days that would be built, change nothing' },
+  verify: {
+    flags: '--verify',
+    description:
+      'build nothing: recompute the counted transactions and data-quality counts of --from/--to (default: every day) from STG ' +
+      'and compare them with the aggregates that queue builds maintain incrementally; exit 7 with the first difference on a mismatch',
+  },
   ...UNAVAILABLE_TIMEOUT_OPTION,
 });
 
@@ -40,5 +46,6 @@ export const BUILD_MARTS_COMMAND = defineCommand({
     'turnover build-marts                                  # the days touched since the last build',
     'turnover build-marts --from 2022-10-01 --to 2022-10-31',
     'turnover build-marts --dry-run',
+    'turnover build-marts --verify --from 2022-10-01 --to 2022-10-31',
   ],
 });

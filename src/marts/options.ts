@@ -15,6 +15,8 @@ export interface BuildMartsConfig {
   /** Given by --parallel; otherwise the warehouse's default (parallelFor). */
   readonly parallel: number | undefined;
   readonly dryRun: boolean;
+  /** Build nothing: compare the maintained aggregates with STG over the interval (default: every day). */
+  readonly verify: boolean;
   /** How long an unreachable warehouse is retried (the whole build again, from the queue) before exit 5. */
   readonly unavailableTimeoutMs: number;
   /** Test-only: where the process stops for a kill test (TURNOVER_TEST_PAUSE_AT, test-hooks/pause-point.ts). */
@@ -40,12 +42,14 @@ export function resolveBuildMartsConfig(options: BuildMartsOptions, hooks: Pause
     throw new UsageError('give both --from and --to (an interval), or neither (the days STG touched since the last build)');
   }
   if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  if (options.verify === true && options.dryRun === true) throw new UsageError('--verify changes nothing already: give it without --dry-run');
   return Object.freeze({
     warehouseUrl: options.warehouseUrl,
     ...(from !== undefined && to !== undefined ? { interval: Object.freeze({ from, to }) } : {}),
     daysPerTransaction: options.daysPerTransaction,
     parallel: options.parallel,
     dryRun: options.dryRun,
+    verify: options.verify,
     unavailableTimeoutMs: (options.unavailableTimeout ?? ONE_SHOT_UNAVAILABLE_TIMEOUT_S) * 1000,
     pauseAt: pauseAtFromEnv(hooks),
   });

@@ -4,12 +4,14 @@ import { retryWhileUnavailable } from '../retry/retry-unavailable.js';
 import { PausePoint } from '../test-hooks/pause-point.js';
 import { openWarehouse } from '../warehouse/index.js';
 import { buildMarts, describeDays } from './build.js';
+import { verifyCommand } from './verify.js';
 import { parallelFor, resolveBuildMartsConfig } from './options.js';
 import type { BuildSummary } from './types.js';
 import type { BuildMartsOptions } from './command.js';
 
 export const buildMartsCommand: Handler<BuildMartsOptions> = async (input, context) => {
   const config = resolveBuildMartsConfig(input.options, context.testHooks);
+  if (config.verify) return verifyCommand(config, context);
   const pause = new PausePoint(config.pauseAt);
   let retries = 0;
   let earlierSteps = 0;

@@ -33,6 +33,17 @@ export interface WarehouseCapabilities {
    */
   readonly sessionStatementTimeout: boolean;
   /**
+   * STG logs what each write adds to or takes from the counted transactions
+   * and data quality's counts (`stg.counted_changes`, `stg.notable_changes`,
+   * written by triggers in the statements that write the rows) and the CDM
+   * keeps their aggregates (`cdm.account_daily`, `cdm.currency_totals`,
+   * `cdm.event_counts`): a queue build folds the logs and writes
+   * `cdm.currency_daily` and `cdm.data_quality_daily` from the aggregates
+   * instead of scanning whole days (marts/maintained-aggregates.ts). Without
+   * it, every build reads STG.
+   */
+  readonly maintainedAggregates: boolean;
+  /**
    * Rows may be handed over already encoded this way (`encodeCopyRows` in
    * copy-encoding.ts, e.g. in a worker thread) to `copyEncoded` and
    * `copyNewKeys`; absent: bulk loads go through `copyInto` only.

@@ -25,4 +25,10 @@ describe('build-marts options', () => {
     assert.throws(() => configOf({ from: '2026-01-02', to: '2026-01-01' }), UsageError);
     assert.deepEqual(configOf({ from: '2026-01-01', to: '2026-01-02' }).interval, { from: '2026-01-01', to: '2026-01-02' });
   });
+
+  it('--verify changes nothing, so it refuses --dry-run beside it', () => {
+    assert.equal(configOf({}).verify, false);
+    assert.equal(configOf({ verify: true }).verify, true);
+    assert.throws(() => configOf({ verify: true, dryRun: true }), UsageError);
+  });
 });

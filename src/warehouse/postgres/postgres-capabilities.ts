@@ -6,5 +6,6 @@ export const POSTGRES_CAPABILITIES = dialectCapabilities({
   merge: true,
   enforcedPrimaryKeys: true,
   sessionStatementTimeout: true,
+  maintainedAggregates: true,
   copyEncoding: 'postgres-binary',
 });
