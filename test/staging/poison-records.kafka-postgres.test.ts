@@ -217,11 +217,13 @@ describe('load-stg never stalls on a record (real PostgreSQL, real Kafka)', () =
     await land(stagingUrl, spread(TOPIC, fixtureValues().slice(0, 10), 1));
     // the loader's account may not write STG: a privilege error (42501) is configuration, not data
     const role = `stg_reader_${process.pid}`;
-    await queryRows(warehouseUrl, `create role ${role} login`);
+    const password = `pw${process.pid}`; // the local stack asks every login for a SCRAM password
+    await queryRows(warehouseUrl, `create role ${role} login password '${password}'`);
     await queryRows(warehouseUrl, `grant usage on schema stg to ${role}`);
     await queryRows(warehouseUrl, `grant select on all tables in schema stg to ${role}`);
     const url = new URL(warehouseUrl);
     url.username = role;
+    url.password = password;
     const result = await loadStg({ ...env, TURNOVER_WAREHOUSE_URL: url.href });
     assert.equal(result.code, 3, result.stderr);
     assert.match(result.stderr, /^turnover: load-stg: permission denied .*\(SQLSTATE 42501\)$/m);
