@@ -38,10 +38,11 @@ export interface StackStatus {
  */
 export function stackEnv(settings: StackSettings): Record<string, string> {
   const server = postgresServer(settings);
+  const landingUrl = server.urlFor(LANDING_DATABASE);
   return {
     TURNOVER_KAFKA_BROKERS: `127.0.0.1:${settings.kafkaPort}`,
-    [LANDING_URL_ENV]: server.urlFor(LANDING_DATABASE),
-    [FORMER_LANDING_URL_ENV]: server.urlFor(LANDING_DATABASE),
+    [LANDING_URL_ENV]: landingUrl,
+    [FORMER_LANDING_URL_ENV]: landingUrl,
     TURNOVER_WAREHOUSE_URL: server.urlFor(WAREHOUSE_DATABASE),
     [BI_WAREHOUSE_URL_ENV]: server.biUrlFor(WAREHOUSE_DATABASE),
     TURNOVER_STATE_DIR: settings.stateDir,
